@@ -1,0 +1,192 @@
+/**
+ * Typed errors shared by every leadscore package. Each subclass carries a stable `code` that callers may
+ * switch on; messages start with the offending parameter or column and quote the bad value.
+ * @module
+ */
+
+/** Stable machine-readable error codes. */
+export type LeadscoreErrorCode =
+  | 'INVALID_ARGUMENT'
+  | 'INVALID_DATA'
+  | 'SCHEMA_MISMATCH'
+  | 'LEAKAGE'
+  | 'WAREHOUSE'
+  | 'ARTIFACT'
+  | 'MODEL_FORMAT'
+  | 'GATE_FAILED'
+  | 'CANCELLED'
+  | 'NOT_FITTED';
+
+/** Base class of every error thrown by leadscore. */
+export class LeadscoreError extends Error {
+  /** Stable identifier of the failure kind. */
+  readonly code: LeadscoreErrorCode;
+  /** Structured context (parameter name, offending value, ...), safe to log. */
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(
+    code: LeadscoreErrorCode,
+    message: string,
+    options: { cause?: unknown; details?: Record<string, unknown> } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.details = Object.freeze({ ...(options.details ?? {}) });
+  }
+}
+
+/** A function argument or option is invalid. */
+export class InvalidArgumentError extends LeadscoreError {
+  constructor(message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+    super('INVALID_ARGUMENT', message, options);
+  }
+}
+
+/** Input data (a row, a column, a file) violates the data contract. */
+export class DataError extends LeadscoreError {
+  constructor(message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+    super('INVALID_DATA', message, options);
+  }
+}
+
+/** A table or matrix does not have the columns or types that were expected. */
+export class SchemaError extends LeadscoreError {
+  constructor(message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+    super('SCHEMA_MISMATCH', message, options);
+  }
+}
+
+/** A value was read from the future of its cutoff. */
+export class LeakageError extends LeadscoreError {
+  constructor(message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+    super('LEAKAGE', message, options);
+  }
+}
+
+/** The warehouse (DuckDB, BigQuery) failed or refused a request. */
+export class WarehouseError extends LeadscoreError {
+  constructor(message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+    super('WAREHOUSE', message, options);
+  }
+}
+
+/** An artifact (metadata, bundle, fixture) could not be read or written, or failed its hash. */
+export class ArtifactError extends LeadscoreError {
+  constructor(message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+    super('ARTIFACT', message, options);
+  }
+}
+
+/** A model file does not follow its format. */
+export class ModelFormatError extends LeadscoreError {
+  constructor(message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+    super('MODEL_FORMAT', message, options);
+  }
+}
+
+/** A validation gate failed in `assert` mode. */
+export class GateFailedError extends LeadscoreError {
+  constructor(message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+    super('GATE_FAILED', message, options);
+  }
+}
+
+/** A long-running step was cancelled through its AbortSignal or callback. */
+export class CancelledError extends LeadscoreError {
+  constructor(message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+    super('CANCELLED', message, options);
+  }
+}
+
+/** A stateful object (encoder, calibrator) was used before `fit`. */
+export class NotFittedError extends LeadscoreError {
+  constructor(message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+    super('NOT_FITTED', message, options);
+  }
+}
+
+/** Formats a value for an error message: strings quoted, long arrays shortened. */
+export function formatValue(value: unknown): string {
+  if (typeof value === 'string')
+    return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (value === null || value === undefined) return String(value);
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
+  if (Array.isArray(value)) {
+    const head = value.slice(0, 5).map(formatValue).join(', ');
+    return `[${head}${value.length > 5 ? `, ... (${value.length} items)` : ''}]`;
+  }
+  try {
+    const s = JSON.stringify(value);
+    return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
+/**
+ * Throws an {@link InvalidArgumentError} `"<name> must be <requirement>, found <value>"` unless `ok`.
+ * @example assertArg(folds >= 2, 'cvFolds', 'an integer >= 2', folds)
+ */
+export function assertArg(ok: boolean, name: string, requirement: string, value: unknown): asserts ok {
+  if (!ok) {
+    throw new InvalidArgumentError(`${name} must be ${requirement}, found ${formatValue(value)}`, {
+      details: { parameter: name, value },
+    });
+  }
+}
+
+/** Asserts that `value` is an integer within `[min, max]`. */
+export function assertInteger(
+  value: unknown,
+  name: string,
+  min = -Infinity,
+  max = Infinity,
+): asserts value is number {
+  const ok = typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+  const range =
+    min === -Infinity && max === Infinity
+      ? 'an integer'
+      : max === Infinity
+        ? `an integer >= ${min}`
+        : min === -Infinity
+          ? `an integer <= ${max}`
+          : `an integer in [${min}, ${max}]`;
+  assertArg(ok, name, range, value);
+}
+
+/** Asserts that `value` is a finite number within `[min, max]`. */
+export function assertFinite(
+  value: unknown,
+  name: string,
+  min = -Infinity,
+  max = Infinity,
+): asserts value is number {
+  const ok = typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max;
+  const range =
+    min === -Infinity && max === Infinity
+      ? 'a finite number'
+      : max === Infinity
+        ? `a finite number >= ${min}`
+        : min === -Infinity
+          ? `a finite number <= ${max}`
+          : `a finite number in [${min}, ${max}]`;
+  assertArg(ok, name, range, value);
+}
+
+/** Asserts that two array-likes have the same length. */
+export function assertSameLength(
+  a: ArrayLike<unknown>,
+  aName: string,
+  b: ArrayLike<unknown>,
+  bName: string,
+): void {
+  if (a.length !== b.length) {
+    throw new InvalidArgumentError(
+      `${bName} must have the same length as ${aName} (${a.length}), found ${b.length}`,
+      { details: { parameter: bName, expected: a.length, value: b.length } },
+    );
+  }
+}
