@@ -4,5 +4,9 @@
  * @module
  */
 export * from './contract/index.js';
+export * from './dataset/index.js';
 export * from './errors/index.js';
+export * from './metrics/index.js';
 export * from './rng/index.js';
+export * from './warehouse/index.js';
+export * from './world/index.js';
