@@ -1,0 +1,49 @@
+/**
+ * numpy's default ('linear') percentile of an ascending-sorted array, reproduced operation by operation
+ * (including its two-sided lerp) so bin edges match `np.percentile` bit for bit.
+ */
+export function quantileSorted(sorted: Float64Array, q: number): number {
+  const n = sorted.length;
+  const virtual = (n - 1) * q;
+  if (virtual >= n - 1) return sorted[n - 1]!;
+  if (virtual < 0) return sorted[0]!;
+  const prev = Math.floor(virtual);
+  const gamma = virtual - prev;
+  const a = sorted[prev]!;
+  const b = sorted[prev + 1]!;
+  const diff = b - a;
+  return gamma >= 0.5 ? b - diff * (1 - gamma) : a + diff * gamma;
+}
+
+/** `np.linspace(0, 1, bins + 1)`, element i computed as numpy does (`i * step`, last element exactly 1). */
+export function linspaceUnit(bins: number): Float64Array {
+  const out = new Float64Array(bins + 1);
+  const step = 1 / bins;
+  for (let i = 0; i < bins; i++) out[i] = i * step;
+  out[bins] = 1;
+  return out;
+}
+
+/** Edges at the quantiles of `values` as `np.percentile(values, np.linspace(0, 1, bins + 1) * 100)`. */
+export function quantileEdges(values: ArrayLike<number>, bins: number): Float64Array {
+  const sorted = Float64Array.from(values).sort();
+  const qs = linspaceUnit(bins);
+  const edges = new Float64Array(bins + 1);
+  for (let i = 0; i <= bins; i++) edges[i] = quantileSorted(sorted, (qs[i]! * 100) / 100);
+  return edges;
+}
+
+/**
+ * `np.searchsorted(edges[1:-1], v)` (side 'left'): the number of inner edges strictly below `v`, so bins
+ * are right-closed `(e_i, e_{i+1}]` and the outer bins extend to infinity.
+ */
+export function binIndex(edges: Float64Array, v: number): number {
+  let lo = 1;
+  let hi = edges.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (edges[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
