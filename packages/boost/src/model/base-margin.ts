@@ -1,0 +1,14 @@
+/**
+ * The margin-space intercept of a logistic model, computed the way XGBoost does.
+ * @module
+ */
+
+/**
+ * Converts a base score (probability) to the margin XGBoost starts every prediction from:
+ * `-logf(1/p - 1)` in float32 (`LogisticRegression::ProbToMargin`), so margins match XGBoost bit for bit.
+ * @example baseMargin(0.5) // 0
+ */
+export function baseMargin(baseScore: number): number {
+  const p = Math.fround(baseScore);
+  return Math.fround(-Math.log(Math.fround(Math.fround(1 / p) - 1)));
+}
