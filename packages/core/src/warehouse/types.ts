@@ -14,6 +14,8 @@ export interface WarehouseProgress {
   readonly rows: number;
   /** Total rows when known. */
   readonly totalRows?: number;
+  /** Bytes processed, estimated (BigQuery dry run, phase 'estimate') or written, when known. */
+  readonly bytes?: number;
 }
 
 /** Options accepted by every query method. */
