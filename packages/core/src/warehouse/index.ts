@@ -1,1 +1,5 @@
-export {};
+export * from './dialect.js';
+export * from './duckdb.js';
+export * from './identifiers.js';
+export * from './open.js';
+export type * from './types.js';
