@@ -242,6 +242,39 @@ describe('precisionAt and liftAt', () => {
     );
   });
 
+  it('find the k-th score by selection exactly as a full sort would, on long tied inputs', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 1 }), fc.integer({ min: -20, max: 20 })), {
+          minLength: 1,
+          maxLength: 300,
+        }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (rows, f) => {
+          const yy = rows.map((r) => r[0]);
+          const ss = rows.map((r) => r[1]);
+          const k = Math.max(1, Math.ceil(f * yy.length));
+          const t = [...ss].sort((a, b) => b - a)[k - 1]!;
+          let above = 0;
+          let posAbove = 0;
+          let tied = 0;
+          let posTied = 0;
+          yy.forEach((v, i) => {
+            if (ss[i]! > t) {
+              above++;
+              posAbove += v;
+            } else if (ss[i] === t) {
+              tied++;
+              posTied += v;
+            }
+          });
+          expect(precisionAt(yy, ss, { k })).toBeCloseTo((posAbove + ((k - above) * posTied) / tied) / k, 12);
+        },
+      ),
+      FC,
+    );
+  });
+
   it('return 0 (precision) and NaN (lift) without positives', () => {
     expect(precisionAt([0, 0, 0], [0.1, 0.2, 0.3], { k: 2 })).toBe(0);
     expect(liftAt([0, 0, 0], [0.1, 0.2, 0.3])).toBeNaN();

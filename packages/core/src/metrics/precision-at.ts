@@ -1,5 +1,4 @@
 import { assertArg, assertInteger } from '../errors/index.js';
-import { rankGroups } from './rank.js';
 import { checkLabelsScores } from './validate.js';
 
 /** Options of {@link precisionAt}: give `k` or `fraction`, not both. */
@@ -37,27 +36,61 @@ function resolveK(n: number, options: PrecisionAtOptions): number {
   return Math.max(1, Math.round(f * n));
 }
 
-function expectedPositivesInTop(
-  labels: ArrayLike<number>,
-  scores: ArrayLike<number>,
-  positives: number,
-  k: number,
-) {
-  const { size, pos, neg } = rankGroups(labels, scores, positives);
-  let taken = 0;
-  let tp = 0;
-  for (let g = 0; g < size; g++) {
-    const p = pos[g]!;
-    const count = p + neg[g]!;
-    if (taken + count >= k) {
-      // The k-th row sits in this tie group: take the expected share of its positives under a
-      // uniformly random order within the group.
-      return tp + ((k - taken) * p) / count;
+/** The value that would sit at ascending position `target` of `values` (3-way quickselect on a copy). */
+function selectAscending(values: ArrayLike<number>, target: number): number {
+  const a = Float64Array.from(values);
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo < hi) {
+    const x = a[lo]!;
+    const y = a[(lo + hi) >>> 1]!;
+    const z = a[hi]!;
+    // Median of three keeps sorted or reversed input linear; the 3-way split keeps heavy ties linear.
+    const pivot = Math.max(Math.min(x, y), Math.min(Math.max(x, y), z));
+    let lt = lo;
+    let i = lo;
+    let gt = hi;
+    while (i <= gt) {
+      const v = a[i]!;
+      if (v < pivot) {
+        a[i++] = a[lt]!;
+        a[lt++] = v;
+      } else if (v > pivot) {
+        a[i] = a[gt]!;
+        a[gt--] = v;
+      } else {
+        i++;
+      }
     }
-    taken += count;
-    tp += p;
+    if (target < lt) hi = lt - 1;
+    else if (target > gt) lo = gt + 1;
+    else return pivot;
   }
-  return tp;
+  return a[target]!;
+}
+
+/**
+ * Expected positives among the top k: everything above the k-th score, plus the needed share of the tie
+ * group at that score under a uniformly random order within the group. O(n) via selection, no sort.
+ */
+function expectedPositivesInTop(labels: ArrayLike<number>, scores: ArrayLike<number>, k: number): number {
+  const n = labels.length;
+  const t = selectAscending(scores, n - k);
+  let above = 0;
+  let posAbove = 0;
+  let tied = 0;
+  let posTied = 0;
+  for (let i = 0; i < n; i++) {
+    const s = scores[i]!;
+    if (s > t) {
+      above++;
+      posAbove += labels[i]!;
+    } else if (s === t) {
+      tied++;
+      posTied += labels[i]!;
+    }
+  }
+  return posAbove + ((k - above) * posTied) / tied;
 }
 
 /**
@@ -74,9 +107,9 @@ export function precisionAt(
   scores: ArrayLike<number>,
   options: PrecisionAtOptions = {},
 ): number {
-  const positives = checkLabelsScores(labels, scores);
+  checkLabelsScores(labels, scores);
   const k = resolveK(labels.length, options);
-  return expectedPositivesInTop(labels, scores, positives, k) / k;
+  return expectedPositivesInTop(labels, scores, k) / k;
 }
 
 /**
@@ -94,5 +127,5 @@ export function liftAt(
   const n = labels.length;
   const k = resolveK(n, { fraction: options.fraction ?? 0.1 });
   if (positives === 0) return Number.NaN;
-  return expectedPositivesInTop(labels, scores, positives, k) / k / (positives / n);
+  return expectedPositivesInTop(labels, scores, k) / k / (positives / n);
 }

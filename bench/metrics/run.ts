@@ -1,0 +1,162 @@
+/**
+ * Benchmark of @leadscore/core metrics on 1e6 rows against sklearn 1.2 on the same rows.
+ * Imports the source by relative path because the workspace root does not depend on @leadscore/core.
+ * Run: npx tsx --conditions=@leadscore/source bench/metrics/run.ts  (or `pnpm bench:metrics`)
+ * Env: METRICS_BENCH_ROWS (default 1e6), METRICS_BENCH_REPEATS (default 5), LEADSCORE_PYTHON
+ * (default /usr/bin/python3). Writes bench/metrics/results.json.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  averagePrecision,
+  brierScore,
+  calibrationCurve,
+  expectedCalibrationError,
+  liftAt,
+  logLoss,
+  precisionAt,
+  psi,
+  rocAuc,
+} from '../../packages/core/src/metrics/index.js';
+
+const ROWS = Number(process.env.METRICS_BENCH_ROWS ?? 1_000_000);
+const REPEATS = Number(process.env.METRICS_BENCH_REPEATS ?? 5);
+const PYTHON = process.env.LEADSCORE_PYTHON ?? '/usr/bin/python3';
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+/** The LCG rows of packages/core/test/fixtures/make_metrics.py (base rate ~5 %, 3-decimal scores). */
+function lcgRows(seed: number, n: number) {
+  let x = seed >>> 0;
+  const next = () => {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    return x;
+  };
+  const labels = new Float64Array(n);
+  const scores = new Float64Array(n);
+  const weights = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const a = next();
+    const b = next();
+    const c = next();
+    const d = next();
+    const latent = a >>> 22;
+    labels[i] = (b >>> 8) % 10000 < 100 + 8 * latent ? 1 : 0;
+    scores[i] = (((latent * 700) >>> 10) + ((c >>> 16) % 301)) / 1000;
+    weights[i] = ((d >>> 24) + 1) / 64;
+  }
+  return { labels, scores, weights };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+function time(fn: () => unknown): { ms: number; value: number } {
+  const times: number[] = [];
+  let value = 0;
+  for (let r = 0; r < REPEATS; r++) {
+    const t = process.hrtime.bigint();
+    const out = fn();
+    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+    value = typeof out === 'number' ? out : Number.NaN;
+  }
+  return { ms: median(times), value };
+}
+
+const { labels, scores, weights } = lcgRows(42, ROWS);
+const actual = lcgRows(43, ROWS).scores.map((v) => Math.min(v * 1.1, 1));
+const rssBeforeMb = process.memoryUsage().rss / 2 ** 20;
+
+const ours: Record<string, { ms: number; value: number }> = {
+  averagePrecision: time(() => averagePrecision(labels, scores)),
+  rocAuc: time(() => rocAuc(labels, scores)),
+  'averagePrecision (weighted)': time(() => averagePrecision(labels, scores, { sampleWeight: weights })),
+  'rocAuc (weighted)': time(() => rocAuc(labels, scores, { sampleWeight: weights })),
+  precisionAt: time(() => precisionAt(labels, scores, { fraction: 0.1 })),
+  liftAt: time(() => liftAt(labels, scores, { fraction: 0.1 })),
+  brierScore: time(() => brierScore(labels, scores)),
+  logLoss: time(() => logLoss(labels, scores)),
+  'calibrationCurve (quantile 10)': time(
+    () => calibrationCurve(labels, scores, { nBins: 10, strategy: 'quantile' }).probTrue[0],
+  ),
+  expectedCalibrationError: time(() => expectedCalibrationError(labels, scores)),
+  psi: time(() => psi(scores, actual)),
+};
+const peakRssMb = process.resourceUsage().maxRSS / 1024;
+
+// The same rows go to Python as raw float64 so both sides time identical inputs.
+const dir = mkdtempSync(join(tmpdir(), 'leadscore-metrics-bench-'));
+let anchor: { sklearn: string; timings: Record<string, number>; values: Record<string, number> } | undefined;
+try {
+  for (const [name, arr] of Object.entries({ labels, scores, weights, actual })) {
+    writeFileSync(join(dir, `${name}.f64`), new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength));
+  }
+  const py = spawnSync(PYTHON, [join(here, 'sklearn_anchor.py'), dir, String(REPEATS)], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
+  if (py.status === 0) anchor = JSON.parse(py.stdout);
+  else console.warn(`sklearn anchor failed (${PYTHON}): ${py.stderr.slice(0, 500)}`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const anchorKey: Record<string, string> = {
+  precisionAt: 'precisionAt (numpy)',
+  expectedCalibrationError: 'expectedCalibrationError (numpy)',
+  psi: 'psi (numpy)',
+};
+const rows = Object.entries(ours).map(([metric, { ms, value }]) => {
+  const key = anchorKey[metric] ?? metric;
+  const refSeconds = anchor?.timings[key];
+  const refValue = anchor?.values[key];
+  return {
+    metric,
+    ms: Number(ms.toFixed(1)),
+    rowsPerSecond: Math.round(ROWS / (ms / 1000)),
+    reference: refSeconds === undefined ? null : key,
+    referenceMs: refSeconds === undefined ? null : Number((refSeconds * 1000).toFixed(1)),
+    speedup: refSeconds === undefined ? null : Number(((refSeconds * 1000) / ms).toFixed(2)),
+    absDiff: refValue === undefined ? null : Math.abs(refValue - value),
+  };
+});
+
+console.log(
+  `metrics on ${ROWS.toLocaleString('en-US')} rows, median of ${REPEATS} (Node ${process.version}` +
+    `${anchor ? `, sklearn ${anchor.sklearn}` : ''})`,
+);
+console.log('metric                           ours ms    rows/s        ref ms   ref/ours  |diff|');
+for (const r of rows) {
+  console.log(
+    `${r.metric.padEnd(32)} ${String(r.ms).padStart(7)}  ${(r.rowsPerSecond / 1e6).toFixed(1).padStart(6)}M/s` +
+      `  ${r.referenceMs === null ? '      -' : String(r.referenceMs).padStart(8)}` +
+      `  ${r.speedup === null ? '     -' : `${r.speedup.toFixed(2)}x`.padStart(8)}` +
+      `  ${r.absDiff === null ? '-' : r.absDiff.toExponential(1)}`,
+  );
+}
+console.log(
+  `RSS after generating inputs ${rssBeforeMb.toFixed(0)} MiB, peak RSS ${peakRssMb.toFixed(0)} MiB`,
+);
+
+writeFileSync(
+  join(here, 'results.json'),
+  `${JSON.stringify(
+    {
+      rows: ROWS,
+      repeats: REPEATS,
+      node: process.version,
+      sklearn: anchor?.sklearn ?? null,
+      date: new Date().toISOString(),
+      rssAfterInputsMb: Math.round(rssBeforeMb),
+      peakRssMb: Math.round(peakRssMb),
+      metrics: rows,
+    },
+    null,
+    2,
+  )}\n`,
+);
