@@ -1,0 +1,353 @@
+import {
+  assertInteger,
+  DataError,
+  formatValue,
+  InvalidArgumentError,
+  SchemaError,
+} from '@leadscore/core/errors';
+import type { Table } from 'apache-arrow';
+import { type AnyFeature, type FeatureGroup, type FeatureKind, MISSING_LEVEL } from '../define/feature.js';
+import { type FeatureSet, featureSet } from '../define/feature-set.js';
+import { historyColumnName, historyTypeOf, type InputType, inputTypeOf } from '../define/input-types.js';
+import {
+  arrowTypeFits,
+  type DecodedColumn,
+  decodeBooleanVector,
+  decodeNumberVector,
+  decodeStringVector,
+  normalizeInput,
+  StringInterner,
+} from './columns.js';
+
+/**
+ * Feature values of many leads: column-major Float32 values (NaN = missing) with per-column metadata.
+ * Categorical columns hold level codes: `levels[j][code]` is the level, `"__missing__"` included.
+ */
+export interface FeatureMatrix {
+  readonly nRows: number;
+  readonly nCols: number;
+  /** Value (i, j) at `j * nRows + i`. */
+  readonly values: Float32Array;
+  readonly names: readonly string[];
+  readonly kinds: readonly FeatureKind[];
+  readonly groups: readonly FeatureGroup[];
+  readonly businessSignal: readonly boolean[];
+  /** Per column: the sorted levels of a categorical column, `null` for numeric and boolean ones. */
+  readonly levels: readonly (readonly string[] | null)[];
+}
+
+/** Options of {@link computeFeatures} and {@link computeFeaturesForRow}. */
+export interface ComputeFeaturesOptions {
+  /** Quarters per history series: columns `{series}_q0` (newest) to `{series}_q{n-1}`. @default 8 */
+  historyQuarters?: number;
+}
+
+/** One lead's feature values: numbers as stored in a matrix (Float32, NaN = missing), categoricals as levels. */
+export type FeatureRow = Readonly<Record<string, number | string>>;
+
+interface Requirement {
+  readonly type: InputType;
+  readonly feature: string;
+  /** History series this column belongs to; string history is interned per series. */
+  readonly series: string | null;
+}
+
+/**
+ * Lists every table column the set reads with its input type and the first feature that needs it.
+ * Conflicting types for the same column are an {@link InvalidArgumentError}.
+ */
+function requirements(set: FeatureSet, quarters: number): Map<string, Requirement> {
+  const out = new Map<string, Requirement>();
+  const need = (column: string, type: InputType, feature: string, series: string | null): void => {
+    const prev = out.get(column);
+    if (prev === undefined) out.set(column, { type, feature, series });
+    else if (prev.type !== type) {
+      throw new InvalidArgumentError(
+        `${column}: feature ${formatValue(feature)} reads it as ${type} but feature ${formatValue(prev.feature)} as ${prev.type}`,
+        { details: { column, feature } },
+      );
+    }
+  };
+  for (const f of set) {
+    for (const input of f.inputs) need(input, inputTypeOf(input, f.inputTypes), f.name, null);
+    for (const series of f.history) {
+      const type = historyTypeOf(series, f.inputTypes);
+      for (let k = 0; k < quarters; k++) need(historyColumnName(series, k), type, f.name, series);
+    }
+  }
+  return out;
+}
+
+function resolveOptions(options: ComputeFeaturesOptions): number {
+  const quarters = options.historyQuarters ?? 8;
+  assertInteger(quarters, 'historyQuarters', 1, 64);
+  return quarters;
+}
+
+/**
+ * Computes every feature of `set` for every row of `table` (the training table of the dataset builder,
+ * or any Arrow table with the declared input columns).
+ * @throws SchemaError naming the missing column and the feature that needs it.
+ * @example const matrix = computeFeatures(trainingTable, v7Features);
+ */
+export function computeFeatures(
+  table: Table,
+  set: FeatureSet,
+  options: ComputeFeaturesOptions = {},
+): FeatureMatrix {
+  const quarters = resolveOptions(options);
+  const features = featureSet(set);
+  const needs = requirements(features, quarters);
+  const fields = new Map(table.schema.fields.map((f) => [f.name, f]));
+  for (const [column, req] of needs) {
+    const field = fields.get(column);
+    if (field === undefined) {
+      throw new SchemaError(
+        `${column}: column is missing from the table, required by feature ${formatValue(req.feature)}`,
+        { details: { column, feature: req.feature } },
+      );
+    }
+    if (!arrowTypeFits(field.type.typeId, req.type)) {
+      throw new SchemaError(
+        `${column}: column has Arrow type ${String(field.type)}, but feature ${formatValue(req.feature)} reads it as a ${req.type}`,
+        { details: { column, feature: req.feature, arrowType: String(field.type) } },
+      );
+    }
+  }
+  const n = table.numRows;
+  const interners = new Map<string, StringInterner>();
+  const columns = new Map<string, DecodedColumn>();
+  for (const [column, req] of needs) {
+    const vector = table.getChild(column)!;
+    columns.set(column, decodeArrowColumn(vector, column, req, n, interners));
+  }
+  return evaluate(features, columns, n, quarters);
+}
+
+function decodeArrowColumn(
+  vector: NonNullable<ReturnType<Table['getChild']>>,
+  column: string,
+  req: Requirement,
+  n: number,
+  interners: Map<string, StringInterner>,
+): DecodedColumn {
+  if (req.type === 'number') {
+    const values = new Float64Array(n);
+    decodeNumberVector(vector, column, values);
+    return { type: 'number', values };
+  }
+  if (req.type === 'boolean') {
+    const values = new Int8Array(n);
+    decodeBooleanVector(vector, values);
+    return { type: 'boolean', values };
+  }
+  const interner = internerFor(interners, req.series ?? column);
+  if (req.series !== null) {
+    // String history reaches features as numeric equality codes.
+    const values = new Float64Array(n);
+    decodeStringVector(vector, column, interner, values);
+    return { type: 'number', values };
+  }
+  const codes = new Int32Array(n);
+  decodeStringVector(vector, column, interner, codes);
+  return { type: 'string', codes, interner };
+}
+
+function internerFor(interners: Map<string, StringInterner>, key: string): StringInterner {
+  let interner = interners.get(key);
+  if (interner === undefined) {
+    interner = new StringInterner();
+    interners.set(key, interner);
+  }
+  return interner;
+}
+
+/**
+ * Computes the features of one lead (online scoring). `record` holds the same columns as a training
+ * table row (`{series}_q{k}` for history): numbers, bigints, Dates, strings or booleans, with null or
+ * undefined for missing values. The values equal the batch path's row for the same data.
+ * @throws SchemaError when a declared input column is absent from `record`.
+ * @example computeFeaturesForRow(table.get(0)!.toJSON(), v7Features)
+ */
+export function computeFeaturesForRow(
+  record: Readonly<Record<string, unknown>>,
+  set: FeatureSet,
+  options: ComputeFeaturesOptions = {},
+): FeatureRow {
+  const quarters = resolveOptions(options);
+  const features = featureSet(set);
+  if (typeof record !== 'object' || record === null) {
+    throw new InvalidArgumentError(`record must be an object, found ${formatValue(record)}`, {
+      details: { parameter: 'record', value: record },
+    });
+  }
+  const needs = requirements(features, quarters);
+  const interners = new Map<string, StringInterner>();
+  const columns = new Map<string, DecodedColumn>();
+  for (const [column, req] of needs) {
+    if (!(column in record)) {
+      throw new SchemaError(
+        `${column}: column is missing from the record, required by feature ${formatValue(req.feature)}`,
+        { details: { column, feature: req.feature } },
+      );
+    }
+    columns.set(column, decodeRecordValue(record[column], column, req, interners));
+  }
+  const matrix = evaluate(features, columns, 1, quarters);
+  const out: Record<string, number | string> = {};
+  for (let j = 0; j < matrix.nCols; j++) {
+    const levels = matrix.levels[j];
+    const v = matrix.values[j]!;
+    out[matrix.names[j]!] = levels ? levels[v]! : v;
+  }
+  return Object.freeze(out);
+}
+
+function decodeRecordValue(
+  value: unknown,
+  column: string,
+  req: Requirement,
+  interners: Map<string, StringInterner>,
+): DecodedColumn {
+  const v = normalizeInput(value, req.type, column);
+  if (req.type === 'boolean') return { type: 'boolean', values: Int8Array.of(v === null ? -1 : v ? 1 : 0) };
+  if (req.type === 'string') {
+    const interner = internerFor(interners, req.series ?? column);
+    const code = v === null ? -1 : interner.intern(v as string);
+    if (req.series !== null) return { type: 'number', values: Float64Array.of(code < 0 ? Number.NaN : code) };
+    return { type: 'string', codes: Int32Array.of(code), interner };
+  }
+  return { type: 'number', values: Float64Array.of(v as number) };
+}
+
+/** Cursor shared by the row views of one evaluation: the index of the current row. */
+interface Cursor {
+  i: number;
+}
+
+function makeRowView(feature: AnyFeature, columns: Map<string, DecodedColumn>, cursor: Cursor): object {
+  const view = Object.create(null) as object;
+  for (const input of feature.inputs) {
+    const col = columns.get(input)!;
+    let get: () => unknown;
+    if (col.type === 'number') {
+      const values = col.values;
+      get = () => values[cursor.i];
+    } else if (col.type === 'boolean') {
+      const values = col.values;
+      get = () => {
+        const v = values[cursor.i]!;
+        return v < 0 ? null : v === 1;
+      };
+    } else {
+      const codes = col.codes;
+      const levels = col.interner.levels;
+      get = () => {
+        const c = codes[cursor.i]!;
+        return c < 0 ? null : levels[c];
+      };
+    }
+    Object.defineProperty(view, input, { get, enumerable: true });
+  }
+  return Object.freeze(view);
+}
+
+function fail(feature: AnyFeature, row: number, value: unknown, expected: string): never {
+  throw new DataError(
+    `feature ${formatValue(feature.name)} returned ${formatValue(value)} at row ${row}; ${feature.kind} features return ${expected}`,
+    { details: { feature: feature.name, row, value } },
+  );
+}
+
+/** The shared kernel of the batch and row paths: one pass per feature over typed columns. */
+function evaluate(
+  features: FeatureSet,
+  columns: Map<string, DecodedColumn>,
+  n: number,
+  quarters: number,
+): FeatureMatrix {
+  const nCols = features.length;
+  const values = new Float32Array(n * nCols);
+  const levels: (readonly string[] | null)[] = [];
+  const cursor: Cursor = { i: 0 };
+  for (let j = 0; j < nCols; j++) {
+    const feature = features[j]!;
+    const view = makeRowView(feature, columns, cursor);
+    const nSeries = feature.history.length;
+    const historyArrays: Float64Array[] = [];
+    const sources: Float64Array[] = [];
+    const history: Record<string, Float64Array> = Object.create(null);
+    for (const series of feature.history) {
+      const arr = new Float64Array(quarters);
+      historyArrays.push(arr);
+      history[series] = arr;
+      for (let k = 0; k < quarters; k++) {
+        const col = columns.get(historyColumnName(series, k))!;
+        sources.push((col as { values: Float64Array }).values);
+      }
+    }
+    Object.freeze(history);
+    const compute = feature.compute as (row: object, history: object) => unknown;
+    const offset = j * n;
+    const kind = feature.kind;
+    let codes: Int32Array | null = null;
+    let levelCodes: Map<string, number> | null = null;
+    if (kind === 'categorical') {
+      codes = new Int32Array(n);
+      levelCodes = new Map();
+    }
+    for (let i = 0; i < n; i++) {
+      cursor.i = i;
+      for (let s = 0; s < nSeries; s++) {
+        const arr = historyArrays[s]!;
+        const base = s * quarters;
+        for (let k = 0; k < quarters; k++) arr[quarters - 1 - k] = sources[base + k]![i]!;
+      }
+      const v = compute(view, history);
+      if (kind === 'numeric') {
+        if (typeof v === 'number') {
+          if (v === Number.POSITIVE_INFINITY || v === Number.NEGATIVE_INFINITY)
+            fail(feature, i, v, 'a finite number, NaN or null');
+          values[offset + i] = v;
+        } else if (v === null) values[offset + i] = Number.NaN;
+        else fail(feature, i, v, 'a finite number, NaN or null');
+      } else if (kind === 'boolean') {
+        if (v === true) values[offset + i] = 1;
+        else if (v === false) values[offset + i] = 0;
+        else if (v === null) values[offset + i] = Number.NaN;
+        else fail(feature, i, v, 'true, false or null');
+      } else {
+        let level: string;
+        if (v === null) level = MISSING_LEVEL;
+        else if (typeof v === 'string') level = v;
+        else fail(feature, i, v, 'a string or null');
+        let code = levelCodes!.get(level);
+        if (code === undefined) {
+          code = levelCodes!.size;
+          levelCodes!.set(level, code);
+        }
+        codes![i] = code;
+      }
+    }
+    if (codes !== null && levelCodes !== null) {
+      // Sorted levels make codes independent of row order.
+      const sorted = [...levelCodes.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      const remap = new Int32Array(sorted.length);
+      sorted.forEach((level, rank) => {
+        remap[levelCodes!.get(level)!] = rank;
+      });
+      for (let i = 0; i < n; i++) values[offset + i] = remap[codes[i]!]!;
+      levels.push(Object.freeze(sorted));
+    } else levels.push(null);
+  }
+  return Object.freeze({
+    nRows: n,
+    nCols,
+    values,
+    names: Object.freeze(features.map((f) => f.name)),
+    kinds: Object.freeze(features.map((f) => f.kind)),
+    groups: Object.freeze(features.map((f) => f.group)),
+    businessSignal: Object.freeze(features.map((f) => f.businessSignal)),
+    levels: Object.freeze(levels),
+  });
+}
