@@ -1,6 +1,8 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DataError, InvalidArgumentError } from '../src/errors/index.js';
+import * as metrics from '../src/metrics/index.js';
 import {
   averagePrecision,
   brierScore,
@@ -427,5 +429,35 @@ describe('input validation', () => {
   it('uses DataError for bad values and InvalidArgumentError for shapes and options', () => {
     expect(() => averagePrecision([0, 1], [0.1, Number.NaN])).toThrow(DataError);
     expect(() => averagePrecision([0, 1], [0.1])).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('module surface', () => {
+  it('exports exactly the documented functions', () => {
+    expect(Object.keys(metrics).sort()).toMatchInlineSnapshot(`
+      [
+        "averagePrecision",
+        "brierScore",
+        "calibrationCurve",
+        "expectedCalibrationError",
+        "liftAt",
+        "logLoss",
+        "precisionAt",
+        "psi",
+        "psiTable",
+        "rocAuc",
+      ]
+    `);
+  });
+
+  it('imports nothing outside metrics except ../errors (so the subpath stays dependency-free)', () => {
+    const dir = new URL('../src/metrics/', import.meta.url);
+    const specifiers = readdirSync(dir)
+      .filter((f) => f.endsWith('.ts'))
+      .flatMap((f) =>
+        [...readFileSync(new URL(f, dir), 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1]!),
+      );
+    expect(specifiers.length).toBeGreaterThan(10);
+    expect(specifiers.filter((s) => !s.startsWith('./') && s !== '../errors/index.js')).toEqual([]);
   });
 });
