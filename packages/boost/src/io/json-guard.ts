@@ -77,12 +77,23 @@ export function numberString(value: unknown, path: string): number {
   return Number(value);
 }
 
-/** The value as an array of `length` elements (when given). */
-export function array(value: unknown, path: string, length?: number): readonly unknown[] {
-  if (!Array.isArray(value))
-    invalid(path, length === undefined ? 'an array' : `an array of ${length} items`, value);
+function items(n: number): string {
+  return n === 1 ? '1 item' : `${n} items`;
+}
+
+/** The value as an array of `length` elements (when given; `lengthSource` says where it comes from). */
+export function array(
+  value: unknown,
+  path: string,
+  length?: number,
+  lengthSource?: string,
+): readonly unknown[] {
+  if (!Array.isArray(value)) {
+    invalid(path, length === undefined ? 'an array' : `an array of ${items(length)}`, value);
+  }
   if (length !== undefined && value.length !== length) {
-    throw new ModelFormatError(`${path} must have ${length} items, found ${value.length}`, {
+    const source = lengthSource === undefined ? '' : ` (${lengthSource})`;
+    throw new ModelFormatError(`${path} must have ${items(length)}${source}, found ${value.length}`, {
       details: { path, length: value.length },
     });
   }
@@ -90,11 +101,18 @@ export function array(value: unknown, path: string, length?: number): readonly u
 }
 
 /** An array of integers in `[min, max]`, copied into an Int32Array. */
-export function intArray(value: unknown, path: string, length: number, min: number, max: number): Int32Array {
-  const items = array(value, path, length);
+export function intArray(
+  value: unknown,
+  path: string,
+  length: number,
+  min: number,
+  max: number,
+  lengthSource?: string,
+): Int32Array {
+  const list = array(value, path, length, lengthSource);
   const out = new Int32Array(length);
   for (let i = 0; i < length; i++) {
-    const v = items[i];
+    const v = list[i];
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
       invalid(`${path}[${i}]`, `an integer in [${min}, ${max}]`, v);
     }
@@ -104,11 +122,16 @@ export function intArray(value: unknown, path: string, length: number, min: numb
 }
 
 /** An array of finite numbers, rounded to float32. */
-export function float32Array(value: unknown, path: string, length: number): Float32Array {
-  const items = array(value, path, length);
+export function float32Array(
+  value: unknown,
+  path: string,
+  length: number,
+  lengthSource?: string,
+): Float32Array {
+  const list = array(value, path, length, lengthSource);
   const out = new Float32Array(length);
   for (let i = 0; i < length; i++) {
-    const v = items[i];
+    const v = list[i];
     if (typeof v !== 'number' || !Number.isFinite(v)) invalid(`${path}[${i}]`, 'a finite number', v);
     out[i] = v;
   }

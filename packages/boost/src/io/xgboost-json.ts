@@ -53,6 +53,8 @@ export const XGBOOST_DEFAULT_PARAMS: ModelParams = Object.freeze({
 });
 
 const INT32_MAX = 2147483647;
+const NUM_NODES = 'tree_param.num_nodes';
+const NUM_TREES = 'gbtree_model_param.num_trees';
 
 function joinInts(values: ArrayLike<number>): string {
   let s = '';
@@ -262,15 +264,22 @@ function readTree(value: unknown, index: number, numFeature: number, prefix: str
       leafVector,
     );
   }
-  const left = intArray(field(t, 'left_children'), `${path}.left_children`, n, -1, n - 1);
-  const right = intArray(field(t, 'right_children'), `${path}.right_children`, n, -1, n - 1);
-  const parents = intArray(field(t, 'parents'), `${path}.parents`, n, -1, INT32_MAX);
-  const splitIndices = intArray(field(t, 'split_indices'), `${path}.split_indices`, n, 0, INT32_MAX - 1);
-  const conditions = float32Array(field(t, 'split_conditions'), `${path}.split_conditions`, n);
-  const baseWeight = float32Array(field(t, 'base_weights'), `${path}.base_weights`, n);
-  const lossChange = float32Array(field(t, 'loss_changes'), `${path}.loss_changes`, n);
-  const sumHessian = float32Array(field(t, 'sum_hessian'), `${path}.sum_hessian`, n);
-  const defaults = array(field(t, 'default_left'), `${path}.default_left`, n);
+  const left = intArray(field(t, 'left_children'), `${path}.left_children`, n, -1, n - 1, NUM_NODES);
+  const right = intArray(field(t, 'right_children'), `${path}.right_children`, n, -1, n - 1, NUM_NODES);
+  const parents = intArray(field(t, 'parents'), `${path}.parents`, n, -1, INT32_MAX, NUM_NODES);
+  const splitIndices = intArray(
+    field(t, 'split_indices'),
+    `${path}.split_indices`,
+    n,
+    0,
+    INT32_MAX - 1,
+    NUM_NODES,
+  );
+  const conditions = float32Array(field(t, 'split_conditions'), `${path}.split_conditions`, n, NUM_NODES);
+  const baseWeight = float32Array(field(t, 'base_weights'), `${path}.base_weights`, n, NUM_NODES);
+  const lossChange = float32Array(field(t, 'loss_changes'), `${path}.loss_changes`, n, NUM_NODES);
+  const sumHessian = float32Array(field(t, 'sum_hessian'), `${path}.sum_hessian`, n, NUM_NODES);
+  const defaults = array(field(t, 'default_left'), `${path}.default_left`, n, NUM_NODES);
   const defaultLeft = new Uint8Array(n);
   defaults.forEach((d, i) => {
     if (d === 1 || d === true) defaultLeft[i] = 1;
@@ -278,7 +287,7 @@ function readTree(value: unknown, index: number, numFeature: number, prefix: str
   });
   const splitType = field(t, 'split_type');
   if (splitType !== undefined) {
-    const types = intArray(splitType, `${path}.split_type`, n, 0, 1);
+    const types = intArray(splitType, `${path}.split_type`, n, 0, 1, NUM_NODES);
     const cat = types.indexOf(1);
     if (cat >= 0) invalid(`${path}.split_type[${cat}]`, '0 (categorical splits are not supported)', 1);
     for (const key of ['categories', 'categories_nodes', 'categories_segments', 'categories_sizes']) {
@@ -438,7 +447,7 @@ export function fromXGBoostJSON(text: string): BoosterModel {
       parallel,
     );
   }
-  intArray(field(gm, 'tree_info'), 'learner.gradient_booster.model.tree_info', numTrees, 0, 0);
+  intArray(field(gm, 'tree_info'), 'learner.gradient_booster.model.tree_info', numTrees, 0, 0, NUM_TREES);
   const indptr = field(gm, 'iteration_indptr');
   if (indptr !== undefined) {
     const ip = intArray(indptr, 'learner.gradient_booster.model.iteration_indptr', numTrees + 1, 0, numTrees);
@@ -447,7 +456,7 @@ export function fromXGBoostJSON(text: string): BoosterModel {
         invalid(`learner.gradient_booster.model.iteration_indptr[${i}]`, `${i} (one tree per round)`, v);
     });
   }
-  const rawTrees = array(field(gm, 'trees'), 'learner.gradient_booster.model.trees', numTrees);
+  const rawTrees = array(field(gm, 'trees'), 'learner.gradient_booster.model.trees', numTrees, NUM_TREES);
   const trees = rawTrees.map((t, i) => readTree(t, i, numFeature, 'learner.gradient_booster.model.trees'));
   const featureNames = readFeatureNames(learner, numFeature);
 
