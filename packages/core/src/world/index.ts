@@ -10,3 +10,8 @@ export type {
 export { generateDiscoveryWorld } from './generate-discovery-world.js';
 export type { GenerateDiscoveryWorldOptions } from './options.js';
 export { summarizeWorld, type WorldSummary } from './summarize-world.js';
+export {
+  type WriteDiscoveryWorldOptions,
+  type WriteDiscoveryWorldResult,
+  writeDiscoveryWorld,
+} from './write-discovery-world.js';
