@@ -63,12 +63,14 @@ function logitF32(p: number): number {
 
 /**
  * Margins by walking every tree with XGBoost's CPU-predictor rules: `fround(x) < threshold` goes left,
- * NaN follows default_left, and the sum is accumulated in float32 in tree order from the base margin.
+ * NaN follows default_left, and the sum is accumulated in float32 in tree order from the base margin
+ * (or in double, for exact local-accuracy checks).
  */
 export function walkMargin(
   model: BoosterModel,
   m: DenseMatrix,
   range?: readonly [number, number],
+  accumulate: 'float32' | 'double' = 'float32',
 ): Float64Array {
   const [start, end] = range ?? [0, model.trees.length];
   const out = new Float64Array(m.nRows);
@@ -83,7 +85,7 @@ export function walkMargin(
         const goLeft = Number.isNaN(x) ? tree.defaultLeft[node] === 1 : x < tree.threshold[node]!;
         node = goLeft ? tree.left[node]! : tree.left[node]! + 1;
       }
-      sum = Math.fround(sum + tree.leafValue[node]!);
+      sum = accumulate === 'float32' ? Math.fround(sum + tree.leafValue[node]!) : sum + tree.leafValue[node]!;
     }
     out[r] = sum;
   }
