@@ -2,8 +2,11 @@ import { assertInteger, formatValue, InvalidArgumentError } from '../errors/inde
 import { assertIdentifier, quoteIdentifier } from './identifiers.js';
 import type { Dialect } from './types.js';
 
-/** Logical column types of the data contract, mapped to warehouse types by {@link SqlDialect.typeName}. */
-export type LogicalType = 'string' | 'date' | 'timestamp' | 'float' | 'int' | 'bool';
+/**
+ * Logical column types of the data contract, mapped to warehouse types by {@link SqlDialect.typeName}
+ * (`int32` is a 32-bit integer where the warehouse has one, e.g. the 0/1 label; BigQuery only has INT64).
+ */
+export type LogicalType = 'string' | 'date' | 'timestamp' | 'float' | 'int' | 'int32' | 'bool';
 
 /**
  * The small per-warehouse SQL vocabulary the dataset builder's single SQL generator uses. Everything
@@ -63,6 +66,7 @@ const DUCKDB_TYPES: Readonly<Record<LogicalType, string>> = {
   timestamp: 'TIMESTAMP',
   float: 'DOUBLE',
   int: 'BIGINT',
+  int32: 'INTEGER',
   bool: 'BOOLEAN',
 };
 
@@ -72,6 +76,7 @@ const BIGQUERY_TYPES: Readonly<Record<LogicalType, string>> = {
   timestamp: 'TIMESTAMP',
   float: 'FLOAT64',
   int: 'INT64',
+  int32: 'INT64',
   bool: 'BOOL',
 };
 
@@ -83,10 +88,13 @@ export const duckdbDialect: SqlDialect = Object.freeze({
   typeName: (type: LogicalType) => DUCKDB_TYPES[type],
   cast: (expr: string, type: LogicalType) => `CAST(${expr} AS ${DUCKDB_TYPES[type]})`,
   // DATE + INTEGER stays a DATE in DuckDB (DATE + INTERVAL would become a TIMESTAMP).
-  dateAddDays: (d: string, days: number) => `(${d} + ${assertDays(days, 'days')})`,
+  dateAddDays: (d: string, days: number) => {
+    const n = assertDays(days, 'days');
+    return n === 0 ? d : n > 0 ? `(${d} + ${n})` : `(${d} - ${-n})`;
+  },
   dateAddMonths: (d: string, months: number) =>
-    `CAST(${d} + INTERVAL ${assertDays(months, 'months')} MONTH AS DATE)`,
-  timestampAddDays: (t: string, days: number) => `(${t} + INTERVAL ${assertDays(days, 'days')} DAY)`,
+    `CAST(${d} + INTERVAL (${assertDays(months, 'months')}) MONTH AS DATE)`,
+  timestampAddDays: (t: string, days: number) => `(${t} + INTERVAL (${assertDays(days, 'days')}) DAY)`,
   dateDiffDays: (to: string, from: string) => `date_diff('day', ${from}, ${to})`,
   quarterStart: (d: string) => `CAST(date_trunc('quarter', ${d}) AS DATE)`,
   createTableAs: (table: string, select: string, options: { replace?: boolean } = {}) =>
@@ -110,7 +118,10 @@ export const bigqueryDialect: SqlDialect = Object.freeze({
   param: (name: string) => `@${assertIdentifier(name, 'param')}`,
   typeName: (type: LogicalType) => BIGQUERY_TYPES[type],
   cast: (expr: string, type: LogicalType) => `CAST(${expr} AS ${BIGQUERY_TYPES[type]})`,
-  dateAddDays: (d: string, days: number) => `DATE_ADD(${d}, INTERVAL ${assertDays(days, 'days')} DAY)`,
+  dateAddDays: (d: string, days: number) => {
+    const n = assertDays(days, 'days');
+    return n === 0 ? d : `DATE_ADD(${d}, INTERVAL ${n} DAY)`;
+  },
   dateAddMonths: (d: string, months: number) =>
     `DATE_ADD(${d}, INTERVAL ${assertDays(months, 'months')} MONTH)`,
   timestampAddDays: (t: string, days: number) =>

@@ -509,7 +509,7 @@ export class DuckDbWarehouse implements Warehouse {
       const result = await this.#wrap(
         sql,
         () => {
-          const p = this.#params(options.params);
+          const p = this.#params(sql, options.params);
           return conn.run(sql, p?.values, p?.types);
         },
         options.signal,
@@ -545,7 +545,7 @@ export class DuckDbWarehouse implements Warehouse {
       const result = await this.#wrap(
         sql,
         () => {
-          const p = this.#params(options.params);
+          const p = this.#params(sql, options.params);
           return conn.stream(sql, p?.values, p?.types);
         },
         options.signal,
@@ -587,7 +587,7 @@ export class DuckDbWarehouse implements Warehouse {
       await this.#wrap(
         sql,
         () => {
-          const p = this.#params(options.params);
+          const p = this.#params(sql, options.params);
           return conn.run(sql, p?.values, p?.types);
         },
         options.signal,
@@ -781,6 +781,7 @@ export class DuckDbWarehouse implements Warehouse {
   }
 
   #params(
+    sql: string,
     params: QueryOptions['params'],
   ): { values: Record<string, DuckValue>; types: Record<string, DuckType> } | undefined {
     if (!params || Object.keys(params).length === 0) return undefined;
@@ -788,6 +789,8 @@ export class DuckDbWarehouse implements Warehouse {
     const types: Record<string, DuckType> = {};
     for (const [key, value] of Object.entries(params)) {
       assertIdentifier(key, 'options.params');
+      // DuckDB refuses to bind a parameter the statement does not use; BigQuery ignores them.
+      if (!new RegExp(`\\$${key}(?![A-Za-z0-9_])`).test(sql)) continue;
       if (value instanceof Date) {
         assertArg(!Number.isNaN(value.getTime()), `options.params.${key}`, 'a valid Date', value);
         values[key] = new this.#api.DuckDBTimestampValue(BigInt(value.getTime()) * 1000n);
@@ -801,7 +804,7 @@ export class DuckDbWarehouse implements Warehouse {
         values[key] = value;
       }
     }
-    return { values, types };
+    return Object.keys(values).length ? { values, types } : undefined;
   }
 
   #assertOpen(): void {
@@ -867,6 +870,7 @@ const DUCKDB_TYPE_NAMES: Readonly<Record<LogicalType, string>> = {
   timestamp: duckdbDialect.typeName('timestamp'),
   float: duckdbDialect.typeName('float'),
   int: duckdbDialect.typeName('int'),
+  int32: duckdbDialect.typeName('int32'),
   bool: duckdbDialect.typeName('bool'),
 };
 

@@ -1,3 +1,4 @@
+export * from './bigquery.js';
 export * from './dialect.js';
 export * from './duckdb.js';
 export * from './identifiers.js';

@@ -1,22 +1,30 @@
 import { formatValue, InvalidArgumentError } from '../errors/index.js';
-import { type DuckDbWarehouseOptions, openDuckDbWarehouse } from './duckdb.js';
+import type { BigQueryWarehouseOptions } from './bigquery.js';
+import type { DuckDbWarehouseOptions } from './duckdb.js';
 import type { Warehouse } from './types.js';
 
 /** Options of {@link openWarehouse}: the warehouse kind and that kind's own options. */
 export type OpenWarehouseOptions =
   | ({ kind: 'duckdb' } & DuckDbWarehouseOptions)
-  | ({ kind: 'bigquery' } & Record<string, unknown>);
+  | ({ kind: 'bigquery' } & BigQueryWarehouseOptions);
 
 /**
  * Opens a warehouse: embedded DuckDB (the default everywhere) or BigQuery. Each implementation is
  * imported on demand, so neither native DuckDB nor the BigQuery client loads until used.
  * @example const wh = await openWarehouse({ kind: 'duckdb', path: ':memory:' })
+ * @example const wh = await openWarehouse({ kind: 'bigquery', projectId: 'my-proj', dataset: 'leads' })
  */
 export async function openWarehouse(options: OpenWarehouseOptions): Promise<Warehouse> {
   const kind = (options as { kind?: unknown } | null)?.kind;
   if (kind === 'duckdb') {
     const { kind: _kind, ...rest } = options as { kind: 'duckdb' } & DuckDbWarehouseOptions;
+    const { openDuckDbWarehouse } = await import('./duckdb.js');
     return openDuckDbWarehouse(rest);
+  }
+  if (kind === 'bigquery') {
+    const { kind: _kind, ...rest } = options as { kind: 'bigquery' } & BigQueryWarehouseOptions;
+    const { openBigQueryWarehouse } = await import('./bigquery.js');
+    return openBigQueryWarehouse(rest);
   }
   throw new InvalidArgumentError(`options.kind must be 'duckdb' or 'bigquery', found ${formatValue(kind)}`, {
     details: { parameter: 'options.kind', value: kind },
