@@ -1,1 +1,23 @@
-export {};
+/**
+ * @leadscore/boost: histogram gradient-boosted trees in TypeScript (XGBoost `hist` semantics), with
+ * TreeSHAP, feature importance and XGBoost-JSON / LightGBM-text model files.
+ * @module
+ */
+export { Booster, type PredictOptions, type TrainingLog } from './booster.js';
+export {
+  type BinMapper,
+  type BinnedMatrix,
+  binMatrix,
+  type FitBinMapperOptions,
+  fitBinMapper,
+} from './data/bin-mapper.js';
+export {
+  type ArrowTableLike,
+  type ArrowVectorLike,
+  type DenseMatrixOptions,
+  denseMatrix,
+  fromArrowColumns,
+} from './data/matrix.js';
+export type { BoosterModel, DenseMatrix, ImportanceType, ModelParams, TreeArrays } from './model/types.js';
+export type { TrainParams } from './train/params.js';
+export { type EvalSet, type RoundInfo, type TrainOptions, train } from './train/train.js';

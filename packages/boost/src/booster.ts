@@ -1,0 +1,158 @@
+/**
+ * `Booster`: a trained or loaded model with prediction, explanation, importance, slicing and model files.
+ * @module
+ */
+import { assertArg, assertInteger, InvalidArgumentError } from '@leadscore/core/errors';
+import type { BinMapper } from './data/bin-mapper.js';
+import { checkMatrix } from './data/matrix.js';
+import { featureImportance } from './importance/importance.js';
+import { fromXGBoostJSON, type ToXGBoostJSONOptions, toXGBoostJSON } from './io/xgboost-json.js';
+import type { BoosterModel, DenseMatrix, ImportanceType } from './model/types.js';
+import {
+  accumulateMargins,
+  baseMarginOf,
+  type PackedForest,
+  packForest,
+  sigmoid32,
+} from './predict/predict.js';
+import { predictContributions } from './shap/tree-shap.js';
+
+/** What training recorded besides the model. */
+export interface TrainingLog {
+  /** Metric of the eval set, or null without one. */
+  readonly evalMetric: 'logloss' | 'aucpr' | null;
+  /** Eval metric after every round. */
+  readonly evalHistory: readonly number[];
+  /** Features without any non-missing training value; they are kept in the model but never split on. */
+  readonly emptyFeatures: readonly number[];
+  /** The bin mapper fitted on the training data, reusable with `binMatrix` and `train`. */
+  readonly binMapper: BinMapper;
+  /** Wall time of `train` in milliseconds. */
+  readonly elapsedMs: number;
+}
+
+/** Options of the Booster prediction methods. */
+export interface PredictOptions {
+  /**
+   * Trees `[start, end)` to use (one tree per round).
+   * @default [0, bestIteration + 1]: the best round of early stopping, else all trees
+   */
+  iterationRange?: readonly [number, number];
+}
+
+/** A boosted-tree binary classifier: the plain {@link BoosterModel} plus methods. */
+export class Booster {
+  /** The plain, serialisable model. */
+  readonly model: BoosterModel;
+  /** Training record; undefined for loaded models. */
+  readonly trainingLog: TrainingLog | undefined;
+  private forest: PackedForest | undefined;
+
+  constructor(model: BoosterModel, trainingLog?: TrainingLog) {
+    assertArg(
+      typeof model === 'object' && model !== null && Array.isArray(model.trees),
+      'model',
+      'a BoosterModel',
+      model,
+    );
+    this.model = model;
+    this.trainingLog = trainingLog;
+  }
+
+  /** Number of trees (= rounds). */
+  get numTrees(): number {
+    return this.model.trees.length;
+  }
+
+  /** Best round of early stopping (inclusive), else the last round. */
+  get bestIteration(): number {
+    return this.model.bestIteration;
+  }
+
+  /** Number of input features. */
+  get numFeature(): number {
+    return this.model.numFeature;
+  }
+
+  private range(options: PredictOptions): [number, number] {
+    const n = this.model.trees.length;
+    const r = options.iterationRange;
+    if (r === undefined) return [0, Math.min(n, this.model.bestIteration + 1)];
+    assertArg(Array.isArray(r) && r.length === 2, 'iterationRange', 'a pair [start, end)', r);
+    assertInteger(r[0], 'iterationRange[0]', 0, n);
+    assertInteger(r[1], 'iterationRange[1]', r[0], n);
+    return [r[0], r[1]];
+  }
+
+  private check(data: DenseMatrix): void {
+    checkMatrix(data);
+    if (data.nCols !== this.model.numFeature) {
+      throw new InvalidArgumentError(
+        `data must have the model's ${this.model.numFeature} columns, found ${data.nCols}`,
+        { details: { parameter: 'data', expected: this.model.numFeature, value: data.nCols } },
+      );
+    }
+  }
+
+  /**
+   * Raw margins (log-odds), accumulated in float32 exactly as XGBoost's `output_margin=True`.
+   * @example const m = booster.predictMargin(test);
+   */
+  predictMargin(data: DenseMatrix, options: PredictOptions = {}): Float64Array {
+    this.check(data);
+    const [start, end] = this.range(options);
+    this.forest ??= packForest(this.model.trees);
+    const m = new Float32Array(data.nRows).fill(baseMarginOf(this.model.baseScore));
+    accumulateMargins(this.forest, data, start, end, m);
+    return Float64Array.from(m);
+  }
+
+  /**
+   * Probabilities of the positive class (XGBoost's float32 sigmoid of the margin).
+   * @example const p = booster.predict(test);
+   */
+  predict(data: DenseMatrix, options: PredictOptions = {}): Float64Array {
+    const m = this.predictMargin(data, options);
+    for (let i = 0; i < m.length; i++) m[i] = sigmoid32(m[i]!);
+    return m;
+  }
+
+  /**
+   * Exact TreeSHAP contributions in margin space: row-major `nRows x (numFeature + 1)`, bias last; each
+   * row sums to the margin.
+   */
+  predictContributions(data: DenseMatrix, options: PredictOptions = {}): Float64Array {
+    this.check(data);
+    return predictContributions(this.model, data, { iterationRange: this.range(options) });
+  }
+
+  /**
+   * Importance of every used feature with XGBoost's meanings (`get_score(importance_type)`).
+   * @example booster.featureImportance('total_gain')
+   */
+  featureImportance(type: ImportanceType = 'gain'): Record<string, number> {
+    return featureImportance(this.model, type);
+  }
+
+  /**
+   * A booster with trees `[start, end)` only (its best iteration clamped into the range).
+   * @example const first50 = booster.slice(0, 50);
+   */
+  slice(start: number, end: number = this.model.trees.length): Booster {
+    const n = this.model.trees.length;
+    assertInteger(start, 'start', 0, n);
+    assertInteger(end, 'end', start, n);
+    const best = Math.min(Math.max(this.model.bestIteration - start, end > start ? 0 : -1), end - start - 1);
+    return new Booster({ ...this.model, trees: this.model.trees.slice(start, end), bestIteration: best });
+  }
+
+  /** The model as an XGBoost JSON model file (loads in XGBoost 1.7 and 2.x). */
+  toXGBoostJSON(options: ToXGBoostJSONOptions = {}): string {
+    return toXGBoostJSON(this.model, options);
+  }
+
+  /** Loads an XGBoost JSON model file (binary:logistic gbtree). */
+  static fromXGBoostJSON(text: string): Booster {
+    return new Booster(fromXGBoostJSON(text));
+  }
+}

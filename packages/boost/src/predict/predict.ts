@@ -1,0 +1,95 @@
+/**
+ * Prediction with XGBoost's arithmetic: a row goes left when `x < threshold` (float32), to the default
+ * child when x is NaN; the margin starts at the base margin and adds one tree at a time in float32
+ * (`cpu_predictor.cc`), and the probability is XGBoost's float32 sigmoid. Rows are processed in blocks,
+ * trees inside a block, so node arrays stay in cache; nothing is allocated per row.
+ * @module
+ */
+import type { DenseMatrix, TreeArrays } from '../model/types.js';
+
+const fround = Math.fround;
+const BLOCK = 64;
+
+/** All trees' node arrays concatenated, children as absolute indices. */
+export interface PackedForest {
+  readonly numTrees: number;
+  /** Root index of each tree. */
+  readonly root: Int32Array;
+  readonly left: Int32Array;
+  readonly feature: Int32Array;
+  readonly threshold: Float32Array;
+  readonly defaultLeft: Uint8Array;
+  readonly leafValue: Float32Array;
+}
+
+/** Concatenates trees for fast prediction. */
+export function packForest(trees: readonly TreeArrays[]): PackedForest {
+  let total = 0;
+  for (const t of trees) total += t.numNodes;
+  const root = new Int32Array(trees.length);
+  const left = new Int32Array(total);
+  const feature = new Int32Array(total);
+  const threshold = new Float32Array(total);
+  const defaultLeft = new Uint8Array(total);
+  const leafValue = new Float32Array(total);
+  let at = 0;
+  trees.forEach((t, k) => {
+    root[k] = at;
+    for (let n = 0; n < t.numNodes; n++) {
+      const l = t.left[n]!;
+      left[at + n] = l < 0 ? -1 : at + l;
+    }
+    feature.set(t.splitFeature, at);
+    threshold.set(t.threshold, at);
+    defaultLeft.set(t.defaultLeft, at);
+    leafValue.set(t.leafValue, at);
+    at += t.numNodes;
+  });
+  return { numTrees: trees.length, root, left, feature, threshold, defaultLeft, leafValue };
+}
+
+/** XGBoost's base margin `-logf(1/p - 1)` of a base score, in float32. */
+export function baseMarginOf(baseScore: number): number {
+  const p = fround(baseScore);
+  return fround(-Math.log(fround(fround(1 / p) - 1)));
+}
+
+/** XGBoost 1.7's float32 `Sigmoid`: `1 / (expf(-x) + 1 + 1e-16)`. */
+export function sigmoid32(x: number): number {
+  return fround(1 / fround(fround(Math.exp(-x)) + 1));
+}
+
+/**
+ * Adds trees `[treeBegin, treeEnd)` of a packed forest to `out` (one float32 margin per row), in
+ * XGBoost's order: per row, tree by tree, rounding to float32 after each addition.
+ */
+export function accumulateMargins(
+  forest: PackedForest,
+  matrix: DenseMatrix,
+  treeBegin: number,
+  treeEnd: number,
+  out: Float32Array,
+): void {
+  const { data, nRows, nCols } = matrix;
+  const { root, left, feature, threshold, defaultLeft, leafValue } = forest;
+  // row-major: x(i, f) = data[i * nCols + f]; column-major: data[f * nRows + i]
+  const rowStride = matrix.layout === 'row' ? nCols : 1;
+  const colStride = matrix.layout === 'row' ? 1 : nRows;
+  for (let b0 = 0; b0 < nRows; b0 += BLOCK) {
+    const b1 = Math.min(nRows, b0 + BLOCK);
+    for (let t = treeBegin; t < treeEnd; t++) {
+      const r = root[t]!;
+      for (let i = b0; i < b1; i++) {
+        const rowBase = i * rowStride;
+        let n = r;
+        let l = left[n]!;
+        while (l >= 0) {
+          const x = data[rowBase + feature[n]! * colStride]!;
+          n = Number.isNaN(x) ? (defaultLeft[n] === 1 ? l : l + 1) : x < threshold[n]! ? l : l + 1;
+          l = left[n]!;
+        }
+        out[i] = out[i]! + leafValue[n]!;
+      }
+    }
+  }
+}

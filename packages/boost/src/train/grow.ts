@@ -1,0 +1,555 @@
+/**
+ * Grows one regression tree on binned data the way XGBoost 1.7's `QuantileHistMaker` does
+ * (`updater_quantile_hist.cc` `ExpandTree`, `driver.h`, `hist/evaluate_splits.h`): same candidate
+ * order, tie rules, validity checks, node numbering, child weights and float32 roundings.
+ * @module
+ */
+import type { ResolvedParams } from './params.js';
+import { clampedWeight, gainGivenWeight, type SplitParams } from './split.js';
+import type { HistBuilder } from './thread-pool.js';
+
+const fround = Math.fround;
+const RT_EPS = 1e-6;
+const FLT_MAX = 3.4028234663852886e38;
+const HISTS_PER_CHUNK = 8;
+const MAX_NODE_BATCH = 256;
+
+/** Binned training data as the grower reads it. */
+export interface GrowData {
+  readonly codes: Uint8Array | Uint16Array;
+  readonly nRows: number;
+  readonly nFeat: number;
+  /** Bins per feature (= its missing code). */
+  readonly nbins: Int32Array;
+  /** Histogram slot offset per feature (`nFeat + 1` entries; feature f owns `nbins[f] + 1` slots). */
+  readonly slotPtr: Int32Array;
+  readonly cuts: Float32Array;
+  readonly cutPtr: Int32Array;
+  readonly minValues: Float32Array;
+}
+
+/** A grown tree in growable arrays, plus where its training rows ended up. */
+export interface GrownTree {
+  readonly numNodes: number;
+  readonly left: number[];
+  readonly parent: number[];
+  readonly splitFeature: number[];
+  readonly splitBin: number[];
+  readonly threshold: number[];
+  readonly defaultLeft: number[];
+  readonly leafValue: number[];
+  readonly baseWeight: number[];
+  readonly lossChange: number[];
+  readonly sumHessian: number[];
+  readonly count: number[];
+  /** Partition segment of every node in `rows`. */
+  readonly begin: number[];
+  readonly end: number[];
+  /** Sampled row ids, grouped by leaf (shared buffer, valid until the next tree). */
+  readonly rows: Int32Array;
+}
+
+/** Per-tree sampling inputs. */
+export interface GrowInput {
+  readonly grad: Float32Array;
+  readonly hess: Float32Array;
+  /** Sampled row ids in ascending order, or null for all rows. */
+  readonly sampledRows: Int32Array | null;
+  readonly nSampled: number;
+  /** Features available to this tree, ascending. */
+  readonly treeFeatures: Int32Array;
+  /** Picks the features of one node from the tree's features (colsample_bynode); identity when 1. */
+  readonly nodeFeatures: (treeFeatures: Int32Array) => Int32Array;
+}
+
+/** Reusable tree builder: buffers are allocated once per training. */
+export class TreeGrower {
+  private readonly data: GrowData;
+  private readonly p: ResolvedParams;
+  private readonly sp: SplitParams;
+  private readonly builder: HistBuilder;
+  private readonly monotone: Int8Array | null;
+  private readonly fast: boolean;
+  private readonly rows: Int32Array;
+  private readonly tmp: Int32Array;
+  private readonly gh: Float64Array;
+  private readonly histSize: number;
+  private readonly chunks: Float64Array[] = [];
+  private freeHists: number[] = [];
+  private nodeDesc = new Int32Array(5 * 64);
+  private cur!: GrownTree;
+
+  // per-node working state, indexed by node id
+  private G: number[] = [];
+  private H: number[] = [];
+  private rootGain: number[] = [];
+  private lower: number[] = [];
+  private upper: number[] = [];
+  private depth: number[] = [];
+  private hist: number[] = [];
+  // best split of each node
+  private bLoss: number[] = [];
+  private bFeat: number[] = [];
+  private bBin: number[] = [];
+  private bThr: number[] = [];
+  private bDL: number[] = [];
+  private bLG: number[] = [];
+  private bLH: number[] = [];
+  private bRG: number[] = [];
+  private bRH: number[] = [];
+
+  constructor(data: GrowData, params: ResolvedParams, builder: HistBuilder, monotone: Int8Array | null) {
+    this.data = data;
+    this.p = params;
+    this.sp = params;
+    this.builder = builder;
+    this.monotone = monotone;
+    this.fast = params.maxDeltaStep === 0 && monotone === null;
+    this.rows = builder.allocInt32(data.nRows);
+    this.tmp = new Int32Array(data.nRows);
+    this.gh = builder.allocFloat64(2 * data.nRows);
+    this.histSize = 2 * data.slotPtr[data.nFeat]!;
+    builder.setup(data.codes, data.nRows, this.rows, this.gh, data.slotPtr);
+  }
+
+  private allocHist(): number {
+    if (this.freeHists.length === 0) {
+      const chunk = this.builder.allocFloat64(HISTS_PER_CHUNK * this.histSize);
+      const c = this.builder.addChunk(chunk);
+      this.chunks.push(chunk);
+      for (let k = HISTS_PER_CHUNK - 1; k >= 0; k--) this.freeHists.push(c * HISTS_PER_CHUNK + k);
+    }
+    return this.freeHists.pop()!;
+  }
+
+  private releaseAll(): void {
+    this.freeHists = [];
+    for (let c = this.chunks.length - 1; c >= 0; c--) {
+      for (let k = HISTS_PER_CHUNK - 1; k >= 0; k--) this.freeHists.push(c * HISTS_PER_CHUNK + k);
+    }
+  }
+
+  /** Grows one tree. */
+  grow(input: GrowInput): GrownTree {
+    const { grad, hess, nSampled, treeFeatures } = input;
+    const rows = this.rows;
+    if (input.sampledRows === null) for (let i = 0; i < nSampled; i++) rows[i] = i;
+    else rows.set(input.sampledRows.subarray(0, nSampled));
+    this.releaseAll();
+    const t: GrownTree = {
+      numNodes: 1,
+      left: [-1],
+      parent: [-1],
+      splitFeature: [0],
+      splitBin: [0],
+      threshold: [0],
+      defaultLeft: [0],
+      leafValue: [0],
+      baseWeight: [0],
+      lossChange: [0],
+      sumHessian: [0],
+      count: [nSampled],
+      begin: [0],
+      end: [nSampled],
+      rows,
+    };
+    this.cur = t;
+    this.G = [0];
+    this.H = [0];
+    this.rootGain = [0];
+    this.lower = [-FLT_MAX];
+    this.upper = [FLT_MAX];
+    this.depth = [0];
+    this.hist = [-1];
+    this.bLoss = [0];
+    this.bFeat = [0];
+    this.bBin = [0];
+    this.bThr = [0];
+    this.bDL = [0];
+    this.bLG = [0];
+    this.bLH = [0];
+    this.bRG = [0];
+    this.bRH = [0];
+
+    let G = 0;
+    let H = 0;
+    for (let i = 0; i < nSampled; i++) {
+      const r = rows[i]!;
+      G += grad[r]!;
+      H += hess[r]!;
+    }
+    this.G[0] = G;
+    this.H[0] = H;
+    const w0 = clampedWeight(this.sp, G, H, -FLT_MAX, FLT_MAX);
+    this.rootGain[0] = gainGivenWeight(this.sp, G, H, w0, this.fast);
+    t.baseWeight[0] = w0;
+    t.sumHessian[0] = fround(H);
+    t.leafValue[0] = fround(this.p.learningRate * w0);
+
+    this.buildHists([0], [input.sampledRows === null ? 1 : 0], input);
+    this.evaluate(0, input.nodeFeatures(treeFeatures));
+
+    const p = this.p;
+    const lossguide = p.growPolicy === 'lossguide';
+    let queue: number[] = [];
+    const push = (nid: number): void => {
+      if (this.bLoss[nid]! > RT_EPS) queue.push(nid);
+    };
+    let driverLeaves = 1;
+    let numLeaves = 1;
+    const isValid = (nid: number, leaves: number): boolean => {
+      const loss = this.bLoss[nid]!;
+      if (loss <= RT_EPS) return false;
+      if (this.bLH[nid] === 0 || this.bRH[nid] === 0) return false;
+      if (loss < p.gamma) return false;
+      if (p.maxDepth > 0 && this.depth[nid] === p.maxDepth) return false;
+      if (p.maxLeaves > 0 && leaves === p.maxLeaves) return false;
+      return true;
+    };
+    const pop = (): number[] => {
+      if (queue.length === 0) return [];
+      if (lossguide) {
+        let best = 0;
+        for (let k = 1; k < queue.length; k++) {
+          const a = queue[k]!;
+          const b = queue[best]!;
+          const la = this.bLoss[a]!;
+          const lb = this.bLoss[b]!;
+          if (la > lb || (la === lb && a < b)) best = k;
+        }
+        const e = queue[best]!;
+        queue.splice(best, 1);
+        if (isValid(e, driverLeaves)) {
+          driverLeaves++;
+          return [e];
+        }
+        return [];
+      }
+      queue.sort((a, b) => a - b);
+      const out: number[] = [];
+      const level = this.depth[queue[0]!]!;
+      let k = 0;
+      while (k < queue.length && this.depth[queue[k]!] === level && out.length < MAX_NODE_BATCH) {
+        const e = queue[k]!;
+        k++;
+        if (isValid(e, driverLeaves)) {
+          driverLeaves++;
+          out.push(e);
+        }
+      }
+      queue = queue.slice(k);
+      return out;
+    };
+    push(0);
+    let expand = pop();
+    while (expand.length > 0) {
+      const valid: number[] = [];
+      const applied: number[] = [];
+      const depth = this.depth[expand[0]!]! + 1;
+      for (const nid of expand) {
+        if (!isValid(nid, numLeaves)) continue;
+        this.applySplit(t, nid);
+        applied.push(nid);
+        numLeaves++;
+        if (!(p.maxDepth > 0 && depth >= p.maxDepth) && !(p.maxLeaves > 0 && numLeaves >= p.maxLeaves))
+          valid.push(nid);
+      }
+      for (const nid of applied) this.partition(t, nid);
+      if (valid.length > 0) {
+        const build: number[] = [];
+        const other: number[] = [];
+        for (const nid of valid) {
+          const l = t.left[nid]!;
+          const fewerRight = this.bRH[nid]! < this.bLH[nid]!;
+          build.push(fewerRight ? l + 1 : l);
+          other.push(fewerRight ? l : l + 1);
+        }
+        this.buildHists(
+          build,
+          build.map(() => 0),
+          input,
+        );
+        for (let k = 0; k < valid.length; k++) this.subtract(valid[k]!, build[k]!, other[k]!, treeFeatures);
+        for (const nid of valid) {
+          const l = t.left[nid]!;
+          this.evaluate(l, input.nodeFeatures(treeFeatures));
+          this.evaluate(l + 1, input.nodeFeatures(treeFeatures));
+          push(l);
+          push(l + 1);
+        }
+      }
+      expand = pop();
+    }
+    return t;
+  }
+
+  private buildHists(nodes: number[], contiguous: number[], input: GrowInput): void {
+    const { grad, hess, treeFeatures } = input;
+    const rows = this.rows;
+    const gh = this.gh;
+    if (this.nodeDesc.length < 5 * nodes.length) this.nodeDesc = new Int32Array(10 * nodes.length);
+    const desc = this.nodeDesc;
+    for (let k = 0; k < nodes.length; k++) {
+      const nid = nodes[k]!;
+      const h = this.allocHist();
+      this.hist[nid] = h;
+      const b = this.cur.begin[nid]!;
+      const e = this.cur.end[nid]!;
+      for (let q = b; q < e; q++) {
+        const r = rows[q]!;
+        gh[2 * q] = grad[r]!;
+        gh[2 * q + 1] = hess[r]!;
+      }
+      desc[5 * k] = b;
+      desc[5 * k + 1] = e;
+      desc[5 * k + 2] = Math.floor(h / HISTS_PER_CHUNK);
+      desc[5 * k + 3] = (h % HISTS_PER_CHUNK) * this.histSize;
+      desc[5 * k + 4] = contiguous[k]!;
+    }
+    this.builder.build(desc, nodes.length, treeFeatures, treeFeatures.length);
+  }
+
+  private subtract(parent: number, built: number, other: number, treeFeatures: Int32Array): void {
+    const hp = this.hist[parent]!;
+    const hb = this.hist[built]!;
+    const ho = this.allocHist();
+    this.hist[other] = ho;
+    const P = this.chunks[Math.floor(hp / HISTS_PER_CHUNK)]!;
+    const B = this.chunks[Math.floor(hb / HISTS_PER_CHUNK)]!;
+    const O = this.chunks[Math.floor(ho / HISTS_PER_CHUNK)]!;
+    const pb = (hp % HISTS_PER_CHUNK) * this.histSize;
+    const bb = (hb % HISTS_PER_CHUNK) * this.histSize;
+    const ob = (ho % HISTS_PER_CHUNK) * this.histSize;
+    const slotPtr = this.data.slotPtr;
+    for (let k = 0; k < treeFeatures.length; k++) {
+      const f = treeFeatures[k]!;
+      const s0 = 2 * slotPtr[f]!;
+      const s1 = 2 * slotPtr[f + 1]!;
+      for (let s = s0; s < s1; s++) O[ob + s] = P[pb + s]! - B[bb + s]!;
+    }
+    this.freeHists.push(hp);
+    this.hist[parent] = -1;
+  }
+
+  private splitGain(nid: number, f: number, lG: number, lH: number, rG: number, rH: number): number {
+    const sp = this.sp;
+    const lo = this.lower[nid]!;
+    const up = this.upper[nid]!;
+    const wl = clampedWeight(sp, lG, lH, lo, up);
+    const wr = clampedWeight(sp, rG, rH, lo, up);
+    const gain = fround(gainGivenWeight(sp, lG, lH, wl, false) + gainGivenWeight(sp, rG, rH, wr, false));
+    const c = this.monotone === null ? 0 : this.monotone[f]!;
+    if (c === 0) return gain;
+    if (c > 0) return wl <= wr ? gain : Number.NEGATIVE_INFINITY;
+    return wl >= wr ? gain : Number.NEGATIVE_INFINITY;
+  }
+
+  /** `HistEvaluator::EvaluateSplits` for one node: forward pass, then backward when values are missing. */
+  private evaluate(nid: number, features: Int32Array): void {
+    const { nbins, slotPtr, cuts, cutPtr, minValues } = this.data;
+    const h = this.hist[nid]!;
+    const hist = this.chunks[Math.floor(h / HISTS_PER_CHUNK)]!;
+    const base = (h % HISTS_PER_CHUNK) * this.histSize;
+    const pG = this.G[nid]!;
+    const pH = this.H[nid]!;
+    const rootGain = this.rootGain[nid]!;
+    const mcw = this.sp.minChildWeight;
+    const lambda = this.sp.lambda;
+    const alpha = this.sp.alpha;
+    const fast = this.fast;
+    let bestLoss = 0;
+    let bestIdx = 0;
+    let bestBin = 0;
+    let bestThr = 0;
+    let bestDL = 0;
+    let bestLG = 0;
+    let bestLH = 0;
+    let bestRG = 0;
+    let bestRH = 0;
+    for (let fi = 0; fi < features.length; fi++) {
+      const f = features[fi]!;
+      const nb = nbins[f]!;
+      const s0 = base + 2 * slotPtr[f]!;
+      const c0 = cutPtr[f]!;
+      for (let dir = 0; dir < 2; dir++) {
+        let locLoss = 0;
+        let locFound = false;
+        let locBin = 0;
+        let locLG = 0;
+        let locLH = 0;
+        let locRG = 0;
+        let locRH = 0;
+        let aG = 0;
+        let aH = 0;
+        const first = dir === 0 ? 0 : nb - 1;
+        const stop = dir === 0 ? nb : -1;
+        const step = dir === 0 ? 1 : -1;
+        for (let i = first; i !== stop; i += step) {
+          const hg = hist[s0 + 2 * i]!;
+          const hh = hist[s0 + 2 * i + 1]!;
+          if (i !== first && hg === 0 && hh === 0) continue;
+          aG += hg;
+          aH += hh;
+          const oG = pG - aG;
+          const oH = pH - aH;
+          if (aH >= mcw && oH >= mcw) {
+            // forward: left = accumulated; backward: left = parent - accumulated (holds the missing)
+            const lG = dir === 0 ? aG : oG;
+            const lH = dir === 0 ? aH : oH;
+            const rG = dir === 0 ? oG : aG;
+            const rH = dir === 0 ? oH : aH;
+            let gain: number;
+            if (fast) {
+              let gl = 0;
+              let gr = 0;
+              if (lH > 0) {
+                const tl = alpha === 0 ? lG : lG > alpha ? lG - alpha : lG < -alpha ? lG + alpha : 0;
+                gl = fround((tl * tl) / (lH + lambda));
+              }
+              if (rH > 0) {
+                const tr = alpha === 0 ? rG : rG > alpha ? rG - alpha : rG < -alpha ? rG + alpha : 0;
+                gr = fround((tr * tr) / (rH + lambda));
+              }
+              gain = fround(gl + gr);
+            } else {
+              gain = this.splitGain(nid, f, lG, lH, rG, rH);
+            }
+            const loss = fround(gain - rootGain);
+            if (loss > locLoss && loss !== Number.POSITIVE_INFINITY) {
+              locLoss = loss;
+              locFound = true;
+              locBin = dir === 0 ? i : i - 1;
+              locLG = lG;
+              locLH = lH;
+              locRG = rG;
+              locRH = rH;
+            }
+          }
+        }
+        if (locFound) {
+          // SplitEntry::NeedReplace: ties go to the lower feature index, then to the earlier candidate
+          const replace = bestIdx <= f ? locLoss > bestLoss : !(bestLoss > locLoss);
+          if (replace) {
+            bestLoss = locLoss;
+            bestIdx = f;
+            bestBin = locBin;
+            bestThr = locBin >= 0 ? cuts[c0 + locBin]! : minValues[f]!;
+            bestDL = dir;
+            bestLG = locLG;
+            bestLH = locLH;
+            bestRG = locRG;
+            bestRH = locRH;
+          }
+        }
+        if (dir === 0 && aG === pG && aH === pH) break;
+      }
+    }
+    this.bLoss[nid] = bestLoss;
+    this.bFeat[nid] = bestIdx;
+    this.bBin[nid] = bestBin;
+    this.bThr[nid] = bestThr;
+    this.bDL[nid] = bestDL;
+    this.bLG[nid] = bestLG;
+    this.bLH[nid] = bestLH;
+    this.bRG[nid] = bestRG;
+    this.bRH[nid] = bestRH;
+  }
+
+  /** `ApplyTreeSplit` + `RegTree::ExpandNode`: children at (numNodes, numNodes + 1). */
+  private applySplit(t: GrownTree, nid: number): void {
+    const sp = this.sp;
+    const lG = this.bLG[nid]!;
+    const lH = this.bLH[nid]!;
+    const rG = this.bRG[nid]!;
+    const rH = this.bRH[nid]!;
+    const lo = this.lower[nid]!;
+    const up = this.upper[nid]!;
+    const pG = lG + rG;
+    const pH = lH + rH;
+    const baseWeight = clampedWeight(sp, pG, pH, lo, up);
+    const wl = clampedWeight(sp, lG, lH, lo, up);
+    const wr = clampedWeight(sp, rG, rH, lo, up);
+    const l = t.numNodes;
+    const r = l + 1;
+    (t as { numNodes: number }).numNodes += 2;
+    const f = this.bFeat[nid]!;
+    t.left[nid] = l;
+    t.splitFeature[nid] = f;
+    t.splitBin[nid] = this.bBin[nid]!;
+    t.threshold[nid] = this.bThr[nid]!;
+    t.defaultLeft[nid] = this.bDL[nid]!;
+    t.leafValue[nid] = 0;
+    t.baseWeight[nid] = baseWeight;
+    t.lossChange[nid] = this.bLoss[nid]!;
+    t.sumHessian[nid] = fround(pH);
+    const eta = this.p.learningRate;
+    for (const [c, w, g, h] of [
+      [l, wl, lG, lH],
+      [r, wr, rG, rH],
+    ] as const) {
+      t.left[c] = -1;
+      t.parent[c] = nid;
+      t.splitFeature[c] = 0;
+      t.splitBin[c] = 0;
+      t.threshold[c] = 0;
+      t.defaultLeft[c] = 0;
+      // XGBoost's ExpandNode stores the scaled weight as a leaf's base weight; a later split overwrites it
+      t.leafValue[c] = fround(w * eta);
+      t.baseWeight[c] = t.leafValue[c]!;
+      t.lossChange[c] = 0;
+      t.sumHessian[c] = fround(h);
+      t.count[c] = 0;
+      this.G[c] = g;
+      this.H[c] = h;
+      this.rootGain[c] = gainGivenWeight(sp, g, h, clampedWeight(sp, g, h, lo, up), this.fast);
+      this.lower[c] = lo;
+      this.upper[c] = up;
+      this.depth[c] = this.depth[nid]! + 1;
+      this.hist[c] = -1;
+      this.bLoss[c] = 0;
+      this.bLH[c] = 0;
+      this.bRH[c] = 0;
+    }
+    const cst = this.monotone === null ? 0 : this.monotone[f]!;
+    if (cst !== 0) {
+      const mid = fround(fround(wl + wr) / 2);
+      if (cst > 0) {
+        this.upper[l] = mid;
+        this.lower[r] = mid;
+      } else {
+        this.lower[l] = mid;
+        this.upper[r] = mid;
+      }
+    }
+  }
+
+  /** Stable partition of the node's rows: missing to the default side, else left iff bin <= split bin. */
+  private partition(t: GrownTree, nid: number): void {
+    const { codes, nRows, nbins } = this.data;
+    const rows = this.rows;
+    const tmp = this.tmp;
+    const f = t.splitFeature[nid]!;
+    const s = t.splitBin[nid]!;
+    const miss = nbins[f]!;
+    const missLeft = t.defaultLeft[nid] === 1;
+    const col = f * nRows;
+    const b = this.cur.begin[nid]!;
+    const e = this.cur.end[nid]!;
+    let nl = b;
+    let nr = 0;
+    for (let q = b; q < e; q++) {
+      const r = rows[q]!;
+      const c = codes[col + r]!;
+      if (c === miss ? missLeft : c <= s) rows[nl++] = r;
+      else tmp[nr++] = r;
+    }
+    rows.set(tmp.subarray(0, nr), nl);
+    const l = t.left[nid]!;
+    t.begin[l] = b;
+    t.end[l] = nl;
+    t.begin[l + 1] = nl;
+    t.end[l + 1] = e;
+    t.count[l] = nl - b;
+    t.count[l + 1] = e - nl;
+  }
+}

@@ -1,0 +1,115 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { denseMatrix } from '../src/data/matrix.js';
+import { averagePrecision } from '../src/train/eval-metrics.js';
+import type { TrainParams } from '../src/train/params.js';
+import { train } from '../src/train/train.js';
+
+// Recorded by fixtures/make_train_parity.py with XGBoost 1.7.4 (tree_method hist).
+const fixtureUrl = new URL('./fixtures/train_parity.json', import.meta.url);
+const dataUrl = new URL('./fixtures/train_parity_data.bin', import.meta.url);
+
+interface XgbTree {
+  left_children: number[];
+  split_indices: number[];
+  split_conditions: number[];
+  default_left: number[];
+  base_weights: number[];
+  loss_changes: number[];
+  sum_hessian: number[];
+}
+interface Case {
+  params: Record<string, number | string>;
+  weighted: boolean;
+  rounds: number;
+  trees: XgbTree[];
+  ap: number;
+  margins3: number[];
+  margins: number[];
+}
+const fixture = JSON.parse(readFileSync(fixtureUrl, 'utf8')) as {
+  n: number;
+  p: number;
+  nTrain: number;
+  cases: Record<string, Case>;
+};
+const raw = readFileSync(dataUrl);
+const all = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
+const { n, p, nTrain } = fixture;
+const X = all.subarray(0, n * p);
+const y = all.subarray(n * p, n * p + n);
+const w = all.subarray(n * p + n, n * p + 2 * n);
+const train_ = denseMatrix(X.slice(0, nTrain * p), nTrain, p);
+const test = denseMatrix(X.slice(nTrain * p), n - nTrain, p);
+const yTrain = Array.from(y.subarray(0, nTrain));
+const yTest = y.slice(nTrain);
+
+function maxAbsDiff(a: Float64Array, b: number[]): number {
+  let d = 0;
+  for (let i = 0; i < b.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!));
+  return d;
+}
+
+function toParams(c: Case): TrainParams {
+  const q = c.params;
+  const out: TrainParams = {
+    numRounds: c.rounds,
+    learningRate: Number(q.eta),
+    maxDepth: Number(q.max_depth),
+    maxBin: Number(q.max_bin),
+    baseScore: Number(q.base_score),
+  };
+  if (q.grow_policy !== undefined) out.growPolicy = q.grow_policy as 'lossguide';
+  if (q.max_leaves !== undefined) out.maxLeaves = Number(q.max_leaves);
+  if (q.reg_alpha !== undefined) out.alpha = Number(q.reg_alpha);
+  if (q.reg_lambda !== undefined) out.lambda = Number(q.reg_lambda);
+  if (q.gamma !== undefined) out.gamma = Number(q.gamma);
+  if (q.min_child_weight !== undefined) out.minChildWeight = Number(q.min_child_weight);
+  if (q.max_delta_step !== undefined) out.maxDeltaStep = Number(q.max_delta_step);
+  if (q.scale_pos_weight !== undefined) out.scalePosWeight = Number(q.scale_pos_weight);
+  if (q.monotone_constraints !== undefined) {
+    out.monotoneConstraints = String(q.monotone_constraints).replace(/[()]/g, '').split(',').map(Number);
+  }
+  return out;
+}
+
+describe('training parity with XGBoost 1.7.4 hist', () => {
+  for (const [name, c] of Object.entries(fixture.cases)) {
+    it(`${name}: first three trees match XGBoost's splits, and the model predicts like it`, async () => {
+      const booster = await train(
+        train_,
+        yTrain,
+        toParams(c),
+        c.weighted ? { weights: Array.from(w.subarray(0, nTrain)) } : {},
+      );
+      for (let k = 0; k < 3; k++) {
+        const ours = booster.model.trees[k]!;
+        const theirs = c.trees[k]!;
+        expect(Array.from(ours.left)).toEqual(theirs.left_children);
+        expect(Array.from(ours.splitFeature)).toEqual(theirs.split_indices);
+        expect(Array.from(ours.defaultLeft)).toEqual(theirs.default_left);
+        const internal = theirs.left_children.map((l) => l >= 0);
+        theirs.split_conditions.forEach((v, i) => {
+          if (internal[i]) expect(ours.threshold[i]).toBe(Math.fround(v));
+          else expect(ours.leafValue[i]).toBeCloseTo(v, 6);
+        });
+        theirs.sum_hessian.forEach((v, i) => {
+          expect(Math.abs(ours.sumHessian[i]! - v)).toBeLessThan(1e-4 * Math.max(1, Math.abs(v)));
+        });
+        theirs.loss_changes.forEach((v, i) => {
+          expect(Math.abs(ours.lossChange[i]! - v)).toBeLessThan(1e-4 * Math.max(1, Math.abs(v)));
+        });
+        theirs.base_weights.forEach((v, i) => {
+          expect(ours.baseWeight[i]).toBeCloseTo(v, 5);
+        });
+      }
+      const m3 = booster.predictMargin(test, { iterationRange: [0, 3] });
+      expect(maxAbsDiff(m3, c.margins3)).toBeLessThan(1e-5);
+      // after all rounds the trees are still XGBoost's: margins agree to float32 rounding
+      const m = booster.predictMargin(test);
+      expect(maxAbsDiff(m, c.margins)).toBeLessThan(1e-4);
+      const ap = averagePrecision(yTest, booster.predict(test), null);
+      expect(Math.abs(ap - c.ap)).toBeLessThan(0.003);
+    });
+  }
+});
