@@ -41,11 +41,20 @@ function selectAscending(values: ArrayLike<number>, target: number): number {
   const a = Float64Array.from(values);
   let lo = 0;
   let hi = a.length - 1;
+  // Pivots come from a fixed xorshift stream: median-of-3 at fixed positions degrades to quadratic on
+  // presorted input (the 3-way swaps turn it into an adversarial order). The result does not depend on it.
+  let state = 0x9e3779b9;
+  const pick = () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return a[lo + ((state >>> 0) % (hi - lo + 1))]!;
+  };
   while (lo < hi) {
-    const x = a[lo]!;
-    const y = a[(lo + hi) >>> 1]!;
-    const z = a[hi]!;
-    // Median of three keeps sorted or reversed input linear; the 3-way split keeps heavy ties linear.
+    const x = pick();
+    const y = pick();
+    const z = pick();
+    // The 3-way split keeps heavy ties linear.
     const pivot = Math.max(Math.min(x, y), Math.min(Math.max(x, y), z));
     let lt = lo;
     let i = lo;
