@@ -277,6 +277,15 @@ describe('precisionAt and liftAt', () => {
     );
   });
 
+  it('handle presorted and reversed inputs (the selection worst cases) exactly', () => {
+    const n = 100_000;
+    const asc = Float64Array.from({ length: n }, (_, i) => i / n);
+    const top = Uint8Array.from({ length: n }, (_, i) => (i >= 0.9 * n ? 1 : 0));
+    expect(precisionAt(top, asc, { k: n / 10 })).toBe(1);
+    expect(precisionAt(top, asc, { k: n / 5 })).toBe(0.5);
+    expect(liftAt(top.slice().reverse(), asc.slice().reverse(), { fraction: 0.1 })).toBe(10);
+  });
+
   it('return 0 (precision) and NaN (lift) without positives', () => {
     expect(precisionAt([0, 0, 0], [0.1, 0.2, 0.3], { k: 2 })).toBe(0);
     expect(liftAt([0, 0, 0], [0.1, 0.2, 0.3])).toBeNaN();
