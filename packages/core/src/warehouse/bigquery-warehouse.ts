@@ -64,6 +64,14 @@ const RETRYABLE_REASONS = new Set([
 const RETRYABLE_HTTP = new Set([429, 500, 502, 503, 504]);
 const RETRYABLE_NETWORK = new Set(['ECONNRESET', 'ETIMEDOUT', 'EAI_AGAIN', 'EPIPE']);
 
+/** tables.get reports legacy type names; describeTable reports GoogleSQL ones. */
+const STANDARD_TYPE_NAMES: Readonly<Record<string, string>> = {
+  INTEGER: 'INT64',
+  FLOAT: 'FLOAT64',
+  BOOLEAN: 'BOOL',
+  RECORD: 'STRUCT',
+};
+
 /** Project ids: 6-30 lowercase letters, digits and hyphens, starting with a letter (Google's rule). */
 const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 
@@ -316,6 +324,29 @@ export class BigQueryWarehouseImpl implements BigQueryWarehouse {
     }
   }
 
+  /** After failed attempt `attempt` (1-based): throws unless retryable and budget left, else backs off. */
+  async #backoffOrThrow(
+    what: string,
+    error: unknown,
+    attempt: number,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    if (error instanceof LeadscoreError) throw error;
+    const cause = retryableCause(error);
+    if (cause === undefined) {
+      throw new WarehouseError(`BigQuery ${what} failed: ${describeApiError(error)}`, { cause: error });
+    }
+    if (attempt > this.#maxRetries) {
+      throw new WarehouseError(
+        `BigQuery ${what} failed after ${attempt} attempts (maxRetries ${this.#maxRetries}): ${describeApiError(error)}`,
+        { cause: error, details: { attempts: attempt } },
+      );
+    }
+    const delay = this.#backoff(attempt);
+    this.#logger.warn(`BigQuery ${what}: ${cause}, retry ${attempt}/${this.#maxRetries} in ${delay} ms`);
+    await this.#sleepOrCancel(delay, signal, what);
+  }
+
   /** Runs `fn`, retrying retryable failures with jittered exponential backoff. */
   async #retry<T>(what: string, signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
@@ -323,20 +354,7 @@ export class BigQueryWarehouseImpl implements BigQueryWarehouse {
       try {
         return await fn();
       } catch (error) {
-        if (error instanceof LeadscoreError) throw error;
-        const cause = retryableCause(error);
-        if (cause === undefined) {
-          throw new WarehouseError(`BigQuery ${what} failed: ${describeApiError(error)}`, { cause: error });
-        }
-        if (attempt > this.#maxRetries) {
-          throw new WarehouseError(
-            `BigQuery ${what} failed after ${attempt} attempts (maxRetries ${this.#maxRetries}): ${describeApiError(error)}`,
-            { cause: error, details: { attempts: attempt } },
-          );
-        }
-        const delay = this.#backoff(attempt);
-        this.#logger.warn(`BigQuery ${what}: ${cause}, retry ${attempt}/${this.#maxRetries} in ${delay} ms`);
-        await this.#sleepOrCancel(delay, signal, what);
+        await this.#backoffOrThrow(what, error, attempt, signal);
       }
     }
   }
@@ -500,31 +518,30 @@ export class BigQueryWarehouseImpl implements BigQueryWarehouse {
     signal: AbortSignal | undefined,
   ): Promise<QueryResultsResponse> {
     let delay = 50;
+    let attempt = 0;
     for (;;) {
       await this.#checkAbort(job, jobId, signal, 'query');
       let response: QueryResultsResponse;
       try {
-        const result = await this.#retry('jobs.getQueryResults', signal, () =>
-          job.getQueryResults({
-            autoPaginate: false,
-            skipParsing: true,
-            maxResults,
-            ...(pageToken === undefined ? {} : { pageToken }),
-          }),
-        );
+        const result = await job.getQueryResults({
+          autoPaginate: false,
+          skipParsing: true,
+          maxResults,
+          ...(pageToken === undefined ? {} : { pageToken }),
+        });
         response = (result[2] ?? {}) as QueryResultsResponse;
         response.rows = (result[0] as unknown as BigQueryRow[] | null) ?? [];
       } catch (error) {
-        // Only a non-retryable HTTP error (not an exhausted retry) can mean the job itself failed.
-        if (!(error instanceof WarehouseError) || error.cause === undefined || 'attempts' in error.details) {
-          throw error;
-        }
-        // A failed job answers getQueryResults with an HTTP error; its status names the reason.
+        // A failed job answers getQueryResults with an HTTP error (possibly a "retryable" reason such
+        // as backendError): ask jobs.get whether it is the job that failed before retrying the call.
         const [metadata] = (await this.#retry('jobs.get', signal, () => job.getMetadata())) as unknown as [
           JobResource,
         ];
-        if (metadata.status?.errorResult) throw this.#jobFailure(jobId, metadata.status, error.cause);
-        throw error;
+        if (metadata.status?.state === 'DONE' && metadata.status.errorResult) {
+          throw this.#jobFailure(jobId, metadata.status, error);
+        }
+        await this.#backoffOrThrow('jobs.getQueryResults', error, ++attempt, signal);
+        continue;
       }
       if (response.jobComplete !== false) return response;
       await this.#sleepOrCancelJob(job, jobId, delay, signal, 'query');
@@ -607,7 +624,11 @@ export class BigQueryWarehouseImpl implements BigQueryWarehouse {
       throw error;
     }
     const fields = metadata.schema?.fields ?? [];
-    const columns = fields.map((f) => ({ name: f.name, type: f.type, nullable: f.mode !== 'REQUIRED' }));
+    const columns = fields.map((f) => ({
+      name: f.name,
+      type: STANDARD_TYPE_NAMES[f.type] ?? f.type,
+      nullable: f.mode !== 'REQUIRED',
+    }));
     const quoted = `\`${ref.projectId}.${ref.datasetId}.${ref.tableId}\``;
     // BIT_XOR is order-free but cancels duplicate rows; the modular sum does not, and cannot overflow.
     const result = await this.query(
