@@ -143,6 +143,9 @@ describe('averagePrecision', () => {
     const ap = averagePrecision(y, s);
     expect(averagePrecision(Uint8Array.from(y), Float32Array.from(s))).toBe(ap);
     expect(averagePrecision(Float64Array.from(y), Float64Array.from(s))).toBe(ap);
+    // Options may be forwarded as explicit undefined (exactOptionalPropertyTypes callers).
+    expect(averagePrecision(y, s, { sampleWeight: undefined })).toBe(ap);
+    expect(precisionAt(y, s, { k: undefined, fraction: 0.5 })).toBe(precisionAt(y, s, { k: 4 }));
     const w = Float64Array.from([1, 2, 1, 1, 3, 1, 1]);
     averagePrecision(y, s, { sampleWeight: w });
     expect(s).toEqual(sCopy);

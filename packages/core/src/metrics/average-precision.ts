@@ -7,7 +7,7 @@ export interface AveragePrecisionOptions {
    * Non-negative weight per row (sklearn's `sample_weight`); zero-weight rows are ignored.
    * @default undefined (every row weighs 1)
    */
-  sampleWeight?: ArrayLike<number>;
+  sampleWeight?: ArrayLike<number> | undefined;
 }
 
 /**

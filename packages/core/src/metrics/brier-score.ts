@@ -6,7 +6,7 @@ export interface BrierScoreOptions {
    * Non-negative weight per row (sklearn's `sample_weight`).
    * @default undefined (every row weighs 1)
    */
-  sampleWeight?: ArrayLike<number>;
+  sampleWeight?: ArrayLike<number> | undefined;
 }
 
 /**

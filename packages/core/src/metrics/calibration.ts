@@ -11,13 +11,13 @@ export interface CalibrationCurveOptions {
    * Number of bins.
    * @default 5 (sklearn's default)
    */
-  nBins?: number;
+  nBins?: number | undefined;
   /**
    * `'uniform'`: equal-width bins on [0, 1]; `'quantile'`: edges at quantiles of the scores (numpy's
    * linear percentile), so tied scores can collapse bins.
    * @default 'uniform'
    */
-  strategy?: CalibrationStrategy;
+  strategy?: CalibrationStrategy | undefined;
 }
 
 /** Options of {@link expectedCalibrationError}. */
@@ -26,12 +26,12 @@ export interface ExpectedCalibrationErrorOptions {
    * Number of bins.
    * @default 10
    */
-  nBins?: number;
+  nBins?: number | undefined;
   /**
    * Bin placement, as in {@link calibrationCurve}.
    * @default 'uniform'
    */
-  strategy?: CalibrationStrategy;
+  strategy?: CalibrationStrategy | undefined;
 }
 
 /** Result of {@link calibrationCurve}; the arrays hold the non-empty bins only, lowest first. */

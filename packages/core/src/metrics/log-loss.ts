@@ -7,13 +7,13 @@ export interface LogLossOptions {
    * Non-negative weight per row (sklearn's `sample_weight`).
    * @default undefined (every row weighs 1)
    */
-  sampleWeight?: ArrayLike<number>;
+  sampleWeight?: ArrayLike<number> | undefined;
   /**
    * Scores are clipped to `[eps, 1 - eps]`. `'auto'` is sklearn 1.2's default: the machine epsilon of the
    * input type (2^-23 for a Float32Array, 2^-52 otherwise).
    * @default 'auto'
    */
-  eps?: number | 'auto';
+  eps?: number | 'auto' | undefined;
 }
 
 /**

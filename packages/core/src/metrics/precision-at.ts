@@ -7,12 +7,12 @@ export interface PrecisionAtOptions {
    * Number of top-scored rows, an integer in [1, n].
    * @default undefined (use `fraction`)
    */
-  k?: number;
+  k?: number | undefined;
   /**
    * Share of rows in (0, 1]; the row count is `max(1, round(fraction * n))`, rounding halves up.
    * @default 0.1 when `k` is not given
    */
-  fraction?: number;
+  fraction?: number | undefined;
 }
 
 /** Options of {@link liftAt}. */
@@ -21,7 +21,7 @@ export interface LiftAtOptions {
    * Share of rows in (0, 1]; the row count is `max(1, round(fraction * n))`, rounding halves up.
    * @default 0.1 (top-decile lift)
    */
-  fraction?: number;
+  fraction?: number | undefined;
 }
 
 function resolveK(n: number, options: PrecisionAtOptions): number {

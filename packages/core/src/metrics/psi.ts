@@ -8,12 +8,12 @@ export interface PsiOptions {
    * Number of quantile bins of `expected`.
    * @default 10
    */
-  nBins?: number;
+  nBins?: number | undefined;
   /**
    * Share substituted for an empty bin (in either population) so the logarithm stays finite.
    * @default 1e-4
    */
-  epsilon?: number;
+  epsilon?: number | undefined;
 }
 
 /** Per-bin detail of a population stability index, from {@link psiTable}. */
