@@ -1,8 +1,16 @@
 /** Numeric helpers of the catalog: NaN in, NaN out; division by zero gives NaN. */
 
-/** `a / b`, NaN when `b` is 0 or either side is missing. */
+/** Largest finite Float32, the storage type of feature matrices. */
+export const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** `x`, or NaN when it cannot be stored as a finite Float32 (overflow from a near-zero divisor). */
+export function storable(x: number): number {
+  return x <= FLOAT32_MAX && x >= -FLOAT32_MAX ? x : Number.NaN;
+}
+
+/** `a / b`, NaN when `b` is 0, either side is missing, or the quotient overflows Float32. */
 export function ratio(a: number, b: number): number {
-  return b === 0 ? Number.NaN : a / b;
+  return b === 0 ? Number.NaN : storable(a / b);
 }
 
 /** Value `k` quarters before the anchor quarter in an oldest-first history (k = 0: anchor). */

@@ -1,5 +1,5 @@
 import { defineFeature } from '../define/feature.js';
-import { growth } from './math.js';
+import { growth, ratio, storable } from './math.js';
 
 /** AUM change over the last quarter. */
 export const aumGrowth1q = defineFeature({
@@ -53,7 +53,7 @@ export const clientGrowth4q = defineFeature({
 export const aumVolatility8q = defineFeature({
   name: 'aum_volatility_8q',
   description:
-    'How bumpy AUM has been: sample standard deviation of the quarter-over-quarter AUM growth rates within the window, using pairs of adjacent quarters that are both present with a non-zero earlier quarter. Missing with fewer than 2 such rates.',
+    'How bumpy AUM has been: sample standard deviation of the quarter-over-quarter AUM growth rates within the window, using pairs of adjacent quarters that are both present with a non-zero earlier quarter (rates that overflow are skipped). Missing with fewer than 2 such rates.',
   group: 'temporal_dynamics',
   kind: 'numeric',
   history: ['aum'],
@@ -66,14 +66,14 @@ export const aumVolatility8q = defineFeature({
     for (let t = 1; t < a.length; t++) {
       const prev = a[t - 1]!;
       const cur = a[t]!;
-      if (Number.isNaN(prev) || Number.isNaN(cur) || prev === 0) continue;
-      const g = cur / prev - 1;
+      const g = ratio(cur, prev) - 1;
+      if (Number.isNaN(g)) continue;
       n++;
       const d = g - mean;
       mean += d / n;
       m2 += d * (g - mean);
     }
-    return n < 2 ? Number.NaN : Math.sqrt(m2 / (n - 1));
+    return n < 2 ? Number.NaN : storable(Math.sqrt(m2 / (n - 1)));
   },
 });
 
@@ -109,7 +109,7 @@ export const aumTrendSlope8q = defineFeature({
       sxy += (t - mx) * (y - my);
       sxx += (t - mx) * (t - mx);
     }
-    return my === 0 ? Number.NaN : sxy / sxx / my;
+    return ratio(sxy / sxx, my);
   },
 });
 

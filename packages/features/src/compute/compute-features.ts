@@ -220,6 +220,9 @@ function decodeRecordValue(
   return { type: 'number', values: Float64Array.of(v as number) };
 }
 
+/** Largest finite Float32. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
 /** Cursor shared by the row views of one evaluation: the index of the current row. */
 interface Cursor {
   i: number;
@@ -306,11 +309,11 @@ function evaluate(
       const v = compute(view, history);
       if (kind === 'numeric') {
         if (typeof v === 'number') {
-          if (v === Number.POSITIVE_INFINITY || v === Number.NEGATIVE_INFINITY)
-            fail(feature, i, v, 'a finite number, NaN or null');
+          if (v > FLOAT32_MAX || v < -FLOAT32_MAX)
+            fail(feature, i, v, 'a finite Float32 number, NaN or null');
           values[offset + i] = v;
         } else if (v === null) values[offset + i] = Number.NaN;
-        else fail(feature, i, v, 'a finite number, NaN or null');
+        else fail(feature, i, v, 'a finite Float32 number, NaN or null');
       } else if (kind === 'boolean') {
         if (v === true) values[offset + i] = 1;
         else if (v === false) values[offset + i] = 0;

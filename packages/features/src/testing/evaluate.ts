@@ -135,7 +135,8 @@ function normalizeOutput(feature: AnyFeature, out: unknown): FeatureValue {
   };
   if (feature.kind === 'numeric') {
     if (out === null) return Number.NaN;
-    if (typeof out !== 'number' || out === Infinity || out === -Infinity) bad('a finite number, NaN or null');
+    if (typeof out !== 'number' || Math.abs(out) > 3.4028234663852886e38)
+      bad('a finite Float32 number, NaN or null');
     return out as number;
   }
   if (feature.kind === 'boolean') {

@@ -1,0 +1,247 @@
+import { SchemaError } from '@leadscore/core/errors';
+import {
+  Bool,
+  Dictionary,
+  Float64,
+  Int32,
+  Int64,
+  Table,
+  tableFromArrays,
+  Utf8,
+  vectorFromArray,
+} from 'apache-arrow';
+import { describe, expect, it } from 'vitest';
+import {
+  categoricalColumn,
+  computeFeatures,
+  computeFeaturesForRow,
+  defineFeature,
+  featureColumn,
+  featureSet,
+  toDenseMatrix,
+  v7Features,
+} from '../src/index.js';
+import { makeTrainingColumns, makeTrainingTable, toArrowTable } from './support/training-table.js';
+
+const perClient = defineFeature({
+  name: 'aum_per_client_x',
+  description: 'test',
+  group: 'custom',
+  kind: 'numeric',
+  inputs: ['aum', 'num_clients'],
+  businessSignal: true,
+  compute: (r) => (r.num_clients === 0 ? Number.NaN : r.aum / r.num_clients),
+});
+const isBig = defineFeature({
+  name: 'is_big',
+  description: 'test',
+  group: 'custom',
+  kind: 'boolean',
+  inputs: ['aum'],
+  businessSignal: false,
+  compute: (r) => (Number.isNaN(r.aum) ? null : r.aum >= 100),
+});
+const stateCat = defineFeature({
+  name: 'state_cat',
+  description: 'test',
+  group: 'custom',
+  kind: 'categorical',
+  inputs: ['state'],
+  businessSignal: false,
+  compute: (r) => r.state,
+});
+const oldestAum = defineFeature({
+  name: 'oldest_aum',
+  description: 'test',
+  group: 'custom',
+  kind: 'numeric',
+  history: ['aum'],
+  businessSignal: false,
+  compute: (_r, h) => h.aum[0]! * 1000 + h.aum[h.aum.length - 1]!,
+});
+
+function smallTable(): Table {
+  return new Table({
+    aum: vectorFromArray([100, 250, null, 0], new Float64()),
+    num_clients: vectorFromArray([4, 0, 3, null], new Int32()),
+    state: vectorFromArray(['NY', null, 'CA', 'NY'], new Utf8()),
+  });
+}
+
+describe('computeFeatures', () => {
+  it('evaluates column-wise into a column-major Float32 matrix with metadata', () => {
+    const m = computeFeatures(smallTable(), featureSet([perClient, isBig, stateCat]));
+    expect(m.nRows).toBe(4);
+    expect(m.nCols).toBe(3);
+    expect(m.values).toBeInstanceOf(Float32Array);
+    expect([...featureColumn(m, 'aum_per_client_x')]).toEqual([25, Number.NaN, Number.NaN, Number.NaN]);
+    expect([...featureColumn(m, 'is_big')]).toEqual([1, 1, Number.NaN, 0]);
+    // Levels sorted, missing explicit.
+    expect(m.levels).toEqual([null, null, ['CA', 'NY', '__missing__']]);
+    expect([...featureColumn(m, 'state_cat')]).toEqual([1, 2, 0, 1]);
+    expect(categoricalColumn(m, 'state_cat')).toEqual(['NY', '__missing__', 'CA', 'NY']);
+    expect(m.names).toEqual(['aum_per_client_x', 'is_big', 'state_cat']);
+    expect(m.kinds).toEqual(['numeric', 'boolean', 'categorical']);
+    expect(m.groups).toEqual(['custom', 'custom', 'custom']);
+    expect(m.businessSignal).toEqual([true, false, false]);
+    expect(Object.isFrozen(m)).toBe(true);
+  });
+
+  it('gives temporal features the history oldest first (q7 first, q0 last), NaN where missing', () => {
+    const cols: Record<string, unknown[]> = {};
+    for (let k = 0; k < 8; k++) cols[`aum_q${k}`] = [k + 1, k === 7 ? null : k + 1];
+    const table = tableFromArrays(
+      Object.fromEntries(
+        Object.entries(cols).map(([k, v]) => [k, v.map((x) => (x === null ? Number.NaN : x))]),
+      ),
+    );
+    const m = computeFeatures(table, featureSet([oldestAum]));
+    // row 0: q7 = 8, q0 = 1 -> 8 * 1000 + 1; row 1: q7 missing -> NaN
+    expect([...m.values]).toEqual([8001, Number.NaN]);
+  });
+
+  it('reads Int64, dictionary-encoded strings, multi-chunk and sliced tables like plain columns', () => {
+    const a = smallTable();
+    const doubled = a.concat(a.slice(1, 3));
+    const m = computeFeatures(doubled, featureSet([perClient, isBig, stateCat]));
+    expect(m.nRows).toBe(6);
+    expect(categoricalColumn(m, 'state_cat')).toEqual(['NY', '__missing__', 'CA', 'NY', '__missing__', 'CA']);
+    expect([...featureColumn(m, 'is_big')]).toEqual([1, 1, Number.NaN, 0, 1, Number.NaN]);
+    const dict = new Table({
+      aum: vectorFromArray([100n, null, 7n], new Int64()),
+      num_clients: vectorFromArray([4, 1, 7], new Int32()),
+      state: vectorFromArray(['TX', null, 'TX'], new Dictionary(new Utf8(), new Int32())),
+    });
+    const md = computeFeatures(dict, featureSet([perClient, stateCat]));
+    expect([...featureColumn(md, 'aum_per_client_x')]).toEqual([25, Number.NaN, 1]);
+    expect(categoricalColumn(md, 'state_cat')).toEqual(['TX', '__missing__', 'TX']);
+  });
+
+  it('names the missing column and the feature that needs it', () => {
+    const table = tableFromArrays({ aum: Float64Array.of(1) });
+    expect(() => computeFeatures(table, featureSet([perClient]))).toThrow(SchemaError);
+    expect(() => computeFeatures(table, featureSet([perClient]))).toThrowErrorMatchingInlineSnapshot(
+      `[SchemaError: num_clients: column is missing from the table, required by feature "aum_per_client_x"]`,
+    );
+    expect(() => computeFeatures(table, featureSet([oldestAum]))).toThrowErrorMatchingInlineSnapshot(
+      `[SchemaError: aum_q0: column is missing from the table, required by feature "oldest_aum"]`,
+    );
+  });
+
+  it('refuses columns whose Arrow type does not fit the declared input type', () => {
+    const table = new Table({ state: vectorFromArray([true], new Bool()) });
+    expect(() => computeFeatures(table, featureSet([stateCat]))).toThrowErrorMatchingInlineSnapshot(
+      `[SchemaError: state: column has Arrow type Bool, but feature "state_cat" reads it as a string]`,
+    );
+  });
+
+  it('rejects values of the wrong kind from compute, and infinities', () => {
+    const bad = defineFeature({
+      name: 'bad',
+      description: 'returns a string from a numeric feature',
+      group: 'custom',
+      kind: 'numeric',
+      inputs: ['aum'],
+      businessSignal: false,
+      compute: (r) => (r.aum > 200 ? ('big' as unknown as number) : r.aum),
+    });
+    expect(() => computeFeatures(smallTable(), featureSet([bad]))).toThrowErrorMatchingInlineSnapshot(
+      `[DataError: feature "bad" returned "big" at row 1; numeric features return a finite Float32 number, NaN or null]`,
+    );
+    const inf = defineFeature({
+      name: 'inf',
+      description: 'divides by AUM',
+      group: 'custom',
+      kind: 'numeric',
+      inputs: ['aum'],
+      businessSignal: false,
+      compute: (r) => 1 / r.aum,
+    });
+    expect(() => computeFeatures(smallTable(), featureSet([inf]))).toThrowErrorMatchingInlineSnapshot(
+      `[DataError: feature "inf" returned Infinity at row 3; numeric features return a finite Float32 number, NaN or null]`,
+    );
+  });
+
+  it('computes the full catalog on the dataset builder shape, deterministically', () => {
+    const table = makeTrainingTable(300, { seed: 3 });
+    const a = computeFeatures(table, v7Features);
+    const b = computeFeatures(makeTrainingTable(300, { seed: 3 }), v7Features);
+    expect(a.nCols).toBe(40);
+    expect(Buffer.from(a.values.buffer).equals(Buffer.from(b.values.buffer))).toBe(true);
+    expect(a.levels).toEqual(b.levels);
+    // Bands and flags only take their documented values.
+    const values = (name: string) =>
+      new Set([...featureColumn(a, name)].map((v) => (Number.isNaN(v) ? 'NaN' : v)));
+    expect([...values('career_stage')].sort()).toEqual([0, 1, 2, 3, 4, 'NaN']);
+    expect([...values('book_size_band')].every((v) => v === 'NaN' || (v >= 0 && v <= 6))).toBe(true);
+    expect([...values('in_move_window')].sort()).toEqual([0, 1, 'NaN']);
+    expect(a.levels[a.names.indexOf('firm_type')]).toContain('__missing__');
+  });
+
+  it('validates the history length option', () => {
+    expect(() =>
+      computeFeatures(smallTable(), featureSet([perClient]), { historyQuarters: 0 }),
+    ).toThrowErrorMatchingInlineSnapshot(
+      `[InvalidArgumentError: historyQuarters must be an integer in [1, 64], found 0]`,
+    );
+  });
+});
+
+describe('computeFeaturesForRow', () => {
+  it('matches the batch row, categoricals as levels and numbers as stored Float32 values', () => {
+    const cols = makeTrainingColumns(50, { seed: 11, nullRate: 0.2 });
+    const table = toArrowTable(cols);
+    const m = computeFeatures(table, v7Features);
+    for (const i of [0, 7, 49]) {
+      const record = Object.fromEntries(Object.entries(cols).map(([k, v]) => [k, v[i]]));
+      const row = computeFeaturesForRow(record, v7Features);
+      m.names.forEach((name, j) => {
+        const v = m.values[j * m.nRows + i]!;
+        expect(row[name]).toEqual(m.levels[j] ? m.levels[j]![v] : v);
+      });
+    }
+  });
+
+  it('accepts Dates, bigints and undefined, and names a missing input column', () => {
+    const row = computeFeaturesForRow(
+      { aum: 100n, num_clients: 3, state: undefined },
+      featureSet([perClient, stateCat]),
+    );
+    expect(row).toEqual({ aum_per_client_x: Math.fround(100 / 3), state_cat: '__missing__' });
+    expect(() =>
+      computeFeaturesForRow({ aum: 1 }, featureSet([perClient])),
+    ).toThrowErrorMatchingInlineSnapshot(
+      `[SchemaError: num_clients: column is missing from the record, required by feature "aum_per_client_x"]`,
+    );
+    expect(() =>
+      computeFeaturesForRow({ aum: '12', num_clients: 1 }, featureSet([perClient])),
+    ).toThrowErrorMatchingInlineSnapshot(`[DataError: aum must be a number or null, found "12"]`);
+  });
+});
+
+describe('toDenseMatrix', () => {
+  const m = computeFeatures(smallTable(), featureSet([perClient, isBig, stateCat]));
+  it('refuses categorical columns by default', () => {
+    expect(() => toDenseMatrix(m)).toThrowErrorMatchingInlineSnapshot(
+      `[InvalidArgumentError: matrix column "state_cat" is categorical: encode it (oneHot/ordinal/target encoder) or pass categorical: 'drop' | 'codes']`,
+    );
+  });
+  it('drops or keeps categorical codes in the boost DenseMatrix shape', () => {
+    const dropped = toDenseMatrix(m, { categorical: 'drop' });
+    expect(dropped).toMatchObject({
+      nRows: 4,
+      nCols: 2,
+      layout: 'col',
+      names: ['aum_per_client_x', 'is_big'],
+    });
+    expect([...dropped.data]).toEqual([25, Number.NaN, Number.NaN, Number.NaN, 1, 1, Number.NaN, 0]);
+    const codes = toDenseMatrix(m, { categorical: 'codes' });
+    expect(codes.data).toBe(m.values);
+    expect(codes.nCols).toBe(3);
+  });
+  it('rejects an unknown column name', () => {
+    expect(() => featureColumn(m, 'nope')).toThrowErrorMatchingInlineSnapshot(
+      `[InvalidArgumentError: name must be a column of the feature matrix, found "nope"; columns: aum_per_client_x, is_big, state_cat]`,
+    );
+  });
+});
