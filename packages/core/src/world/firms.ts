@@ -58,7 +58,7 @@ export function simulateFirms(count: number, recruiterFirmId: string, rng: Rng):
     if (ft === FT.ria || ft === FT.independent_bd) custodian[f] = pickCumulative(custodianCum, rng.next());
     homeState[f] = pickCumulative(stateCum, rng.next());
     national[f] = ft === FT.wirehouse || ft === FT.insurance_bd || weight[f]! > 2.5 ? 1 : 0;
-    universeRatio[f] = 1.5 + Math.exp(rng.normal(0.7, 0.5));
+    universeRatio[f] = params.universe * (1 + Math.exp(rng.normal(0, 0.5)));
   }
   ids.push(recruiterFirmId);
   type[count] = FT.ria;

@@ -74,6 +74,8 @@ export const REG = { BD: 0, IAR: 1, DUAL: 2 } as const satisfies Record<
  */
 export const FIRM_TYPE_PARAMS: readonly {
   firmShare: number;
+  /** Registered reps in the whole firm per sample rep: national channels are far larger than the sample shows. */
+  universe: number;
   repShare: number;
   sizeLogSd: number;
   aumLogMean: number;
@@ -82,6 +84,7 @@ export const FIRM_TYPE_PARAMS: readonly {
 }[] = [
   {
     firmShare: 3,
+    universe: 12,
     repShare: 18,
     sizeLogSd: 0.5,
     aumLogMean: Math.log(120e6),
@@ -90,6 +93,7 @@ export const FIRM_TYPE_PARAMS: readonly {
   },
   {
     firmShare: 12,
+    universe: 5,
     repShare: 14,
     sizeLogSd: 0.8,
     aumLogMean: Math.log(70e6),
@@ -98,6 +102,7 @@ export const FIRM_TYPE_PARAMS: readonly {
   },
   {
     firmShare: 20,
+    universe: 6,
     repShare: 26,
     sizeLogSd: 1.2,
     aumLogMean: Math.log(45e6),
@@ -106,6 +111,7 @@ export const FIRM_TYPE_PARAMS: readonly {
   },
   {
     firmShare: 50,
+    universe: 1.5,
     repShare: 22,
     sizeLogSd: 1.3,
     aumLogMean: Math.log(90e6),
@@ -114,6 +120,7 @@ export const FIRM_TYPE_PARAMS: readonly {
   },
   {
     firmShare: 8,
+    universe: 6,
     repShare: 12,
     sizeLogSd: 0.8,
     aumLogMean: Math.log(15e6),
@@ -122,6 +129,7 @@ export const FIRM_TYPE_PARAMS: readonly {
   },
   {
     firmShare: 7,
+    universe: 4,
     repShare: 8,
     sizeLogSd: 0.8,
     aumLogMean: Math.log(25e6),

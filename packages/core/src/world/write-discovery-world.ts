@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { type Table, Type } from 'apache-arrow';
 import { ArtifactError, assertArg, formatValue } from '../errors/index.js';
@@ -139,7 +139,8 @@ async function writeParquet(
       const csv = join(root, `.${TABLE_FILES[key]}.${tag}.csv`);
       const tmp = join(root, `.${TABLE_FILES[key]}.${tag}.parquet`);
       temps.push(csv, tmp);
-      await writeFileAtomic(csv, tableToCsv(table));
+      // A staging file DuckDB reads once and that is deleted afterwards: no fsync needed.
+      await writeFile(csv, tableToCsv(table), { flag: 'wx' });
       const columns = table.schema.fields
         .map((f) => `${sqlString(f.name)}: ${sqlString(duckType(f.type.typeId, f.name))}`)
         .join(', ');
