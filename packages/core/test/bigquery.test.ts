@@ -325,7 +325,7 @@ describe('tables', () => {
     const wh = await open();
     await wh.createTableFromArrow('described', sampleTable(), { replace: true });
     const first = await wh.describeTable('described');
-    expect(first.name).toBe('acme-ml.leadscore.described');
+    expect(first.name).toBe('described');
     expect(first.rowCount).toBe(3);
     expect(first.columns).toEqual([
       { name: 'lead_id', type: 'STRING', nullable: true },

@@ -3,7 +3,7 @@
  * jobs for writes, dry-run estimates, job labels, cancellation and retries with jittered backoff.
  * @module
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -630,20 +630,22 @@ export class BigQueryWarehouseImpl implements BigQueryWarehouse {
       nullable: f.mode !== 'REQUIRED',
     }));
     const quoted = `\`${ref.projectId}.${ref.datasetId}.${ref.tableId}\``;
-    // BIT_XOR is order-free but cancels duplicate rows; the modular sum does not, and cannot overflow.
+    // An exact NUMERIC sum of per-row fingerprints: order-free, and unlike BIT_XOR duplicate rows do
+    // not cancel. TO_JSON_STRING(t) covers every column name and value of the row.
     const result = await this.query(
-      `SELECT COUNT(*) AS n, BIT_XOR(FARM_FINGERPRINT(TO_JSON_STRING(t))) AS x, ` +
-        `SUM(MOD(FARM_FINGERPRINT(TO_JSON_STRING(t)), 2147483647)) AS s FROM ${quoted} AS t`,
+      `SELECT COUNT(*) AS n, CAST(COALESCE(SUM(CAST(FARM_FINGERPRINT(TO_JSON_STRING(t)) AS NUMERIC)), 0) AS STRING) AS s FROM ${quoted} AS t`,
       { ...options, dryRun: false },
     );
     const row = result.get(0);
     const rowCount = Number(row?.n ?? 0);
-    const { createHash } = await import('node:crypto');
     const fingerprint = createHash('sha256')
-      .update(JSON.stringify({ columns, rowCount, x: String(row?.x ?? null), s: String(row?.s ?? null) }))
+      .update(
+        JSON.stringify({ columns: columns.map((c) => [c.name, c.type]), rowCount, content: String(row?.s) }),
+      )
       .digest('hex')
       .slice(0, 32);
-    return { name: `${ref.projectId}.${ref.datasetId}.${ref.tableId}`, columns, rowCount, fingerprint };
+    // The name as given (like the DuckDB warehouse), so metadata written here verifies by that name.
+    return { name, columns, rowCount, fingerprint };
   }
 
   async #load(
