@@ -363,7 +363,7 @@ describe('fromLightGBMText refuses bad files', () => {
       `"Tree=0.left_child[1] must be a leaf not already in the tree (no shared leaves), found -2"`,
     );
     expect(loadError(edit('left_child=1 -1', 'left_child=-1 -2'))).toMatchInlineSnapshot(
-      `"Tree=0.left_child must be a tree that reaches internal node 1 from the root, found "none""`,
+      `"Tree=0 internal node 1 is not reachable from the root"`,
     );
   });
 

@@ -437,8 +437,11 @@ function readTree(block: Block, numFeature: number): TreeArrays {
     next += 2;
   }
   const orphan = internalPos.indexOf(-1);
-  if (orphan >= 0)
-    fail(`${path}.left_child`, `a tree that reaches internal node ${orphan} from the root`, 'none');
+  if (orphan >= 0) {
+    throw new ModelFormatError(`${path} internal node ${orphan} is not reachable from the root`, {
+      details: { path, node: orphan },
+    });
+  }
   const tree: TreeArrays = {
     numNodes: n,
     left,
