@@ -15,6 +15,8 @@ import {
   psiTable,
   rocAuc,
 } from '../src/metrics/index.js';
+import { argsortAscending } from '../src/metrics/rank.js';
+import { selectInPlace } from '../src/metrics/select.js';
 
 const FC = { seed: 20261126, numRuns: 200 };
 
@@ -471,5 +473,40 @@ describe('module surface', () => {
       );
     expect(specifiers.length).toBeGreaterThan(10);
     expect(specifiers.filter((s) => !s.startsWith('./') && s !== '../errors/index.js')).toEqual([]);
+  });
+});
+
+describe('internal ordering helpers', () => {
+  it('selectInPlace puts every requested order statistic where a full sort would', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: -30, max: 30 }), { minLength: 1, maxLength: 400 }),
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 12 }),
+        (values, qs) => {
+          const sorted = Float64Array.from(values).sort();
+          const positions = [...new Set(qs.map((q) => Math.floor(q * (values.length - 1))))].sort(
+            (a, b) => a - b,
+          );
+          const a = Float64Array.from(values);
+          selectInPlace(a, positions);
+          for (const p of positions) expect(a[p]).toBe(sorted[p]);
+          expect(Float64Array.from(a).sort()).toEqual(sorted);
+        },
+      ),
+      FC,
+    );
+  });
+
+  it('argsortAscending (the weighted path) orders like a comparator sort, stably, negatives included', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ noNaN: true, noDefaultInfinity: true }), { maxLength: 300 }),
+        (values) => {
+          const expected = values.map((_, i) => i).sort((i, j) => values[i]! - values[j]! || i - j);
+          expect(Array.from(argsortAscending(Float64Array.from(values)))).toEqual(expected);
+        },
+      ),
+      FC,
+    );
   });
 });

@@ -1,4 +1,5 @@
 import { assertArg, assertInteger } from '../errors/index.js';
+import { selectInPlace } from './select.js';
 import { checkLabelsScores } from './validate.js';
 
 /** Options of {@link precisionAt}: give `k` or `fraction`, not both. */
@@ -36,55 +37,15 @@ function resolveK(n: number, options: PrecisionAtOptions): number {
   return Math.max(1, Math.round(f * n));
 }
 
-/** The value that would sit at ascending position `target` of `values` (3-way quickselect on a copy). */
-function selectAscending(values: ArrayLike<number>, target: number): number {
-  const a = Float64Array.from(values);
-  let lo = 0;
-  let hi = a.length - 1;
-  // Pivots come from a fixed xorshift stream: median-of-3 at fixed positions degrades to quadratic on
-  // presorted input (the 3-way swaps turn it into an adversarial order). The result does not depend on it.
-  let state = 0x9e3779b9;
-  const pick = () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return a[lo + ((state >>> 0) % (hi - lo + 1))]!;
-  };
-  while (lo < hi) {
-    const x = pick();
-    const y = pick();
-    const z = pick();
-    // The 3-way split keeps heavy ties linear.
-    const pivot = Math.max(Math.min(x, y), Math.min(Math.max(x, y), z));
-    let lt = lo;
-    let i = lo;
-    let gt = hi;
-    while (i <= gt) {
-      const v = a[i]!;
-      if (v < pivot) {
-        a[i++] = a[lt]!;
-        a[lt++] = v;
-      } else if (v > pivot) {
-        a[i] = a[gt]!;
-        a[gt--] = v;
-      } else {
-        i++;
-      }
-    }
-    if (target < lt) hi = lt - 1;
-    else if (target > gt) lo = gt + 1;
-    else return pivot;
-  }
-  return a[target]!;
-}
-
 /**
  * Expected positives among the top k: everything above the k-th score, plus the needed share of the tie
  * group at that score under a uniformly random order within the group. O(n) via selection, no sort.
  */
 function expectedPositivesInTop(labels: ArrayLike<number>, scores: ArrayLike<number>, k: number): number {
   const n = labels.length;
-  const t = selectAscending(scores, n - k);
+  const copy = Float64Array.from(scores);
+  selectInPlace(copy, [n - k]);
+  const t = copy[n - k]!;
   let above = 0;
   let posAbove = 0;
   let tied = 0;

@@ -1,5 +1,8 @@
+import { selectInPlace } from './select.js';
+
 /**
- * numpy's default ('linear') percentile of an ascending-sorted array, reproduced operation by operation
+ * numpy's default ('linear') percentile of an ascending-sorted array (or one where
+ * `selectInPlace` has fixed every position this reads), reproduced operation by operation
  * (including its two-sided lerp) so bin edges match `np.percentile` bit for bit.
  */
 export function quantileSorted(sorted: Float64Array, q: number): number {
@@ -26,10 +29,21 @@ export function linspaceUnit(bins: number): Float64Array {
 
 /** Edges at the quantiles of `values` as `np.percentile(values, np.linspace(0, 1, bins + 1) * 100)`. */
 export function quantileEdges(values: ArrayLike<number>, bins: number): Float64Array {
-  const sorted = Float64Array.from(values).sort();
+  const n = values.length;
   const qs = linspaceUnit(bins);
+  for (let i = 0; i <= bins; i++) qs[i] = (qs[i]! * 100) / 100;
+  // Like numpy, select only the order statistics the interpolation reads instead of sorting everything.
+  const needed = new Set<number>([0, n - 1]);
+  for (const q of qs) {
+    const prev = Math.floor((n - 1) * q);
+    if (prev >= 0 && prev < n) needed.add(prev);
+    if (prev + 1 < n) needed.add(prev + 1);
+  }
+  const positions = Float64Array.from(needed).sort();
+  const partial = Float64Array.from(values);
+  selectInPlace(partial, positions);
   const edges = new Float64Array(bins + 1);
-  for (let i = 0; i <= bins; i++) edges[i] = quantileSorted(sorted, (qs[i]! * 100) / 100);
+  for (let i = 0; i <= bins; i++) edges[i] = quantileSorted(partial, qs[i]!);
   return edges;
 }
 
