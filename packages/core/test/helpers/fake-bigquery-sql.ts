@@ -211,7 +211,7 @@ function translateTokens(tokens: readonly Token[], paramTypes: ReadonlyMap<strin
           );
         }
         out += rewrite.rewrite(
-          args.map((arg) => translateTokens(arg, paramTypes)),
+          args.map((arg) => translateTokens(arg, paramTypes).trim()),
           args,
         );
         i = end - 1;
