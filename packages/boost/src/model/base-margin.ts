@@ -10,5 +10,6 @@
  */
 export function baseMargin(baseScore: number): number {
   const p = Math.fround(baseScore);
-  return Math.fround(-Math.log(Math.fround(Math.fround(1 / p) - 1)));
+  // `+ 0`: logit(0.5) is -0 and would print as such in model files.
+  return Math.fround(-Math.log(Math.fround(Math.fround(1 / p) - 1))) + 0;
 }
