@@ -47,6 +47,21 @@ function cellFormatter(data: Data<DataType>, name: string): Cell {
   switch (data.type.typeId) {
     case Type.Utf8:
       return utf8Cell(data);
+    case Type.Dictionary: {
+      const dictionary = data.dictionary;
+      if (dictionary === undefined || dictionary.data.length !== 1) break;
+      const entries = cellFormatter(dictionary.data[0]!, name);
+      const memo = new Map<number, string>();
+      return (i) => {
+        const key = Number(values[i]);
+        let s = memo.get(key);
+        if (s === undefined) {
+          s = entries(key);
+          memo.set(key, s);
+        }
+        return s;
+      };
+    }
     case Type.Float:
     case Type.Int:
       return (i) => String(values[i]);
@@ -74,12 +89,11 @@ function cellFormatter(data: Data<DataType>, name: string): Cell {
       const raw = data.values as BigInt64Array;
       return (i) => new Date(Number(raw[i]!) / perMs).toISOString();
     }
-    default:
-      throw new SchemaError(
-        `${name} has Arrow type ${String(data.type)}, which the CSV writer does not support (Utf8, Float, Int, Bool, Date, Timestamp)`,
-        { details: { column: name, type: String(data.type) } },
-      );
   }
+  throw new SchemaError(
+    `${name} has Arrow type ${String(data.type)}, which the CSV writer does not support (Utf8, Dictionary of Utf8, Float, Int, Bool, Date, Timestamp)`,
+    { details: { column: name, type: String(data.type) } },
+  );
 }
 
 /** Serialises an Arrow table to CSV bytes. */
