@@ -126,6 +126,26 @@ describe('queries', () => {
     expect(body.configuration.labels).toEqual({ step: 'test' });
   });
 
+  test('dates before year 1000 keep four-digit years in parameters', async () => {
+    const wh = await open();
+    const start = fake.requests.length;
+    const early = new Date(Date.UTC(2000, 4, 1, 6, 7, 8, 9));
+    early.setUTCFullYear(99);
+    const table = await wh.query('SELECT @d AS d, @t AS t', {
+      params: { d: early, t: early },
+      paramTypes: { d: 'DATE' },
+    });
+    const day = new Date(0);
+    day.setUTCFullYear(99, 4, 1);
+    expect(table.get(0)?.toJSON()).toEqual({ d: day.getTime(), t: early.getTime() });
+    const params = (
+      jobInserts(start)[0]?.body as {
+        configuration: { query: { queryParameters: { parameterValue: { value: string } }[] } };
+      }
+    ).configuration.query.queryParameters.map((p) => p.parameterValue.value);
+    expect(params).toEqual(['0099-05-01', '0099-05-01 06:07:08.009+00:00']);
+  });
+
   test('BigQuery types map to Arrow types, nulls included', async () => {
     const wh = await open();
     const table = await wh.query(

@@ -263,9 +263,17 @@ function pad(n: number, width = 2): string {
   return String(n).padStart(width, '0');
 }
 
-function isoDate(ms: number): string {
+function isoDate(d: Date): string {
+  return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+}
+
+/** Canonical `YYYY-MM-DD HH:MM:SS.mmm` (UTC fields) that BigQuery's loaders accept. */
+function isoDateTime(ms: number): string {
   const d = new Date(ms);
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+  return (
+    `${isoDate(d)} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}` +
+    `.${pad(d.getUTCMilliseconds(), 3)}`
+  );
 }
 
 /** Formats one Arrow cell as a JSON value BigQuery's NEWLINE_DELIMITED_JSON loader accepts. */
@@ -283,11 +291,11 @@ function formatterFor(bqType: string): CellFormatter {
     case 'BOOL':
       return (v) => (v ? 'true' : 'false');
     case 'DATE':
-      return (v) => `"${isoDate(Number(v))}"`;
+      return (v) => `"${isoDate(new Date(Number(v)))}"`;
     case 'TIMESTAMP':
-      return (v) => `"${new Date(Number(v)).toISOString()}"`;
+      return (v) => `"${isoDateTime(Number(v))}+00:00"`;
     default:
-      return (v) => `"${new Date(Number(v)).toISOString().slice(0, 23)}"`;
+      return (v) => `"${isoDateTime(Number(v))}"`;
   }
 }
 

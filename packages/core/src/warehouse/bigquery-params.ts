@@ -39,7 +39,7 @@ function inferType(value: SqlValue): BigQueryParamType | undefined {
 
 function formatTimestamp(d: Date): string {
   return (
-    `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ` +
+    `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ` +
     `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)}+00:00`
   );
 }
@@ -71,7 +71,7 @@ function encodeValue(name: string, value: Exclude<SqlValue, null>, type: BigQuer
           : bad("a 'YYYY-MM-DD' string or a Date for type DATE");
       }
       if (value instanceof Date && !Number.isNaN(value.getTime())) {
-        return `${value.getUTCFullYear()}-${pad(value.getUTCMonth() + 1)}-${pad(value.getUTCDate())}`;
+        return `${pad(value.getUTCFullYear(), 4)}-${pad(value.getUTCMonth() + 1)}-${pad(value.getUTCDate())}`;
       }
       return bad("a 'YYYY-MM-DD' string or a valid Date for type DATE");
     }

@@ -154,6 +154,18 @@ function multipartParts(body: Buffer, boundary: string): Buffer[] {
   return parts;
 }
 
+/** Text forms of NDJSON load values the fake accepts (a subset of what BigQuery accepts). */
+const LOAD_FORMATS: Readonly<Record<string, string>> = {
+  INT64: '-?[0-9]+',
+  INTEGER: '-?[0-9]+',
+  BOOL: 'true|false',
+  BOOLEAN: 'true|false',
+  DATE: '[0-9]{4}-[0-9]{2}-[0-9]{2}',
+  TIMESTAMP:
+    '[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,6})?( ?UTC|Z|[+-][0-9]{2}:[0-9]{2})?',
+  DATETIME: '[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,6})?',
+};
+
 /** BigQuery REST type name of a DuckDB column type (legacy names, as the API reports them). */
 function bqTypeOf(duckType: string): string {
   const t = duckType.toUpperCase();
@@ -497,7 +509,21 @@ export async function startFakeBigQuery(options: FakeBigQueryOptions = {}): Prom
             const casts = fields
               .map((f) => `CAST(${q(f.name)} AS ${DUCKDB_TYPE_OF[f.type] ?? 'VARCHAR'}) AS ${q(f.name)}`)
               .join(', ');
-            select = `SELECT ${casts} FROM read_json(${lit}, format = 'newline_delimited', columns = {${columns}})`;
+            const source = `read_json(${lit}, format = 'newline_delimited', columns = {${columns}})`;
+            // Reject the text formats BigQuery's JSON loader would reject, so the fake is no laxer.
+            for (const f of fields) {
+              const pattern = LOAD_FORMATS[f.type];
+              if (!pattern) continue;
+              const { rows: bad } = await rowsOf(
+                `SELECT ${q(f.name)} FROM ${source} WHERE ${q(f.name)} IS NOT NULL AND NOT regexp_full_match(${q(f.name)}, '${pattern}') LIMIT 1`,
+              );
+              if (bad.length > 0) {
+                throw new TranslationError(
+                  `Could not parse '${String(bad[0]?.[0])}' as ${f.type} for field ${f.name}`,
+                );
+              }
+            }
+            select = `SELECT ${casts} FROM ${source}`;
           }
         } else if (format === 'CSV') {
           select = `SELECT * FROM read_csv(${lit}, header = ${Number(load.skipLeadingRows ?? 0) > 0}, auto_detect = true)`;
