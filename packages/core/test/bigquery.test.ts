@@ -138,11 +138,10 @@ describe('queries', () => {
     const day = new Date(0);
     day.setUTCFullYear(99, 4, 1);
     expect(table.get(0)?.toJSON()).toEqual({ d: day.getTime(), t: early.getTime() });
-    const params = (
-      jobInserts(start)[0]?.body as {
-        configuration: { query: { queryParameters: { parameterValue: { value: string } }[] } };
-      }
-    ).configuration.query.queryParameters.map((p) => p.parameterValue.value);
+    const body = jobInserts(start)[0]?.body as {
+      configuration: { query: { queryParameters: { parameterValue: { value: string } }[] } };
+    };
+    const params = body.configuration.query.queryParameters.map((p) => p.parameterValue.value);
     expect(params).toEqual(['0099-05-01', '0099-05-01 06:07:08.009+00:00']);
   });
 
