@@ -313,6 +313,32 @@ describe('tables', () => {
     expect(Array.from(t.getChild('x')?.toArray() as Float64Array)).toEqual([3]);
   });
 
+  test('a failed upload is retried under the same job id; a failing load names its job', async () => {
+    const wh = await open();
+    const start = fake.requests.length;
+    fake.failNext({ path: /^\/upload\//, status: 503, reason: 'backendError', message: 'try again' });
+    await wh.createTableFromArrow('retried_load', tableFromArrays({ x: [1, 2, 3] }), { replace: true });
+    const uploads = requestsSince(start).filter((r) => r.path.startsWith('/upload/'));
+    expect(uploads).toHaveLength(2);
+    expect(sleeps).toHaveLength(1);
+    expect((await wh.describeTable('retried_load')).rowCount).toBe(3);
+
+    // A table created by someone else between the existence check and the load: WRITE_EMPTY fails.
+    await fake.duckdb('CREATE TABLE raced AS SELECT 1 AS x');
+    fake.failNext({
+      method: 'GET',
+      path: /\/tables\/raced$/,
+      status: 404,
+      reason: 'notFound',
+      message: 'Not found: Table',
+    });
+    await expect(
+      wh.createTableFromArrow('raced', tableFromArrays({ x: [9] })),
+    ).rejects.toThrowErrorMatchingInlineSnapshot(
+      `[WarehouseError: BigQuery job job_3 failed: duplicate: Already Exists: Table acme-ml:leadscore.raced]`,
+    );
+  });
+
   test('createTableFromFile loads CSV and Parquet', async () => {
     const wh = await open();
     const dir = tmpdir();

@@ -673,9 +673,15 @@ export class BigQueryWarehouseImpl implements BigQueryWarehouse {
     await this.#retry('load job', options.signal, async () => {
       const jobId = this.#createJobId();
       this.#throwIfAborted(options.signal, 'load');
+      // Retried uploads keep the job id: a 409 means an earlier attempt did create the job.
       const job = await this.#retry('upload', options.signal, async () => {
-        const [created] = await table.createLoadJob(file, { ...metadata, jobId });
-        return created;
+        try {
+          const [created] = await table.createLoadJob(file, { ...metadata, jobId });
+          return created;
+        } catch (error) {
+          if (asApiError(error).code !== 409) throw error;
+          return this.#client.job(jobId, this.#location === undefined ? {} : { location: this.#location });
+        }
       });
       options.onProgress?.({ phase: 'load', rows: 0 });
       const done = await this.#waitForJob(job, jobId, options.signal, 'load');
