@@ -255,6 +255,21 @@ describe('predictContributions input checks', () => {
     ).toThrowErrorMatchingInlineSnapshot(
       `[InvalidArgumentError: iterationRange must be integers 0 <= start <= end <= 25, found [0, 26]]`,
     );
+    const chain = layout(
+      Array.from({ length: 1100 }).reduce<Spec>(
+        (child) => ({
+          feature: 0,
+          threshold: 0,
+          defaultLeft: false,
+          value: 0,
+          cover: child.cover + 1,
+          children: [child, { feature: 0, threshold: 0, defaultLeft: false, value: 1, cover: 1 }],
+        }),
+        { feature: 0, threshold: 0, defaultLeft: false, value: 0, cover: 1 },
+      ),
+    );
+    const deep = modelOf([chain], 6);
+    expect(() => predictContributions(deep, ok)).toThrowErrorMatchingInlineSnapshot(`[InvalidArgumentError: model.trees[0] must be at most 1024 levels deep for TreeSHAP, found 1100]`);
     const short: DenseMatrix = { data: new Float32Array(11), nRows: 2, nCols: 6, layout: 'row' };
     expect(() => predictContributions(model, short)).toThrowErrorMatchingInlineSnapshot(
       `[InvalidArgumentError: data.data must be an array of nRows * nCols = 12 values, found 11]`,

@@ -9,6 +9,9 @@ import { baseMargin } from '../model/base-margin.js';
 import { treeDepth } from '../model/tree-shape.js';
 import type { BoosterModel, DenseMatrix, TreeArrays } from '../model/types.js';
 
+/** Deepest tree TreeSHAP accepts (recursion depth and an O(depth^2) path buffer). */
+export const MAX_SHAP_DEPTH = 1024;
+
 /** Options of {@link predictContributions}. */
 export interface PredictContributionsOptions {
   /**
@@ -57,17 +60,25 @@ function nodeMeanValues(tree: TreeArrays): Float64Array {
 /**
  * The unique-path buffers of Algorithm 2. Each recursion level copies its parent's path into the next
  * segment (as XGBoost does), so one preallocation of `maxd (maxd + 1) / 2` entries serves every row.
+ * The current tree's arrays are held as fields so the hot recursion reads them without indirection.
  */
 class ShapWalker {
   readonly feature: Int32Array;
   readonly zero: Float64Array;
   readonly one: Float64Array;
   readonly weight: Float64Array;
-  tree!: TreeArrays;
-  data!: Float32Array;
+  /** `inverse[k] = 1 / (k + 1)`. */
+  readonly inverse: Float64Array;
+  left: Int32Array = new Int32Array(0);
+  splitFeature: Int32Array = new Int32Array(0);
+  threshold: Float32Array = new Float32Array(0);
+  defaultLeft: Uint8Array = new Uint8Array(0);
+  leafValue: Float32Array = new Float32Array(0);
+  cover: Float32Array = new Float32Array(0);
+  data: Float32Array = new Float32Array(0);
   rowBase = 0;
   stride = 1;
-  phi!: Float64Array;
+  phi: Float64Array = new Float64Array(0);
   phiBase = 0;
 
   constructor(maxDepth: number) {
@@ -77,61 +88,38 @@ class ShapWalker {
     this.zero = new Float64Array(size);
     this.one = new Float64Array(size);
     this.weight = new Float64Array(size);
+    this.inverse = Float64Array.from({ length: maxd + 1 }, (_, k) => 1 / (k + 1));
   }
 
-  private extend(
-    at: number,
-    depth: number,
-    zeroFraction: number,
-    oneFraction: number,
-    feature: number,
-  ): void {
-    const w = this.weight;
-    this.feature[at + depth] = feature;
-    this.zero[at + depth] = zeroFraction;
-    this.one[at + depth] = oneFraction;
-    w[at + depth] = depth === 0 ? 1 : 0;
-    for (let i = depth - 1; i >= 0; i--) {
-      w[at + i + 1]! += (oneFraction * w[at + i]! * (i + 1)) / (depth + 1);
-      w[at + i] = (zeroFraction * w[at + i]! * (depth - i)) / (depth + 1);
-    }
+  setTree(tree: TreeArrays): void {
+    this.left = tree.left;
+    this.splitFeature = tree.splitFeature;
+    this.threshold = tree.threshold;
+    this.defaultLeft = tree.defaultLeft;
+    this.leafValue = tree.leafValue;
+    this.cover = tree.sumHessian;
   }
 
-  private unwind(at: number, depth: number, pathIndex: number): void {
-    const w = this.weight;
-    const oneFraction = this.one[at + pathIndex]!;
-    const zeroFraction = this.zero[at + pathIndex]!;
-    let nextOnePortion = w[at + depth]!;
-    for (let i = depth - 1; i >= 0; i--) {
-      if (oneFraction !== 0) {
-        const tmp = w[at + i]!;
-        w[at + i] = (nextOnePortion * (depth + 1)) / ((i + 1) * oneFraction);
-        nextOnePortion = tmp - (w[at + i]! * zeroFraction * (depth - i)) / (depth + 1);
-      } else {
-        w[at + i] = (w[at + i]! * (depth + 1)) / (zeroFraction * (depth - i));
-      }
-    }
-    for (let i = pathIndex; i < depth; i++) {
-      this.feature[at + i] = this.feature[at + i + 1]!;
-      this.zero[at + i] = this.zero[at + i + 1]!;
-      this.one[at + i] = this.one[at + i + 1]!;
-    }
-  }
-
+  /** UNWOUND-SUM: total permutation weight if path element `pathIndex` were unwound. */
   private unwoundSum(at: number, depth: number, pathIndex: number): number {
     const w = this.weight;
+    const inv = this.inverse;
     const oneFraction = this.one[at + pathIndex]!;
     const zeroFraction = this.zero[at + pathIndex]!;
     let nextOnePortion = w[at + depth]!;
     let total = 0;
-    for (let i = depth - 1; i >= 0; i--) {
-      if (oneFraction !== 0) {
-        const tmp = (nextOnePortion * (depth + 1)) / ((i + 1) * oneFraction);
+    // Divisions hoisted into reciprocals (inv[k] = 1 / (k + 1)): this loop is the hot spot.
+    if (oneFraction !== 0) {
+      const scale = (depth + 1) / oneFraction;
+      const zeroScale = zeroFraction * inv[depth]!;
+      for (let i = depth - 1; i >= 0; i--) {
+        const tmp = nextOnePortion * scale * inv[i]!;
         total += tmp;
-        nextOnePortion = w[at + i]! - tmp * zeroFraction * ((depth - i) / (depth + 1));
-      } else if (zeroFraction !== 0) {
-        total += w[at + i]! / zeroFraction / ((depth - i) / (depth + 1));
+        nextOnePortion = w[at + i]! - tmp * zeroScale * (depth - i);
       }
+    } else if (zeroFraction !== 0) {
+      const scale = (depth + 1) / zeroFraction;
+      for (let i = depth - 1; i >= 0; i--) total += w[at + i]! * scale * inv[depth - i - 1]!;
     }
     return total;
   }
@@ -145,41 +133,73 @@ class ShapWalker {
     parentOne: number,
     parentFeature: number,
   ): void {
-    const tree = this.tree;
+    const feature = this.feature;
+    const zero = this.zero;
+    const one = this.one;
+    const w = this.weight;
     const at = parentAt + depth + 1;
-    this.feature.copyWithin(at, parentAt, parentAt + depth + 1);
-    this.zero.copyWithin(at, parentAt, parentAt + depth + 1);
-    this.one.copyWithin(at, parentAt, parentAt + depth + 1);
-    this.weight.copyWithin(at, parentAt, parentAt + depth + 1);
-    this.extend(at, depth, parentZero, parentOne, parentFeature);
-    const left = tree.left[node]!;
+    for (let i = 0; i <= depth; i++) {
+      feature[at + i] = feature[parentAt + i]!;
+      zero[at + i] = zero[parentAt + i]!;
+      one[at + i] = one[parentAt + i]!;
+      w[at + i] = w[parentAt + i]!;
+    }
+    // EXTEND
+    feature[at + depth] = parentFeature;
+    zero[at + depth] = parentZero;
+    one[at + depth] = parentOne;
+    w[at + depth] = depth === 0 ? 1 : 0;
+    const oneScale = parentOne * this.inverse[depth]!;
+    const zeroScale = parentZero * this.inverse[depth]!;
+    for (let i = depth - 1; i >= 0; i--) {
+      w[at + i + 1]! += oneScale * w[at + i]! * (i + 1);
+      w[at + i] = zeroScale * w[at + i]! * (depth - i);
+    }
+
+    const left = this.left[node]!;
     if (left < 0) {
-      const value = tree.leafValue[node]!;
+      const value = this.leafValue[node]!;
+      const phi = this.phi;
+      const base = this.phiBase;
       for (let i = 1; i <= depth; i++) {
-        const w = this.unwoundSum(at, depth, i);
-        this.phi[this.phiBase + this.feature[at + i]!]! +=
-          w * (this.one[at + i]! - this.zero[at + i]!) * value;
+        const sum = this.unwoundSum(at, depth, i);
+        phi[base + feature[at + i]!]! += sum * (one[at + i]! - zero[at + i]!) * value;
       }
       return;
     }
-    const split = tree.splitFeature[node]!;
+    const split = this.splitFeature[node]!;
     const x = this.data[this.rowBase + split * this.stride]!;
-    const goLeft = Number.isNaN(x) ? tree.defaultLeft[node] === 1 : x < tree.threshold[node]!;
+    const goLeft = x !== x ? this.defaultLeft[node] === 1 : x < this.threshold[node]!;
     const hot = goLeft ? left : left + 1;
     const cold = goLeft ? left + 1 : left;
-    const cover = tree.sumHessian[node]!;
-    const hotZero = tree.sumHessian[hot]! / cover;
-    const coldZero = tree.sumHessian[cold]! / cover;
+    const cover = this.cover[node]!;
+    const hotZero = this.cover[hot]! / cover;
+    const coldZero = this.cover[cold]! / cover;
     let incomingZero = 1;
     let incomingOne = 1;
     let pathIndex = 0;
     for (; pathIndex <= depth; pathIndex++) {
-      if (this.feature[at + pathIndex] === split) break;
+      if (feature[at + pathIndex] === split) break;
     }
     if (pathIndex !== depth + 1) {
-      incomingZero = this.zero[at + pathIndex]!;
-      incomingOne = this.one[at + pathIndex]!;
-      this.unwind(at, depth, pathIndex);
+      incomingZero = zero[at + pathIndex]!;
+      incomingOne = one[at + pathIndex]!;
+      // UNWIND the earlier split on the same feature; it is redone here.
+      let nextOnePortion = w[at + depth]!;
+      for (let i = depth - 1; i >= 0; i--) {
+        if (incomingOne !== 0) {
+          const tmp = w[at + i]!;
+          w[at + i] = (nextOnePortion * (depth + 1)) / ((i + 1) * incomingOne);
+          nextOnePortion = tmp - (w[at + i]! * incomingZero * (depth - i)) / (depth + 1);
+        } else {
+          w[at + i] = (w[at + i]! * (depth + 1)) / (incomingZero * (depth - i));
+        }
+      }
+      for (let i = pathIndex; i < depth; i++) {
+        feature[at + i] = feature[at + i + 1]!;
+        zero[at + i] = zero[at + i + 1]!;
+        one[at + i] = one[at + i + 1]!;
+      }
       depth -= 1;
     }
     this.recurse(hot, depth + 1, at, hotZero * incomingZero, incomingOne, split);
@@ -232,7 +252,15 @@ export function predictContributions(
   let bias = baseMargin(model.baseScore);
   for (let t = start; t < end; t++) {
     const tree = model.trees[t]!;
-    maxDepth = Math.max(maxDepth, treeDepth(tree));
+    const depth = treeDepth(tree);
+    // The walk recurses once per level and the path buffer grows with depth^2.
+    if (depth > MAX_SHAP_DEPTH) {
+      throw new InvalidArgumentError(
+        `model.trees[${t}] must be at most ${MAX_SHAP_DEPTH} levels deep for TreeSHAP, found ${depth}`,
+        { details: { parameter: `model.trees[${t}]`, value: depth } },
+      );
+    }
+    maxDepth = Math.max(maxDepth, depth);
     bias += nodeMeanValues(tree)[0]!;
   }
   const walker = new ShapWalker(maxDepth);
@@ -240,7 +268,7 @@ export function predictContributions(
   walker.phi = out;
   walker.stride = data.layout === 'row' ? 1 : nRows;
   for (let t = start; t < end; t++) {
-    walker.tree = model.trees[t]!;
+    walker.setTree(model.trees[t]!);
     for (let r = 0; r < nRows; r++) {
       walker.rowBase = data.layout === 'row' ? r * nCols : r;
       walker.phiBase = r * width;
