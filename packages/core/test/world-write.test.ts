@@ -195,6 +195,12 @@ describe('writeDiscoveryWorld', () => {
     expect(await fail(writeDiscoveryWorld(world, dir, { format: 'xlsx' as 'csv' }))).toMatchInlineSnapshot(
       `"format must be 'csv' or 'parquet', found "xlsx""`,
     );
+    expect(
+      await fail(writeDiscoveryWorld({ ...world, leads: [] } as unknown as typeof world, dir)),
+    ).toMatchInlineSnapshot(`"world.leads must be an Arrow Table, found []"`);
+    expect(() => summarizeWorld(null as unknown as typeof world)).toThrow(
+      'world must be a DiscoveryWorld, found null',
+    );
     expect(await fail(writeDiscoveryWorld(world, ''))).toMatchInlineSnapshot(
       `"dir must be a non-empty path, found """`,
     );

@@ -1,5 +1,6 @@
-import type { Table } from 'apache-arrow';
+import { Table } from 'apache-arrow';
 import { FIRM_TYPES, REGISTRATION_TYPES, type SnapshotColumn } from '../contract/columns.js';
+import { assertArg } from '../errors/index.js';
 import { createRng } from '../rng/index.js';
 import {
   boolColumn,
@@ -67,6 +68,25 @@ export interface DiscoveryWorld {
   /** Leads ordered by contacted_at. */
   readonly leads: Table;
   readonly truth: DiscoveryWorldTruth;
+}
+
+/** Throws unless `world` looks like a {@link DiscoveryWorld} (three Arrow tables and a truth). */
+export function assertWorld(world: unknown): asserts world is DiscoveryWorld {
+  assertArg(typeof world === 'object' && world !== null, 'world', 'a DiscoveryWorld', world);
+  const w = world as Record<string, unknown>;
+  for (const key of ['repSnapshots', 'repCurrent', 'leads']) {
+    assertArg(w[key] instanceof Table, `world.${key}`, 'an Arrow Table', w[key]);
+  }
+  const truth = w.truth as Partial<DiscoveryWorldTruth> | null | undefined;
+  assertArg(
+    typeof truth === 'object' &&
+      truth !== null &&
+      truth.probability instanceof Float64Array &&
+      typeof truth.params === 'object',
+    'world.truth',
+    'an object with probability (Float64Array) and params',
+    truth,
+  );
 }
 
 /** Null-rate multiplier of each snapshot column (0 = never null). */

@@ -3,7 +3,7 @@ import { SNAPSHOT_COLUMNS, type SnapshotColumn } from '../contract/columns.js';
 import { assertArg } from '../errors/index.js';
 import { averagePrecision } from '../metrics/average-precision.js';
 import { DAY_MS, isoDate } from './calendar.js';
-import type { DiscoveryWorld } from './generate-discovery-world.js';
+import { assertWorld, type DiscoveryWorld } from './generate-discovery-world.js';
 
 /** Result of {@link summarizeWorld}. */
 export interface WorldSummary {
@@ -61,6 +61,7 @@ function column(table: Table, name: string): Vector {
  * @example const s = summarizeWorld(generateDiscoveryWorld({ seed: 7 })); s.oracleAucPr
  */
 export function summarizeWorld(world: DiscoveryWorld): WorldSummary {
+  assertWorld(world);
   const { repSnapshots, repCurrent, leads, truth } = world;
   const params = truth.params;
   const n = leads.numRows;

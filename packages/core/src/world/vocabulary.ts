@@ -28,10 +28,8 @@ export const STATES: readonly { code: string; weight: number; metros: readonly s
   { code: 'WI', weight: 2, metros: ['Milwaukee', 'Madison'] },
 ];
 
-/** Every metro, indexed globally; `METRO_STATE[i]` is the index of its state in {@link STATES}. */
+/** Every metro, indexed globally (states' metros in order). */
 export const METROS: readonly string[] = STATES.flatMap((s) => s.metros);
-/** State index of each metro. */
-export const METRO_STATE: Int32Array = Int32Array.from(STATES.flatMap((s, i) => s.metros.map(() => i)));
 /** First global metro index of each state. */
 export const STATE_FIRST_METRO: Int32Array = (() => {
   const out = new Int32Array(STATES.length);

@@ -6,7 +6,7 @@ import { ArtifactError, assertArg, formatValue } from '../errors/index.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { float64Column, tableFromColumns } from './arrow.js';
 import { tableToCsv } from './csv.js';
-import type { DiscoveryWorld } from './generate-discovery-world.js';
+import { assertWorld, type DiscoveryWorld } from './generate-discovery-world.js';
 
 /** Options of {@link writeDiscoveryWorld}. */
 export interface WriteDiscoveryWorldOptions {
@@ -89,6 +89,7 @@ export async function writeDiscoveryWorld(
   dir: string,
   options: WriteDiscoveryWorldOptions = {},
 ): Promise<WriteDiscoveryWorldResult> {
+  assertWorld(world);
   assertArg(typeof dir === 'string' && dir.length > 0, 'dir', 'a non-empty path', dir);
   const format = options.format ?? 'csv';
   assertArg(format === 'csv' || format === 'parquet', 'format', "'csv' or 'parquet'", format);
