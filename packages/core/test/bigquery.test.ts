@@ -50,8 +50,8 @@ function open(options: Partial<BigQueryWarehouseOptions> = {}) {
       sleeps.push(ms);
     },
     logger: { warn: (m) => warnings.push(m) },
+    createJobId: () => `job_${++jobCounter}`,
     ...options,
-    ...({ createJobId: () => `job_${++jobCounter}` } as object),
   });
 }
 
@@ -601,6 +601,18 @@ describe('cancellation', () => {
     const cancel = requestsSince(start).filter((r) => r.path.endsWith('/cancel'));
     expect(cancel.map((r) => r.path)).toEqual(['/bigquery/v2/projects/acme-ml/jobs/job_1/cancel']);
     expect(requestsSince(start).filter((r) => r.path.includes('/queries/')).length).toBe(3);
+  });
+
+  test('an abort does not wait for a getQueryResults call BigQuery holds open', async () => {
+    const wh = await open();
+    fake.holdJobs(/stalled_job/);
+    fake.stall(/\/queries\//, 30_000);
+    const start = fake.requests.length;
+    const began = performance.now();
+    const pending = wh.query("SELECT 'stalled_job' AS x", { signal: AbortSignal.timeout(200) });
+    await expect(pending).rejects.toThrow(CancelledError);
+    expect(performance.now() - began).toBeLessThan(5_000);
+    expect(requestsSince(start).filter((r) => r.path.endsWith('/cancel'))).toHaveLength(1);
   });
 
   test('an already aborted signal sends nothing', async () => {

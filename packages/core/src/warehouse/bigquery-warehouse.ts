@@ -72,6 +72,9 @@ const STANDARD_TYPE_NAMES: Readonly<Record<string, string>> = {
   RECORD: 'STRUCT',
 };
 
+/** BigQuery job ids: letters, digits, underscores and dashes, at most 1024. */
+const JOB_ID = /^[A-Za-z0-9_-]{1,1024}$/;
+
 /** Project ids: 6-30 lowercase letters, digits and hyphens, starting with a letter (Google's rule). */
 const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 
@@ -165,6 +168,30 @@ function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/** Settles like `promise`, or rejects as soon as `signal` aborts (the promise is then ignored). */
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) {
+      promise.catch(() => undefined);
+      onAbort();
+      return;
+    }
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
 function formatBytes(bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
   let v = bytes;
@@ -225,7 +252,7 @@ export class BigQueryWarehouseImpl implements BigQueryWarehouse {
 
   constructor(
     client: BigQuery,
-    options: BigQueryWarehouseOptions & { createJobId?: () => string },
+    options: BigQueryWarehouseOptions,
     resolved: { projectId: string; dataset: string },
   ) {
     this.#client = client;
@@ -243,7 +270,16 @@ export class BigQueryWarehouseImpl implements BigQueryWarehouse {
     this.#labels = { ...(options.labels ?? {}) };
     this.#pageSize = options.pageSize ?? 10_000;
     this.#logger = options.logger ?? console;
-    this.#createJobId = options.createJobId ?? (() => `leadscore_${randomUUID().replaceAll('-', '')}`);
+    const makeId = options.createJobId ?? (() => `leadscore_${randomUUID().replaceAll('-', '')}`);
+    this.#createJobId = () => {
+      const id = makeId();
+      if (typeof id !== 'string' || !JOB_ID.test(id)) {
+        throw new InvalidArgumentError(
+          `createJobId must return 1-1024 letters, digits, '_' or '-', found ${formatValue(id)}`,
+        );
+      }
+      return id;
+    };
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -411,9 +447,16 @@ export class BigQueryWarehouseImpl implements BigQueryWarehouse {
     let delay = 50;
     for (;;) {
       await this.#checkAbort(job, jobId, signal, what);
-      const [metadata] = (await this.#retry('jobs.get', signal, () => job.getMetadata())) as unknown as [
-        JobResource,
-      ];
+      let metadata: JobResource;
+      try {
+        [metadata] = (await this.#retry('jobs.get', signal, () => job.getMetadata())) as unknown as [
+          JobResource,
+        ];
+      } catch (error) {
+        // Aborted during a retry backoff: loop back so the job is cancelled too.
+        if (signal?.aborted && error instanceof CancelledError) continue;
+        throw error;
+      }
       if (metadata.status?.state === 'DONE') {
         if (metadata.status.errorResult) throw this.#jobFailure(jobId, metadata.status);
         return metadata;
@@ -523,24 +566,35 @@ export class BigQueryWarehouseImpl implements BigQueryWarehouse {
       await this.#checkAbort(job, jobId, signal, 'query');
       let response: QueryResultsResponse;
       try {
-        const result = await job.getQueryResults({
-          autoPaginate: false,
-          skipParsing: true,
-          maxResults,
-          ...(pageToken === undefined ? {} : { pageToken }),
-        });
+        // BigQuery may hold getQueryResults open for seconds while the job runs; an abort must not
+        // wait for it, so the call races the signal and a late answer is ignored.
+        const result = await raceAbort(
+          job.getQueryResults({
+            autoPaginate: false,
+            skipParsing: true,
+            maxResults,
+            ...(pageToken === undefined ? {} : { pageToken }),
+          }),
+          signal,
+        );
         response = (result[2] ?? {}) as QueryResultsResponse;
         response.rows = (result[0] as unknown as BigQueryRow[] | null) ?? [];
       } catch (error) {
+        if (signal?.aborted) continue;
         // A failed job answers getQueryResults with an HTTP error (possibly a "retryable" reason such
         // as backendError): ask jobs.get whether it is the job that failed before retrying the call.
-        const [metadata] = (await this.#retry('jobs.get', signal, () => job.getMetadata())) as unknown as [
-          JobResource,
-        ];
-        if (metadata.status?.state === 'DONE' && metadata.status.errorResult) {
-          throw this.#jobFailure(jobId, metadata.status, error);
+        try {
+          const [metadata] = (await this.#retry('jobs.get', signal, () => job.getMetadata())) as unknown as [
+            JobResource,
+          ];
+          if (metadata.status?.state === 'DONE' && metadata.status.errorResult) {
+            throw this.#jobFailure(jobId, metadata.status, error);
+          }
+          await this.#backoffOrThrow('jobs.getQueryResults', error, ++attempt, signal);
+        } catch (inner) {
+          if (signal?.aborted && inner instanceof CancelledError) continue;
+          throw inner;
         }
-        await this.#backoffOrThrow('jobs.getQueryResults', error, ++attempt, signal);
         continue;
       }
       if (response.jobComplete !== false) return response;

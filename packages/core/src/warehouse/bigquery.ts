@@ -64,6 +64,12 @@ export interface BigQueryWarehouseOptions {
   pageSize?: number;
   /** Where warnings go. @default console */
   logger?: BigQueryLogger;
+  /**
+   * Makes the id of each new job; ids must be unique in the project. Retried requests reuse their
+   * job's id, so a duplicate insert is detected instead of running twice.
+   * @default () => `leadscore_${uuid without dashes}`
+   */
+  createJobId?: () => string;
 }
 
 /**

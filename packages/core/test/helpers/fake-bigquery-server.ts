@@ -90,6 +90,8 @@ export interface FakeBigQuery {
   readonly requests: RecordedRequest[];
   failNext(failure: InjectedFailure): void;
   failJob(failure: InjectedJobFailure): void;
+  /** Holds the next `times` (default 1) requests matching `path` for `ms` before answering. */
+  stall(path: RegExp, ms: number, times?: number): void;
   /** Jobs whose SQL matches stay RUNNING (results report jobComplete: false) until cancelled. */
   holdJobs(sql: RegExp): void;
   /** Overrides the dry-run estimate (default: sum of rows x columns x 8 of tables named in the SQL). */
@@ -211,6 +213,9 @@ export async function startFakeBigQuery(options: FakeBigQueryOptions = {}): Prom
   const failures: (InjectedFailure & { left: number })[] = [];
   const jobFailures: (InjectedJobFailure & { left: number })[] = [];
   const held: RegExp[] = [];
+  const stalls: { path: RegExp; ms: number; left: number }[] = [];
+  // Stalled requests are dropped, not answered, when the server closes.
+  const stallTimers = new Set<ReturnType<typeof setTimeout>>();
   const jobs = new Map<string, FakeJob>();
   const jobIds: string[] = [];
   const projects = new Set<string>();
@@ -725,6 +730,17 @@ export async function startFakeBigQuery(options: FakeBigQueryOptions = {}): Prom
         }
       }
       requests.push(recorded);
+      const stall = stalls.find((x) => x.left > 0 && x.path.test(url.pathname));
+      if (stall) {
+        stall.left--;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(() => {
+            stallTimers.delete(timer);
+            resolve();
+          }, stall.ms);
+          stallTimers.add(timer);
+        });
+      }
       const failure = failures.find(
         (f) =>
           f.left > 0 &&
@@ -775,10 +791,14 @@ export async function startFakeBigQuery(options: FakeBigQueryOptions = {}): Prom
     holdJobs(sql) {
       held.push(sql);
     },
+    stall(path, ms, times = 1) {
+      stalls.push({ path, ms, left: times });
+    },
     reset() {
       failures.length = 0;
       jobFailures.length = 0;
       held.length = 0;
+      stalls.length = 0;
       jobs.clear();
       jobIds.length = 0;
       fake.dryRunBytes = undefined;
@@ -791,6 +811,7 @@ export async function startFakeBigQuery(options: FakeBigQueryOptions = {}): Prom
       });
     },
     async close() {
+      for (const timer of stallTimers) clearTimeout(timer);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       db.closeSync();
