@@ -10,15 +10,21 @@ import type { DenseMatrix, TreeArrays } from '../model/types.js';
 const fround = Math.fround;
 const BLOCK = 64;
 
-/** All trees' node arrays concatenated, children as absolute indices. */
+/**
+ * All trees' node arrays concatenated for branch-free traversal: children are absolute indices, and a
+ * leaf points to itself with threshold +Infinity, so every row walks exactly `depth[t]` steps.
+ */
 export interface PackedForest {
   readonly numTrees: number;
   /** Root index of each tree. */
   readonly root: Int32Array;
+  /** Maximum depth of each tree. */
+  readonly depth: Int32Array;
   readonly left: Int32Array;
   readonly feature: Int32Array;
   readonly threshold: Float32Array;
-  readonly defaultLeft: Uint8Array;
+  /** 1 when a missing value goes right (1 - defaultLeft); 0 at leaves. */
+  readonly missingRight: Int32Array;
   readonly leafValue: Float32Array;
 }
 
@@ -27,25 +33,42 @@ export function packForest(trees: readonly TreeArrays[]): PackedForest {
   let total = 0;
   for (const t of trees) total += t.numNodes;
   const root = new Int32Array(trees.length);
+  const depth = new Int32Array(trees.length);
   const left = new Int32Array(total);
   const feature = new Int32Array(total);
   const threshold = new Float32Array(total);
-  const defaultLeft = new Uint8Array(total);
+  const missingRight = new Int32Array(total);
   const leafValue = new Float32Array(total);
   let at = 0;
   trees.forEach((t, k) => {
     root[k] = at;
-    for (let n = 0; n < t.numNodes; n++) {
+    const nodeDepth = new Int32Array(t.numNodes);
+    // loaded files may number children before parents: walk from the root
+    const stack = [0];
+    let maxDepth = 0;
+    while (stack.length > 0) {
+      const n = stack.pop()!;
       const l = t.left[n]!;
-      left[at + n] = l < 0 ? -1 : at + l;
+      const g = at + n;
+      if (l < 0) {
+        left[g] = g;
+        threshold[g] = Number.POSITIVE_INFINITY;
+        leafValue[g] = t.leafValue[n]!;
+        maxDepth = Math.max(maxDepth, nodeDepth[n]!);
+      } else {
+        left[g] = at + l;
+        feature[g] = t.splitFeature[n]!;
+        threshold[g] = t.threshold[n]!;
+        missingRight[g] = t.defaultLeft[n] === 1 ? 0 : 1;
+        nodeDepth[l] = nodeDepth[n]! + 1;
+        nodeDepth[l + 1] = nodeDepth[n]! + 1;
+        stack.push(l, l + 1);
+      }
     }
-    feature.set(t.splitFeature, at);
-    threshold.set(t.threshold, at);
-    defaultLeft.set(t.defaultLeft, at);
-    leafValue.set(t.leafValue, at);
+    depth[k] = maxDepth;
     at += t.numNodes;
   });
-  return { numTrees: trees.length, root, left, feature, threshold, defaultLeft, leafValue };
+  return { numTrees: trees.length, root, depth, left, feature, threshold, missingRight, leafValue };
 }
 
 /** XGBoost's base margin `-logf(1/p - 1)` of a base score, in float32. */
@@ -71,7 +94,7 @@ export function accumulateMargins(
   out: Float32Array,
 ): void {
   const { data, nRows, nCols } = matrix;
-  const { root, left, feature, threshold, defaultLeft, leafValue } = forest;
+  const { root, depth, left, feature, threshold, missingRight, leafValue } = forest;
   // row-major: x(i, f) = data[i * nCols + f]; column-major: data[f * nRows + i]
   const rowStride = matrix.layout === 'row' ? nCols : 1;
   const colStride = matrix.layout === 'row' ? 1 : nRows;
@@ -79,14 +102,15 @@ export function accumulateMargins(
     const b1 = Math.min(nRows, b0 + BLOCK);
     for (let t = treeBegin; t < treeEnd; t++) {
       const r = root[t]!;
+      const d = depth[t]!;
       for (let i = b0; i < b1; i++) {
         const rowBase = i * rowStride;
         let n = r;
-        let l = left[n]!;
-        while (l >= 0) {
+        // branch-free step: right when x >= threshold, or when x is NaN and missing values go right
+        for (let k = 0; k < d; k++) {
           const x = data[rowBase + feature[n]! * colStride]!;
-          n = Number.isNaN(x) ? (defaultLeft[n] === 1 ? l : l + 1) : x < threshold[n]! ? l : l + 1;
-          l = left[n]!;
+          // biome-ignore lint/suspicious/noSelfCompare: NaN test without a call in the hottest loop
+          n = left[n]! + (+(x >= threshold[n]!) | (+(x !== x) & missingRight[n]!));
         }
         out[i] = out[i]! + leafValue[n]!;
       }

@@ -371,62 +371,66 @@ export class TreeGrower {
       const nb = nbins[f]!;
       const s0 = base + 2 * slotPtr[f]!;
       const c0 = cutPtr[f]!;
+      // dir 0: forward (missing right, threshold cut[i]); dir 1: backward (missing left, threshold cut[i - 1])
       for (let dir = 0; dir < 2; dir++) {
         let locLoss = 0;
-        let locFound = false;
-        let locBin = 0;
+        let locBin = -2;
         let locLG = 0;
         let locLH = 0;
         let locRG = 0;
         let locRH = 0;
         let aG = 0;
         let aH = 0;
-        const first = dir === 0 ? 0 : nb - 1;
-        const stop = dir === 0 ? nb : -1;
+        let i = dir === 0 ? 0 : nb - 1;
         const step = dir === 0 ? 1 : -1;
-        for (let i = first; i !== stop; i += step) {
+        const stop = dir === 0 ? nb : -1;
+        for (; i !== stop; i += step) {
           const hg = hist[s0 + 2 * i]!;
           const hh = hist[s0 + 2 * i + 1]!;
-          if (i !== first && hg === 0 && hh === 0) continue;
+          // an empty bin repeats the previous candidate, which cannot win a strict comparison
+          if (hg === 0 && hh === 0 && i !== (dir === 0 ? 0 : nb - 1)) continue;
           aG += hg;
           aH += hh;
-          const oG = pG - aG;
           const oH = pH - aH;
-          if (aH >= mcw && oH >= mcw) {
-            // forward: left = accumulated; backward: left = parent - accumulated (holds the missing)
-            const lG = dir === 0 ? aG : oG;
-            const lH = dir === 0 ? aH : oH;
-            const rG = dir === 0 ? oG : aG;
-            const rH = dir === 0 ? oH : aH;
-            let gain: number;
-            if (fast) {
-              let gl = 0;
-              let gr = 0;
-              if (lH > 0) {
-                const tl = alpha === 0 ? lG : lG > alpha ? lG - alpha : lG < -alpha ? lG + alpha : 0;
-                gl = fround((tl * tl) / (lH + lambda));
-              }
-              if (rH > 0) {
-                const tr = alpha === 0 ? rG : rG > alpha ? rG - alpha : rG < -alpha ? rG + alpha : 0;
-                gr = fround((tr * tr) / (rH + lambda));
-              }
-              gain = fround(gl + gr);
-            } else {
-              gain = this.splitGain(nid, f, lG, lH, rG, rH);
+          // hessians are >= 0, so the other side only shrinks: no valid candidate remains
+          if (oH < mcw) break;
+          if (aH < mcw) continue;
+          const oG = pG - aG;
+          let gain: number;
+          if (fast) {
+            let ga = 0;
+            let go = 0;
+            if (aH > 0) {
+              const t = alpha === 0 ? aG : aG > alpha ? aG - alpha : aG < -alpha ? aG + alpha : 0;
+              ga = fround((t * t) / (aH + lambda));
             }
-            const loss = fround(gain - rootGain);
-            if (loss > locLoss && loss !== Number.POSITIVE_INFINITY) {
-              locLoss = loss;
-              locFound = true;
-              locBin = dir === 0 ? i : i - 1;
-              locLG = lG;
-              locLH = lH;
-              locRG = rG;
-              locRH = rH;
+            if (oH > 0) {
+              const t = alpha === 0 ? oG : oG > alpha ? oG - alpha : oG < -alpha ? oG + alpha : 0;
+              go = fround((t * t) / (oH + lambda));
+            }
+            gain = dir === 0 ? fround(ga + go) : fround(go + ga);
+          } else {
+            gain =
+              dir === 0 ? this.splitGain(nid, f, aG, aH, oG, oH) : this.splitGain(nid, f, oG, oH, aG, aH);
+          }
+          const loss = fround(gain - rootGain);
+          if (loss > locLoss && loss !== Number.POSITIVE_INFINITY) {
+            locLoss = loss;
+            locBin = dir === 0 ? i : i - 1;
+            if (dir === 0) {
+              locLG = aG;
+              locLH = aH;
+              locRG = oG;
+              locRH = oH;
+            } else {
+              locLG = oG;
+              locLH = oH;
+              locRG = aG;
+              locRH = aH;
             }
           }
         }
-        if (locFound) {
+        if (locBin !== -2) {
           // SplitEntry::NeedReplace: ties go to the lower feature index, then to the earlier candidate
           const replace = bestIdx <= f ? locLoss > bestLoss : !(bestLoss > locLoss);
           if (replace) {
@@ -441,7 +445,14 @@ export class TreeGrower {
             bestRH = locRH;
           }
         }
-        if (dir === 0 && aG === pG && aH === pH) break;
+        if (dir === 0) {
+          // finish the forward sum (XGBoost compares it with the parent to detect missing values)
+          for (i += step; i < nb; i++) {
+            aG += hist[s0 + 2 * i]!;
+            aH += hist[s0 + 2 * i + 1]!;
+          }
+          if (aG === pG && aH === pH) break;
+        }
       }
     }
     this.bLoss[nid] = bestLoss;

@@ -31,59 +31,105 @@ export function buildHistograms(
     const hist = chunks[nodes[5 * k + 2] as number] as Float64Array;
     const base = nodes[5 * k + 3] as number;
     const contiguous = nodes[5 * k + 4] === 1;
-    for (let fi = fBegin; fi < fEnd; fi++) {
+    let fi = fBegin;
+    // Several features per pass share the row index and gradient loads (8 at once is ~1.6x faster
+    // than one at a time; a few more registers than that and V8 starts spilling).
+    for (; fi + 7 < fEnd; fi += 8) {
+      const s0 = base + 2 * (slotPtr[features[fi] as number] as number);
+      const s1 = base + 2 * (slotPtr[features[fi + 1] as number] as number);
+      const s2 = base + 2 * (slotPtr[features[fi + 2] as number] as number);
+      const s3 = base + 2 * (slotPtr[features[fi + 3] as number] as number);
+      const s4 = base + 2 * (slotPtr[features[fi + 4] as number] as number);
+      const s5 = base + 2 * (slotPtr[features[fi + 5] as number] as number);
+      const s6 = base + 2 * (slotPtr[features[fi + 6] as number] as number);
+      const s7 = base + 2 * (slotPtr[features[fi + 7] as number] as number);
+      for (let k = 0; k < 8; k++) {
+        const f = features[fi + k] as number;
+        hist.fill(0, base + 2 * (slotPtr[f] as number), base + 2 * (slotPtr[f + 1] as number));
+      }
+      const c0 = (features[fi] as number) * nRows;
+      const c1 = (features[fi + 1] as number) * nRows;
+      const c2 = (features[fi + 2] as number) * nRows;
+      const c3 = (features[fi + 3] as number) * nRows;
+      const c4 = (features[fi + 4] as number) * nRows;
+      const c5 = (features[fi + 5] as number) * nRows;
+      const c6 = (features[fi + 6] as number) * nRows;
+      const c7 = (features[fi + 7] as number) * nRows;
+      for (let p = begin; p < end; p++) {
+        const r = contiguous ? p : (rows[p] as number);
+        const g = gh[2 * p] as number;
+        const h = gh[2 * p + 1] as number;
+        let b = s0 + 2 * (codes[c0 + r] as number);
+        hist[b] = (hist[b] as number) + g;
+        hist[b + 1] = (hist[b + 1] as number) + h;
+        b = s1 + 2 * (codes[c1 + r] as number);
+        hist[b] = (hist[b] as number) + g;
+        hist[b + 1] = (hist[b + 1] as number) + h;
+        b = s2 + 2 * (codes[c2 + r] as number);
+        hist[b] = (hist[b] as number) + g;
+        hist[b + 1] = (hist[b + 1] as number) + h;
+        b = s3 + 2 * (codes[c3 + r] as number);
+        hist[b] = (hist[b] as number) + g;
+        hist[b + 1] = (hist[b + 1] as number) + h;
+        b = s4 + 2 * (codes[c4 + r] as number);
+        hist[b] = (hist[b] as number) + g;
+        hist[b + 1] = (hist[b + 1] as number) + h;
+        b = s5 + 2 * (codes[c5 + r] as number);
+        hist[b] = (hist[b] as number) + g;
+        hist[b + 1] = (hist[b + 1] as number) + h;
+        b = s6 + 2 * (codes[c6 + r] as number);
+        hist[b] = (hist[b] as number) + g;
+        hist[b + 1] = (hist[b + 1] as number) + h;
+        b = s7 + 2 * (codes[c7 + r] as number);
+        hist[b] = (hist[b] as number) + g;
+        hist[b + 1] = (hist[b + 1] as number) + h;
+      }
+    }
+    for (; fi + 3 < fEnd; fi += 4) {
+      const f0 = features[fi] as number;
+      const f1 = features[fi + 1] as number;
+      const f2 = features[fi + 2] as number;
+      const f3 = features[fi + 3] as number;
+      const s0 = base + 2 * (slotPtr[f0] as number);
+      const s1 = base + 2 * (slotPtr[f1] as number);
+      const s2 = base + 2 * (slotPtr[f2] as number);
+      const s3 = base + 2 * (slotPtr[f3] as number);
+      hist.fill(0, s0, base + 2 * (slotPtr[f0 + 1] as number));
+      hist.fill(0, s1, base + 2 * (slotPtr[f1 + 1] as number));
+      hist.fill(0, s2, base + 2 * (slotPtr[f2 + 1] as number));
+      hist.fill(0, s3, base + 2 * (slotPtr[f3 + 1] as number));
+      const c0 = f0 * nRows;
+      const c1 = f1 * nRows;
+      const c2 = f2 * nRows;
+      const c3 = f3 * nRows;
+      for (let p = begin; p < end; p++) {
+        const r = contiguous ? p : (rows[p] as number);
+        const g = gh[2 * p] as number;
+        const h = gh[2 * p + 1] as number;
+        let b = s0 + 2 * (codes[c0 + r] as number);
+        hist[b] = (hist[b] as number) + g;
+        hist[b + 1] = (hist[b + 1] as number) + h;
+        b = s1 + 2 * (codes[c1 + r] as number);
+        hist[b] = (hist[b] as number) + g;
+        hist[b + 1] = (hist[b + 1] as number) + h;
+        b = s2 + 2 * (codes[c2 + r] as number);
+        hist[b] = (hist[b] as number) + g;
+        hist[b + 1] = (hist[b + 1] as number) + h;
+        b = s3 + 2 * (codes[c3 + r] as number);
+        hist[b] = (hist[b] as number) + g;
+        hist[b + 1] = (hist[b + 1] as number) + h;
+      }
+    }
+    for (; fi < fEnd; fi++) {
       const f = features[fi] as number;
       const s0 = base + 2 * (slotPtr[f] as number);
-      const s1 = base + 2 * (slotPtr[f + 1] as number);
-      hist.fill(0, s0, s1);
+      hist.fill(0, s0, base + 2 * (slotPtr[f + 1] as number));
       const col = f * nRows;
-      if (contiguous) {
-        const colBase = col;
-        let p = begin;
-        const end4 = begin + ((end - begin) & ~3);
-        for (; p < end4; p += 4) {
-          const b0 = s0 + 2 * (codes[colBase + p] as number);
-          const b1 = s0 + 2 * (codes[colBase + p + 1] as number);
-          const b2 = s0 + 2 * (codes[colBase + p + 2] as number);
-          const b3 = s0 + 2 * (codes[colBase + p + 3] as number);
-          const q = 2 * p;
-          hist[b0] = (hist[b0] as number) + (gh[q] as number);
-          hist[b0 + 1] = (hist[b0 + 1] as number) + (gh[q + 1] as number);
-          hist[b1] = (hist[b1] as number) + (gh[q + 2] as number);
-          hist[b1 + 1] = (hist[b1 + 1] as number) + (gh[q + 3] as number);
-          hist[b2] = (hist[b2] as number) + (gh[q + 4] as number);
-          hist[b2 + 1] = (hist[b2 + 1] as number) + (gh[q + 5] as number);
-          hist[b3] = (hist[b3] as number) + (gh[q + 6] as number);
-          hist[b3 + 1] = (hist[b3 + 1] as number) + (gh[q + 7] as number);
-        }
-        for (; p < end; p++) {
-          const b = s0 + 2 * (codes[colBase + p] as number);
-          hist[b] = (hist[b] as number) + (gh[2 * p] as number);
-          hist[b + 1] = (hist[b + 1] as number) + (gh[2 * p + 1] as number);
-        }
-      } else {
-        let p = begin;
-        const end4 = begin + ((end - begin) & ~3);
-        for (; p < end4; p += 4) {
-          const b0 = s0 + 2 * (codes[col + (rows[p] as number)] as number);
-          const b1 = s0 + 2 * (codes[col + (rows[p + 1] as number)] as number);
-          const b2 = s0 + 2 * (codes[col + (rows[p + 2] as number)] as number);
-          const b3 = s0 + 2 * (codes[col + (rows[p + 3] as number)] as number);
-          const q = 2 * p;
-          hist[b0] = (hist[b0] as number) + (gh[q] as number);
-          hist[b0 + 1] = (hist[b0 + 1] as number) + (gh[q + 1] as number);
-          hist[b1] = (hist[b1] as number) + (gh[q + 2] as number);
-          hist[b1 + 1] = (hist[b1 + 1] as number) + (gh[q + 3] as number);
-          hist[b2] = (hist[b2] as number) + (gh[q + 4] as number);
-          hist[b2 + 1] = (hist[b2 + 1] as number) + (gh[q + 5] as number);
-          hist[b3] = (hist[b3] as number) + (gh[q + 6] as number);
-          hist[b3 + 1] = (hist[b3 + 1] as number) + (gh[q + 7] as number);
-        }
-        for (; p < end; p++) {
-          const b = s0 + 2 * (codes[col + (rows[p] as number)] as number);
-          hist[b] = (hist[b] as number) + (gh[2 * p] as number);
-          hist[b + 1] = (hist[b + 1] as number) + (gh[2 * p + 1] as number);
-        }
+      for (let p = begin; p < end; p++) {
+        const r = contiguous ? p : (rows[p] as number);
+        const b = s0 + 2 * (codes[col + r] as number);
+        hist[b] = (hist[b] as number) + (gh[2 * p] as number);
+        hist[b + 1] = (hist[b + 1] as number) + (gh[2 * p + 1] as number);
       }
     }
   }

@@ -17,7 +17,7 @@ import {
   type BinnedMatrix,
   binCount,
   binMatrix,
-  fitBinMapper,
+  fitAndBinMatrix,
   isBinnedMatrix,
 } from '../data/bin-mapper.js';
 import { checkMatrix } from '../data/matrix.js';
@@ -248,10 +248,10 @@ export async function train(
     );
   }
   if (!isBinnedMatrix(data)) {
-    const mapper =
-      options.binMapper ??
-      fitBinMapper(data, weights === null ? { maxBin: p.maxBin } : { maxBin: p.maxBin, weights });
-    binned = binMatrix(data, mapper);
+    binned =
+      options.binMapper !== undefined
+        ? binMatrix(data, options.binMapper)
+        : fitAndBinMatrix(data, weights === null ? { maxBin: p.maxBin } : { maxBin: p.maxBin, weights });
   }
   binned = binned!;
   const mapper = binned.mapper;

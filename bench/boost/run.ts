@@ -1,0 +1,216 @@
+/**
+ * Benchmark of @leadscore/boost training and prediction against XGBoost 1.7.4 (hist) on the same data,
+ * in the same run, plus ml-xgboost 1.1.2 (wasm) at a size it survives, for the record.
+ * Run: npx tsx --conditions=@leadscore/source bench/boost/run.ts   (or `pnpm bench:boost`)
+ * Options: --rows N (default 100000; 1000000 for the memory check), --cols N (60), --rounds N (200),
+ * --threads 1,2, --no-xgb, --no-ml. Env LEADSCORE_PYTHON (default /usr/bin/python3).
+ * Writes bench/boost/results.json (or results-<rows>.json for non-default sizes).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { denseMatrix } from '../../packages/boost/src/data/matrix.js';
+import type { DenseMatrix } from '../../packages/boost/src/model/types.js';
+import { averagePrecision } from '../../packages/boost/src/train/eval-metrics.js';
+import { train } from '../../packages/boost/src/train/train.js';
+import { makeData } from './data.js';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const args = process.argv.slice(2);
+function arg(name: string, fallback: string): string {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < args.length ? args[i + 1]! : fallback;
+}
+const ROWS = Number(arg('rows', '100000'));
+const COLS = Number(arg('cols', '60'));
+const ROUNDS = Number(arg('rounds', '200'));
+const THREADS = arg('threads', '1,2').split(',').map(Number);
+const WITH_XGB = !args.includes('--no-xgb');
+const WITH_ML = !args.includes('--no-ml');
+const PYTHON = process.env.LEADSCORE_PYTHON ?? '/usr/bin/python3';
+const PARAMS = { maxDepth: 6, learningRate: 0.1, maxBin: 256 };
+
+function rssMiB(): number {
+  return process.resourceUsage().maxRSS / 1024;
+}
+
+function timePredict(predict: () => unknown, nRows: number): number {
+  predict();
+  const reps = 3;
+  const t0 = performance.now();
+  for (let r = 0; r < reps; r++) predict();
+  return nRows / ((performance.now() - t0) / reps / 1000);
+}
+
+interface Run {
+  nthread: number;
+  trainSeconds: number;
+  ap: number;
+  predictRowsPerSecond: number;
+}
+
+async function runOurs(
+  tr: DenseMatrix,
+  ytr: Float32Array,
+  te: DenseMatrix,
+  yte: Float32Array,
+  nthread: number,
+  baseScore: number,
+): Promise<Run> {
+  const t0 = performance.now();
+  const booster = await train(tr, ytr, { ...PARAMS, numRounds: ROUNDS, nthread, baseScore });
+  const trainSeconds = (performance.now() - t0) / 1000;
+  const p = booster.predict(te);
+  const ap = averagePrecision(yte, p, null);
+  const predictRowsPerSecond = timePredict(() => booster.predict(te), te.nRows);
+  return { nthread, trainSeconds, ap, predictRowsPerSecond };
+}
+
+async function runMlXgboost(): Promise<Record<string, number> | { error: string }> {
+  const n = 10_000;
+  const c = 40;
+  const { x, y } = makeData(n + 2000, c, 7);
+  // ml-xgboost hard-codes -1 as the missing value
+  const rows: number[][] = [];
+  for (let i = 0; i < n; i++)
+    rows.push(Array.from(x.subarray(i * c, (i + 1) * c), (v) => (Number.isNaN(v) ? -1 : v)));
+  const testRows: number[][] = [];
+  for (let i = n; i < n + 2000; i++)
+    testRows.push(Array.from(x.subarray(i * c, (i + 1) * c), (v) => (Number.isNaN(v) ? -1 : v)));
+  try {
+    const require = createRequire(import.meta.url);
+    const XGBoost = await require('ml-xgboost');
+    const t0 = performance.now();
+    const booster = new XGBoost({
+      objective: 'binary:logistic',
+      max_depth: 6,
+      eta: 0.1,
+      subsample: 1,
+      iterations: 100,
+    });
+    booster.train(rows, Array.from(y.subarray(0, n)));
+    const mlSeconds = (performance.now() - t0) / 1000;
+    const pred = Float64Array.from(booster.predict(testRows) as number[]);
+    const mlAp = averagePrecision(y.slice(n), pred, null);
+    booster.free();
+    const t1 = performance.now();
+    const ours = await train(denseMatrix(x.slice(0, n * c), n, c), y.subarray(0, n), {
+      maxDepth: 6,
+      learningRate: 0.1,
+      numRounds: 100,
+      baseScore: 0.5,
+    });
+    const oursSeconds = (performance.now() - t1) / 1000;
+    const oursAp = averagePrecision(y.slice(n), ours.predict(denseMatrix(x.slice(n * c), 2000, c)), null);
+    return { rows: n, cols: c, rounds: 100, mlSeconds, mlAp, oursSeconds, oursAp };
+  } catch (e) {
+    return { error: String(e) };
+  }
+}
+
+async function main(): Promise<void> {
+  const nTest = Math.min(100_000, Math.max(1000, Math.floor(ROWS / 5)));
+  const tg = performance.now();
+  const { x, y } = makeData(ROWS + nTest, COLS, 20261126);
+  const xtr = x.subarray(0, ROWS * COLS);
+  const ytr = y.subarray(0, ROWS);
+  const xte = x.subarray(ROWS * COLS);
+  const yte = y.slice(ROWS);
+  let pos = 0;
+  for (let i = 0; i < ROWS; i++) pos += ytr[i]!;
+  const baseScore = Math.fround(pos / ROWS);
+  console.log(
+    `data: ${ROWS} x ${COLS} train (${((100 * pos) / ROWS).toFixed(2)} % positives), ${nTest} test, generated in ${((performance.now() - tg) / 1000).toFixed(1)} s`,
+  );
+  const tr = denseMatrix(xtr, ROWS, COLS);
+  const te = denseMatrix(xte, nTest, COLS);
+  const rssBefore = rssMiB();
+  const ours: Run[] = [];
+  for (const t of THREADS) {
+    const r = await runOurs(tr, ytr, te, yte, t, baseScore);
+    ours.push(r);
+    console.log(
+      `ours    nthread=${t}: train ${r.trainSeconds.toFixed(2)} s, AP ${r.ap.toFixed(4)}, predict ${(r.predictRowsPerSecond / 1e6).toFixed(2)} M rows/s`,
+    );
+  }
+  const oursPeakRss = rssMiB();
+  let xgb: { runs: Run[]; peakRssMiB: number; xgboost: string } | null = null;
+  if (WITH_XGB) {
+    const dir = mkdtempSync(join(tmpdir(), 'boost-bench-'));
+    try {
+      writeFileSync(join(dir, 'x_train.f32'), xtr);
+      writeFileSync(join(dir, 'y_train.f32'), ytr);
+      writeFileSync(join(dir, 'x_test.f32'), xte);
+      writeFileSync(join(dir, 'y_test.f32'), yte);
+      writeFileSync(
+        join(dir, 'meta.json'),
+        JSON.stringify({
+          nTrain: ROWS,
+          nTest,
+          nCols: COLS,
+          rounds: ROUNDS,
+          maxDepth: 6,
+          eta: 0.1,
+          maxBin: 256,
+          baseScore,
+        }),
+      );
+      const res = spawnSync(PYTHON, [join(here, 'xgb_anchor.py'), dir, THREADS.join(',')], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 24,
+      });
+      if (res.status !== 0) throw new Error(`xgb_anchor.py failed: ${res.stderr}`);
+      xgb = JSON.parse(res.stdout.trim().split('\n').pop()!);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    for (const r of xgb!.runs) {
+      console.log(
+        `xgboost nthread=${r.nthread}: train ${r.trainSeconds.toFixed(2)} s, AP ${r.ap.toFixed(4)}, predict ${(r.predictRowsPerSecond / 1e6).toFixed(2)} M rows/s`,
+      );
+    }
+  }
+  const ratios = xgb
+    ? ours.map((o) => {
+        const x2 = xgb!.runs.find((r) => r.nthread === o.nthread)!;
+        return {
+          nthread: o.nthread,
+          trainRatio: o.trainSeconds / x2.trainSeconds,
+          apDiff: o.ap - x2.ap,
+          predictRatio: o.predictRowsPerSecond / x2.predictRowsPerSecond,
+        };
+      })
+    : [];
+  for (const r of ratios) {
+    console.log(
+      `ratio   nthread=${r.nthread}: train ours/xgb ${r.trainRatio.toFixed(2)} (target <= 1.0), predict ours/xgb ${r.predictRatio.toFixed(2)} (target >= 1.0), AP diff ${r.apDiff.toFixed(4)}`,
+    );
+  }
+  console.log(
+    `peak RSS: ours ${oursPeakRss.toFixed(0)} MiB (after data ${rssBefore.toFixed(0)} MiB)${xgb ? `, xgboost process ${xgb.peakRssMiB.toFixed(0)} MiB` : ''}`,
+  );
+  const ml = WITH_ML ? await runMlXgboost() : null;
+  if (ml !== null) console.log('ml-xgboost 1.1.2 (10k x 40, 100 rounds, depth 6):', JSON.stringify(ml));
+  const out = {
+    date: new Date().toISOString(),
+    rows: ROWS,
+    cols: COLS,
+    rounds: ROUNDS,
+    params: PARAMS,
+    ours,
+    xgboost: xgb,
+    ratios,
+    peakRssMiB: { ours: oursPeakRss, dataOnly: rssBefore, xgboost: xgb?.peakRssMiB ?? null },
+    mlXgboost: ml,
+    note: 'Timings on a shared 2-core machine; re-run on a quiet machine for final figures.',
+  };
+  writeFileSync(
+    join(here, ROWS === 100_000 ? 'results.json' : `results-${ROWS}.json`),
+    `${JSON.stringify(out, null, 2)}\n`,
+  );
+}
+
+await main();

@@ -1,0 +1,44 @@
+"""XGBoost 1.7.4 anchor for bench/boost/run.ts: same data (raw float32 files), same parameters.
+
+Usage: /usr/bin/python3 xgb_anchor.py <dir> <nthread,...>
+<dir> holds meta.json {nTrain, nTest, nCols, rounds, maxDepth, eta, maxBin, baseScore} and
+x_train.f32, y_train.f32, x_test.f32, y_test.f32. Prints one JSON object on stdout.
+"""
+import json
+import resource
+import sys
+import time
+
+import numpy as np
+import xgboost as xgb
+from sklearn.metrics import average_precision_score
+
+folder, threads = sys.argv[1], [int(t) for t in sys.argv[2].split(',')]
+meta = json.load(open(f'{folder}/meta.json'))
+nc = meta['nCols']
+xtr = np.fromfile(f'{folder}/x_train.f32', dtype=np.float32).reshape(meta['nTrain'], nc)
+ytr = np.fromfile(f'{folder}/y_train.f32', dtype=np.float32)
+xte = np.fromfile(f'{folder}/x_test.f32', dtype=np.float32).reshape(meta['nTest'], nc)
+yte = np.fromfile(f'{folder}/y_test.f32', dtype=np.float32)
+out = {'xgboost': xgb.__version__, 'runs': []}
+for nt in threads:
+    params = {'objective': 'binary:logistic', 'tree_method': 'hist', 'max_bin': meta['maxBin'],
+              'eta': meta['eta'], 'max_depth': meta['maxDepth'], 'nthread': nt,
+              'base_score': meta['baseScore'], 'eval_metric': 'logloss'}
+    t0 = time.perf_counter()
+    dtr = xgb.DMatrix(xtr, label=ytr, missing=np.nan, nthread=nt)
+    bst = xgb.train(params, dtr, num_boost_round=meta['rounds'])
+    train_s = time.perf_counter() - t0
+    # inplace_predict: no DMatrix prediction cache, raw float32 input like ours
+    bst.set_param({'nthread': nt})
+    p = bst.inplace_predict(xte, missing=np.nan)
+    t1 = time.perf_counter()
+    reps = 3
+    for _ in range(reps):
+        p = bst.inplace_predict(xte, missing=np.nan)
+    pred_s = (time.perf_counter() - t1) / reps
+    out['runs'].append({'nthread': nt, 'trainSeconds': train_s,
+                        'ap': float(average_precision_score(yte, p)),
+                        'predictRowsPerSecond': meta['nTest'] / pred_s})
+out['peakRssMiB'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps(out))
