@@ -371,7 +371,42 @@ describe('generateDiscoveryWorld: options', () => {
     expect(message({ rep: 10 })).toMatchInlineSnapshot(
       `"options has unknown key "rep"; known: reps, quarters, leads, seed, firms, firstQuarterEnd, labelHorizonDays, baseRate, signalStrength, gapRate, nullRate, leakageTrap, recruiterFirmId"`,
     );
+    expect(message({ reps: 10, leads: 300, baseRate: 0.2, quarters: 4 })).toMatchInlineSnapshot(
+      `"leads must leave enough reps to contact: only 43 of 870 drawn contacts were usable because converted reps are not contacted again, found leads = 300; lower leads or baseRate, or raise reps"`,
+    );
     expect(message(null)).toMatchInlineSnapshot(`"options must be an object, found null"`);
+  });
+
+  it('keeps its invariants for any small option set (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          reps: fc.integer({ min: 10, max: 120 }),
+          quarters: fc.integer({ min: 3, max: 10 }),
+          leads: fc.integer({ min: 1, max: 60 }),
+          seed: fc.integer({ min: -1000, max: 1000 }),
+          gapRate: fc.double({ min: 0, max: 0.9, noNaN: true }),
+          nullRate: fc.double({ min: 0, max: 0.3, noNaN: true }),
+          labelHorizonDays: fc.integer({ min: 1, max: 90 }),
+        }),
+        (opts) => {
+          const w = generateDiscoveryWorld(opts);
+          expect(w.repSnapshots.numRows).toBe(opts.reps * opts.quarters - w.truth.missingSnapshots);
+          expect(w.repCurrent.numRows).toBe(opts.reps);
+          expect(w.leads.numRows).toBe(opts.leads);
+          for (const p of w.truth.probability) {
+            expect(p).toBeGreaterThan(0);
+            expect(p).toBeLessThan(1);
+          }
+          const dates = w.repSnapshots.getChild('snapshot_date')!;
+          for (let i = 0; i < w.repSnapshots.numRows; i++)
+            expect(isQuarterEnd(Number(dates.get(i)))).toBe(true);
+          const off = generateDiscoveryWorld({ ...opts, leakageTrap: false });
+          expect(Array.from(off.truth.probability)).toEqual(Array.from(w.truth.probability));
+        },
+      ),
+      { seed: 7, numRuns: 30 },
+    );
   });
 
   it('accepts a quarter-end Date and other quarter ends (property)', () => {

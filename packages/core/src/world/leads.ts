@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '../errors/index.js';
 import type { Rng } from '../rng/index.js';
 import { DAY_MS } from './calendar.js';
 import type { Careers } from './careers.js';
@@ -36,6 +37,8 @@ export interface LeadContext {
 /** Share of non-converting leads that convert after the horizon, relative to their probability. */
 const LATE_FACTOR = 0.4;
 const LATE_MAX_DAYS = 150;
+/** Extra rounds of contacts (each 35 % larger) before giving up on an unreachable lead count. */
+const MAX_ATTEMPTS = 5;
 
 /**
  * Draws contacts, scores them with the planted signal and draws outcomes. A rep who has converted (or
@@ -54,7 +57,8 @@ export function drawLeads(ctx: LeadContext, rng: Rng): LeadDraws {
   const dataEndMs = (quarterEnds[Q - 1]! + 1) * DAY_MS - 1;
   const horizonMs = ctx.labelHorizonDays * DAY_MS;
 
-  for (let multiplier = 1.15; ; multiplier += 0.35) {
+  for (let attempt = 0; ; attempt++) {
+    const multiplier = 1.15 + 0.35 * attempt;
     const m = Math.ceil(ctx.leads * multiplier);
     const rep = new Int32Array(m);
     const contacted = new Float64Array(m);
@@ -99,7 +103,14 @@ export function drawLeads(ctx: LeadContext, rng: Rng): LeadDraws {
       else if (uLate[i]! < LATE_FACTOR * p) latent[i] = contacted[i]! + lateDelay[i]!;
       if (!Number.isNaN(latent[i]!)) repConverted[r] = 1;
     }
-    if (accepted.length < ctx.leads) continue;
+    if (accepted.length < ctx.leads) {
+      if (attempt < MAX_ATTEMPTS) continue;
+      throw new InvalidArgumentError(
+        `leads must leave enough reps to contact: only ${accepted.length} of ${m} drawn contacts were usable ` +
+          `because converted reps are not contacted again, found leads = ${ctx.leads}; lower leads or baseRate, or raise reps`,
+        { details: { parameter: 'leads', value: ctx.leads, usable: accepted.length, drawn: m } },
+      );
+    }
     // Keep a random subset of the wanted size, then restore contact order.
     const keep = new Uint8Array(accepted.length);
     const pool = Int32Array.from(accepted.keys());
