@@ -88,6 +88,8 @@ describe('featureImportance by hand', () => {
   });
 
   it('refuses an unknown type', () => {
-    expect(() => featureImportance(model, 'split' as ImportanceType)).toThrowErrorMatchingInlineSnapshot(`[InvalidArgumentError: type must be one of weight, gain, total_gain, cover, total_cover, found "split"]`);
+    expect(() => featureImportance(model, 'split' as ImportanceType)).toThrowErrorMatchingInlineSnapshot(
+      `[InvalidArgumentError: type must be one of weight, gain, total_gain, cover, total_cover, found "split"]`,
+    );
   });
 });

@@ -269,7 +269,9 @@ describe('predictContributions input checks', () => {
       ),
     );
     const deep = modelOf([chain], 6);
-    expect(() => predictContributions(deep, ok)).toThrowErrorMatchingInlineSnapshot(`[InvalidArgumentError: model.trees[0] must be at most 1024 levels deep for TreeSHAP, found 1100]`);
+    expect(() => predictContributions(deep, ok)).toThrowErrorMatchingInlineSnapshot(
+      `[InvalidArgumentError: model.trees[0] must be at most 1024 levels deep for TreeSHAP, found 1100]`,
+    );
     const short: DenseMatrix = { data: new Float32Array(11), nRows: 2, nCols: 6, layout: 'row' };
     expect(() => predictContributions(model, short)).toThrowErrorMatchingInlineSnapshot(
       `[InvalidArgumentError: data.data must be an array of nRows * nCols = 12 values, found 11]`,

@@ -169,7 +169,7 @@ class ShapWalker {
     }
     const split = this.splitFeature[node]!;
     const x = this.data[this.rowBase + split * this.stride]!;
-    const goLeft = x !== x ? this.defaultLeft[node] === 1 : x < this.threshold[node]!;
+    const goLeft = Number.isNaN(x) ? this.defaultLeft[node] === 1 : x < this.threshold[node]!;
     const hot = goLeft ? left : left + 1;
     const cold = goLeft ? left + 1 : left;
     const cover = this.cover[node]!;
