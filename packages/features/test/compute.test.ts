@@ -117,6 +117,15 @@ describe('computeFeatures', () => {
     expect(categoricalColumn(md, 'state_cat')).toEqual(['TX', '__missing__', 'TX']);
   });
 
+  it('interns many distinct (and non-ASCII) strings exactly', () => {
+    const levels = Array.from({ length: 5000 }, (_, i) => (i % 3 === 0 ? `état-${i}-é` : `s${i}`));
+    const rows = [...levels, ...levels.slice(0, 100), null];
+    const table = new Table({ state: vectorFromArray(rows, new Utf8()) });
+    const m = computeFeatures(table, featureSet([stateCat]));
+    expect(categoricalColumn(m, 'state_cat')).toEqual(rows.map((r) => r ?? '__missing__'));
+    expect(m.levels[0]).toHaveLength(5001);
+  });
+
   it('names the missing column and the feature that needs it', () => {
     const table = tableFromArrays({ aum: Float64Array.of(1) });
     expect(() => computeFeatures(table, featureSet([perClient]))).toThrow(SchemaError);

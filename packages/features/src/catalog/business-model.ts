@@ -1,5 +1,5 @@
 import { defineFeature } from '../define/feature.js';
-import { band, flag, ratio } from './math.js';
+import { band, ratio } from './math.js';
 
 /** Assets per client (USD). */
 export const aumPerClient = defineFeature({
@@ -67,7 +67,7 @@ export const isFeeBasedMajority = defineFeature({
   kind: 'boolean',
   inputs: ['fee_based_pct'],
   businessSignal: true,
-  compute: (r) => flag(r.fee_based_pct, (f) => f > 0.5),
+  compute: (r) => (Number.isNaN(r.fee_based_pct) ? null : r.fee_based_pct > 0.5),
 });
 
 /** AUM within $50M-$500M, both edges included. */
@@ -79,7 +79,7 @@ export const aumSweetSpot = defineFeature({
   kind: 'boolean',
   inputs: ['aum'],
   businessSignal: true,
-  compute: (r) => flag(r.aum, (a) => a >= 50e6 && a <= 500e6),
+  compute: (r) => (Number.isNaN(r.aum) ? null : r.aum >= 50e6 && r.aum <= 500e6),
 });
 
 /** Estimated yearly revenue (USD). */

@@ -1,5 +1,8 @@
 import { defineFeature } from '../define/feature.js';
-import { band, flag } from './math.js';
+import { band } from './math.js';
+
+/** Lower edges of career stages 1-3 (years in industry); stage 4 starts above 30. */
+const CAREER_STAGE_EDGES = Object.freeze([5, 10, 20]);
 
 /** Years in the industry. */
 export const yearsInIndustry = defineFeature({
@@ -62,7 +65,7 @@ export const careerStage = defineFeature({
   businessSignal: true,
   compute: (r) => {
     const y = r.years_in_industry;
-    return y > 30 ? 4 : band(y, [5, 10, 20]);
+    return y > 30 ? 4 : band(y, CAREER_STAGE_EDGES);
   },
 });
 
@@ -75,7 +78,7 @@ export const inMoveWindow = defineFeature({
   kind: 'boolean',
   inputs: ['years_at_firm'],
   businessSignal: true,
-  compute: (r) => flag(r.years_at_firm, (y) => y >= 3 && y <= 7),
+  compute: (r) => (Number.isNaN(r.years_at_firm) ? null : r.years_at_firm >= 3 && r.years_at_firm <= 7),
 });
 
 /** Number of Series 7/65/66 licences held. */

@@ -1,5 +1,5 @@
 import { defineFeature } from '../define/feature.js';
-import { band, flag, ratio } from './math.js';
+import { band, ratio } from './math.js';
 
 /** AUM percentile among reps of the same state. */
 export const aumPctRankState = defineFeature({
@@ -95,7 +95,7 @@ export const hasDisclosures = defineFeature({
   kind: 'boolean',
   inputs: ['disclosures_count'],
   businessSignal: true,
-  compute: (r) => flag(r.disclosures_count, (d) => d > 0),
+  compute: (r) => (Number.isNaN(r.disclosures_count) ? null : r.disclosures_count > 0),
 });
 
 /** Custodian. */

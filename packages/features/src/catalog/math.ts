@@ -31,8 +31,3 @@ export function band(x: number, upperEdges: readonly number[]): number {
   while (b < upperEdges.length && x >= upperEdges[b]!) b++;
   return b;
 }
-
-/** A yes/no flag from a number: null when the number is missing. */
-export function flag(x: number, test: (x: number) => boolean): boolean | null {
-  return Number.isNaN(x) ? null : test(x);
-}

@@ -22,11 +22,13 @@ export class StringInterner {
   /** Code -> string. */
   readonly levels: string[] = [];
   private readonly byString = new Map<string, number>();
-  private readonly byHash = new Map<number, number>();
-  /** Per code: the next code with the same byte hash, or -1. */
-  private chain: Int32Array = new Int32Array(16).fill(-1);
+  /** Open-addressing table of byte hashes: slot -> code + 1 (0 = empty). */
+  private slots = new Int32Array(1024);
+  /** Per code: its byte hash (valid once seen through {@link internBytes}). */
+  private hashes = new Int32Array(64);
   /** Per code: its UTF-8 bytes, once seen through {@link internBytes}. */
   private readonly bytes: (Uint8Array | undefined)[] = [];
+  private hashed = 0;
 
   /** Code of a JS string. */
   intern(value: string): number {
@@ -35,32 +37,48 @@ export class StringInterner {
       code = this.levels.length;
       this.levels.push(value);
       this.byString.set(value, code);
-      if (this.chain.length <= code) {
-        const grown = new Int32Array(this.chain.length * 2).fill(-1);
-        grown.set(this.chain);
-        this.chain = grown;
-      }
     }
     return code;
   }
 
   /** Code of the UTF-8 string `buf[start, end)`. */
   internBytes(buf: Uint8Array, start: number, end: number): number {
-    let h = 0x811c9dc5;
+    let h = 0x811c9dc5 | 0;
     for (let p = start; p < end; p++) h = Math.imul(h ^ buf[p]!, 0x01000193);
-    const head = this.byHash.get(h);
-    let code = head ?? -1;
-    while (code >= 0) {
-      if (sameBytes(this.bytes[code], buf, start, end)) return code;
-      code = this.chain[code]!;
+    const mask = this.slots.length - 1;
+    let slot = h & mask;
+    for (;;) {
+      const entry = this.slots[slot]!;
+      if (entry === 0) break;
+      const code = entry - 1;
+      if (this.hashes[code] === h && sameBytes(this.bytes[code], buf, start, end)) return code;
+      slot = (slot + 1) & mask;
     }
-    code = this.intern(decoder.decode(buf.subarray(start, end)));
+    const code = this.intern(decoder.decode(buf.subarray(start, end)));
     if (this.bytes[code] === undefined) {
       this.bytes[code] = buf.slice(start, end);
-      this.chain[code] = head ?? -1;
-      this.byHash.set(h, code);
+      if (code >= this.hashes.length) {
+        const grown = new Int32Array(Math.max(this.hashes.length * 2, code + 1));
+        grown.set(this.hashes);
+        this.hashes = grown;
+      }
+      this.hashes[code] = h;
+      this.slots[slot] = code + 1;
+      if (++this.hashed * 2 > this.slots.length) this.rehash();
     }
     return code;
+  }
+
+  private rehash(): void {
+    const slots = new Int32Array(this.slots.length * 2);
+    const mask = slots.length - 1;
+    for (const entry of this.slots) {
+      if (entry === 0) continue;
+      let slot = this.hashes[entry - 1]! & mask;
+      while (slots[slot] !== 0) slot = (slot + 1) & mask;
+      slots[slot] = entry;
+    }
+    this.slots = slots;
   }
 }
 
@@ -84,13 +102,12 @@ export function arrowTypeFits(typeId: number, expected: InputType): boolean {
   }
 }
 
-const isValidAt = (data: Data, i: number): boolean => {
-  if (data.nullCount <= 0) return true;
+/** The validity bitmap of a chunk, or null when the chunk has no nulls (read once: `nullCount` is a getter). */
+function validity(data: Data): Uint8Array | null {
+  if (data.nullCount <= 0) return null;
   const bitmap = data.nullBitmap;
-  if (bitmap === undefined || bitmap.length === 0) return true;
-  const bit = data.offset + i;
-  return (bitmap[bit >> 3]! & (1 << (bit & 7))) !== 0;
-};
+  return bitmap === undefined || bitmap.length === 0 ? null : bitmap;
+}
 
 /** Decodes a numeric, date or timestamp vector into `out` (NaN = null), dates as epoch ms. */
 export function decodeNumberVector(vector: Vector, name: string, out: Float64Array): void {
@@ -122,8 +139,10 @@ export function decodeNumberVector(vector: Vector, name: string, out: Float64Arr
       });
     }
     const stride = (data as unknown as { stride: number }).stride ?? 1;
+    const valid = validity(data);
+    const offset = data.offset;
     for (let i = 0; i < n; i++, row++) {
-      if (!isValidAt(data, i)) {
+      if (valid !== null && (valid[(offset + i) >> 3]! & (1 << ((offset + i) & 7))) === 0) {
         out[row] = Number.NaN;
       } else if (raw === null) {
         out[row] = Number(vector.get(row));
@@ -140,12 +159,13 @@ export function decodeBooleanVector(vector: Vector, out: Int8Array): void {
   let row = 0;
   for (const data of vector.data) {
     const bits = data.values as Uint8Array;
+    const valid = validity(data);
+    const offset = data.offset;
     for (let i = 0; i < data.length; i++, row++) {
-      if (!isValidAt(data, i)) out[row] = -1;
-      else {
-        const bit = data.offset + i;
-        out[row] = (bits[bit >> 3]! & (1 << (bit & 7))) !== 0 ? 1 : 0;
-      }
+      const bit = offset + i;
+      const mask = 1 << (bit & 7);
+      if (valid !== null && (valid[bit >> 3]! & mask) === 0) out[row] = -1;
+      else out[row] = (bits[bit >> 3]! & mask) !== 0 ? 1 : 0;
     }
   }
 }
@@ -162,6 +182,10 @@ export function decodeStringVector(
   for (const data of vector.data) {
     const n = data.length;
     const typeId = data.type.typeId as number;
+    const valid = validity(data);
+    const offset = data.offset;
+    const isValid = (i: number) =>
+      valid === null || (valid[(offset + i) >> 3]! & (1 << ((offset + i) & 7))) !== 0;
     if (typeId === Type.Dictionary) {
       const dictionary = (data as unknown as { dictionary?: Vector }).dictionary;
       const map = new Int32Array(dictionary?.length ?? 0);
@@ -171,14 +195,14 @@ export function decodeStringVector(
       }
       const indices = data.values as ArrayLike<number | bigint>;
       for (let i = 0; i < n; i++, row++) {
-        const code = isValidAt(data, i) ? map[Number(indices[i])]! : -1;
+        const code = isValid(i) ? map[Number(indices[i])]! : -1;
         out[row] = code < 0 ? missing : code;
       }
     } else if (typeId === Type.Utf8 || typeId === Type.LargeUtf8) {
       const bytes = data.values as Uint8Array;
       const offsets = data.valueOffsets as ArrayLike<number | bigint>;
       for (let i = 0; i < n; i++, row++) {
-        out[row] = isValidAt(data, i)
+        out[row] = isValid(i)
           ? interner.internBytes(bytes, Number(offsets[i]), Number(offsets[i + 1]))
           : missing;
       }

@@ -229,7 +229,7 @@ interface Cursor {
 }
 
 function makeRowView(feature: AnyFeature, columns: Map<string, DecodedColumn>, cursor: Cursor): object {
-  const view = Object.create(null) as object;
+  const view: object = {};
   for (const input of feature.inputs) {
     const col = columns.get(input)!;
     let get: () => unknown;
@@ -262,6 +262,116 @@ function fail(feature: AnyFeature, row: number, value: unknown, expected: string
   );
 }
 
+/** Everything one feature's pass over the rows needs, built once per feature. */
+interface Pass {
+  readonly feature: AnyFeature;
+  readonly compute: (row: object, history: object) => unknown;
+  readonly view: object;
+  readonly history: object;
+  readonly cursor: Cursor;
+  readonly quarters: number;
+  /** Reused oldest-first arrays, one per series. */
+  readonly historyArrays: readonly Float64Array[];
+  /** Source columns: series s, quarter k (0 newest) at s * quarters + k. */
+  readonly sources: readonly Float64Array[];
+}
+
+function makePass(
+  feature: AnyFeature,
+  columns: Map<string, DecodedColumn>,
+  cursor: Cursor,
+  quarters: number,
+): Pass {
+  const historyArrays: Float64Array[] = [];
+  const sources: Float64Array[] = [];
+  const history: Record<string, Float64Array> = {};
+  for (const series of feature.history) {
+    const arr = new Float64Array(quarters);
+    historyArrays.push(arr);
+    history[series] = arr;
+    for (let k = 0; k < quarters; k++) {
+      const col = columns.get(historyColumnName(series, k))!;
+      sources.push((col as { values: Float64Array }).values);
+    }
+  }
+  return {
+    feature,
+    compute: feature.compute as Pass['compute'],
+    view: makeRowView(feature, columns, cursor),
+    history: Object.freeze(history),
+    cursor,
+    quarters,
+    historyArrays,
+    sources,
+  };
+}
+
+/** Moves the pass to row `i`: sets the cursor and refills the history arrays oldest first. */
+function moveTo(p: Pass, i: number): void {
+  p.cursor.i = i;
+  const q = p.quarters;
+  for (let s = 0; s < p.historyArrays.length; s++) {
+    const arr = p.historyArrays[s]!;
+    const base = s * q;
+    for (let k = 0; k < q; k++) arr[q - 1 - k] = p.sources[base + k]![i]!;
+  }
+}
+
+// One kernel per kind keeps each loop small and type-stable for the JIT.
+function runNumeric(p: Pass, n: number, out: Float32Array, offset: number): void {
+  const { compute, view, history } = p;
+  for (let i = 0; i < n; i++) {
+    moveTo(p, i);
+    const v = compute(view, history);
+    if (typeof v === 'number') {
+      if (v > FLOAT32_MAX || v < -FLOAT32_MAX) fail(p.feature, i, v, 'a finite Float32 number, NaN or null');
+      out[offset + i] = v;
+    } else if (v === null) out[offset + i] = Number.NaN;
+    else fail(p.feature, i, v, 'a finite Float32 number, NaN or null');
+  }
+}
+
+function runBoolean(p: Pass, n: number, out: Float32Array, offset: number): void {
+  const { compute, view, history } = p;
+  for (let i = 0; i < n; i++) {
+    moveTo(p, i);
+    const v = compute(view, history);
+    if (v === true) out[offset + i] = 1;
+    else if (v === false) out[offset + i] = 0;
+    else if (v === null) out[offset + i] = Number.NaN;
+    else fail(p.feature, i, v, 'true, false or null');
+  }
+}
+
+/** Writes sorted-level codes and returns the sorted levels (`"__missing__"` for null). */
+function runCategorical(p: Pass, n: number, out: Float32Array, offset: number): readonly string[] {
+  const { compute, view, history } = p;
+  const codes = new Int32Array(n);
+  const levelCodes = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    moveTo(p, i);
+    const v = compute(view, history);
+    let level: string;
+    if (v === null) level = MISSING_LEVEL;
+    else if (typeof v === 'string') level = v;
+    else fail(p.feature, i, v, 'a string or null');
+    let code = levelCodes.get(level);
+    if (code === undefined) {
+      code = levelCodes.size;
+      levelCodes.set(level, code);
+    }
+    codes[i] = code;
+  }
+  // Sorted levels make codes independent of row order.
+  const sorted = [...levelCodes.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const remap = new Int32Array(sorted.length);
+  sorted.forEach((level, rank) => {
+    remap[levelCodes.get(level)!] = rank;
+  });
+  for (let i = 0; i < n; i++) out[offset + i] = remap[codes[i]!]!;
+  return Object.freeze(sorted);
+}
+
 /** The shared kernel of the batch and row paths: one pass per feature over typed columns. */
 function evaluate(
   features: FeatureSet,
@@ -275,73 +385,11 @@ function evaluate(
   const cursor: Cursor = { i: 0 };
   for (let j = 0; j < nCols; j++) {
     const feature = features[j]!;
-    const view = makeRowView(feature, columns, cursor);
-    const nSeries = feature.history.length;
-    const historyArrays: Float64Array[] = [];
-    const sources: Float64Array[] = [];
-    const history: Record<string, Float64Array> = Object.create(null);
-    for (const series of feature.history) {
-      const arr = new Float64Array(quarters);
-      historyArrays.push(arr);
-      history[series] = arr;
-      for (let k = 0; k < quarters; k++) {
-        const col = columns.get(historyColumnName(series, k))!;
-        sources.push((col as { values: Float64Array }).values);
-      }
-    }
-    Object.freeze(history);
-    const compute = feature.compute as (row: object, history: object) => unknown;
-    const offset = j * n;
-    const kind = feature.kind;
-    let codes: Int32Array | null = null;
-    let levelCodes: Map<string, number> | null = null;
-    if (kind === 'categorical') {
-      codes = new Int32Array(n);
-      levelCodes = new Map();
-    }
-    for (let i = 0; i < n; i++) {
-      cursor.i = i;
-      for (let s = 0; s < nSeries; s++) {
-        const arr = historyArrays[s]!;
-        const base = s * quarters;
-        for (let k = 0; k < quarters; k++) arr[quarters - 1 - k] = sources[base + k]![i]!;
-      }
-      const v = compute(view, history);
-      if (kind === 'numeric') {
-        if (typeof v === 'number') {
-          if (v > FLOAT32_MAX || v < -FLOAT32_MAX)
-            fail(feature, i, v, 'a finite Float32 number, NaN or null');
-          values[offset + i] = v;
-        } else if (v === null) values[offset + i] = Number.NaN;
-        else fail(feature, i, v, 'a finite Float32 number, NaN or null');
-      } else if (kind === 'boolean') {
-        if (v === true) values[offset + i] = 1;
-        else if (v === false) values[offset + i] = 0;
-        else if (v === null) values[offset + i] = Number.NaN;
-        else fail(feature, i, v, 'true, false or null');
-      } else {
-        let level: string;
-        if (v === null) level = MISSING_LEVEL;
-        else if (typeof v === 'string') level = v;
-        else fail(feature, i, v, 'a string or null');
-        let code = levelCodes!.get(level);
-        if (code === undefined) {
-          code = levelCodes!.size;
-          levelCodes!.set(level, code);
-        }
-        codes![i] = code;
-      }
-    }
-    if (codes !== null && levelCodes !== null) {
-      // Sorted levels make codes independent of row order.
-      const sorted = [...levelCodes.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-      const remap = new Int32Array(sorted.length);
-      sorted.forEach((level, rank) => {
-        remap[levelCodes!.get(level)!] = rank;
-      });
-      for (let i = 0; i < n; i++) values[offset + i] = remap[codes[i]!]!;
-      levels.push(Object.freeze(sorted));
-    } else levels.push(null);
+    const pass = makePass(feature, columns, cursor, quarters);
+    if (feature.kind === 'numeric') runNumeric(pass, n, values, j * n);
+    else if (feature.kind === 'boolean') runBoolean(pass, n, values, j * n);
+    if (feature.kind === 'categorical') levels.push(runCategorical(pass, n, values, j * n));
+    else levels.push(null);
   }
   return Object.freeze({
     nRows: n,

@@ -5,15 +5,17 @@
 import { createRng } from '@leadscore/core/rng';
 import {
   Bool,
+  type Data,
   type DataType,
   DateDay,
   Float64,
   Int32,
+  makeData,
+  makeVector,
   Table,
   TimestampMillisecond,
   Utf8,
   type Vector,
-  vectorFromArray,
 } from 'apache-arrow';
 
 /** Options of {@link makeTrainingTable}. */
@@ -152,17 +154,75 @@ export function columnType(name: string): DataType {
   throw new Error(`unknown column ${name}`);
 }
 
-/** Converts column arrays to an Arrow table with the dataset builder's types. */
-export function toArrowTable(cols: Record<string, unknown[]>): Table {
-  const vectors: Record<string, Vector> = {};
-  for (const [name, values] of Object.entries(cols)) {
-    const type = columnType(name);
-    const prepared =
-      type instanceof DateDay || type instanceof TimestampMillisecond
-        ? values.map((v) => (v === null ? null : new Date(v as number)))
-        : values;
-    vectors[name] = vectorFromArray(prepared as never, type as never) as Vector;
+const encoder = new TextEncoder();
+
+/** Builds one Arrow column from plain values (null = missing) straight from typed buffers. */
+function toVector(values: readonly unknown[], type: DataType): Vector {
+  const n = values.length;
+  const nullBitmap = new Uint8Array((n + 7) >> 3);
+  let nullCount = 0;
+  for (let i = 0; i < n; i++) {
+    if (values[i] === null || values[i] === undefined) nullCount++;
+    else nullBitmap[i >> 3]! |= 1 << (i & 7);
   }
+  const base = { type, length: n, nullCount, nullBitmap } as const;
+  let data: Data;
+  if (type instanceof Utf8) {
+    const offsets = new Int32Array(n + 1);
+    const parts: Uint8Array[] = [];
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      const v = values[i];
+      if (typeof v === 'string') {
+        const bytes = encoder.encode(v);
+        parts.push(bytes);
+        total += bytes.length;
+      }
+      offsets[i + 1] = total;
+    }
+    const bytes = new Uint8Array(total);
+    let at = 0;
+    for (const part of parts) {
+      bytes.set(part, at);
+      at += part.length;
+    }
+    data = makeData({ ...base, type, valueOffsets: offsets, data: bytes });
+  } else if (type instanceof Bool) {
+    const bits = new Uint8Array((n + 7) >> 3);
+    for (let i = 0; i < n; i++) if (values[i] === true) bits[i >> 3]! |= 1 << (i & 7);
+    data = makeData({ ...base, type, data: bits });
+  } else if (type instanceof DateDay) {
+    data = makeData({
+      ...base,
+      type,
+      data: Int32Array.from(values, (v) => (v === null ? 0 : Math.floor((v as number) / DAY))),
+    });
+  } else if (type instanceof TimestampMillisecond) {
+    data = makeData({
+      ...base,
+      type,
+      data: BigInt64Array.from(values, (v) => BigInt(v === null ? 0 : (v as number))),
+    });
+  } else if (type instanceof Int32) {
+    data = makeData({
+      ...base,
+      type,
+      data: Int32Array.from(values, (v) => (v === null ? 0 : (v as number))),
+    });
+  } else {
+    data = makeData({
+      ...base,
+      type: type as Float64,
+      data: Float64Array.from(values, (v) => (v === null ? 0 : (v as number))),
+    });
+  }
+  return makeVector(data as never) as Vector;
+}
+
+/** Converts column arrays to an Arrow table with the dataset builder's types (nulls in validity bitmaps). */
+export function toArrowTable(cols: Record<string, readonly unknown[]>): Table {
+  const vectors: Record<string, Vector> = {};
+  for (const [name, values] of Object.entries(cols)) vectors[name] = toVector(values, columnType(name));
   return new Table(vectors);
 }
 
