@@ -1,4 +1,4 @@
-import { Table } from 'apache-arrow';
+import type { Table } from 'apache-arrow';
 import { FIRM_TYPES, REGISTRATION_TYPES, type SnapshotColumn } from '../contract/columns.js';
 import { assertArg } from '../errors/index.js';
 import { createRng } from '../rng/index.js';
@@ -75,7 +75,17 @@ export function assertWorld(world: unknown): asserts world is DiscoveryWorld {
   assertArg(typeof world === 'object' && world !== null, 'world', 'a DiscoveryWorld', world);
   const w = world as Record<string, unknown>;
   for (const key of ['repSnapshots', 'repCurrent', 'leads']) {
-    assertArg(w[key] instanceof Table, `world.${key}`, 'an Arrow Table', w[key]);
+    // Duck-typed rather than instanceof, so a Table from another copy of apache-arrow still passes.
+    const t = w[key] as Partial<Table> | null | undefined;
+    assertArg(
+      typeof t === 'object' &&
+        t !== null &&
+        typeof t.numRows === 'number' &&
+        typeof t.getChild === 'function',
+      `world.${key}`,
+      'an Arrow Table',
+      t,
+    );
   }
   const truth = w.truth as Partial<DiscoveryWorldTruth> | null | undefined;
   assertArg(
