@@ -1,7 +1,16 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tableFromArrays } from 'apache-arrow';
+import {
+  DateDay,
+  Float64,
+  Int32,
+  Table,
+  TimestampMillisecond,
+  tableFromArrays,
+  Utf8,
+  vectorFromArray,
+} from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CancelledError, DataError, InvalidArgumentError, WarehouseError } from '../src/errors/index.js';
 import { openDuckDbWarehouse } from '../src/warehouse/duckdb.js';
@@ -138,6 +147,48 @@ describe('DuckDB warehouse: tables', () => {
     await expect(wh.createTableFromArrow('rt', src)).rejects.toThrow(/already exists/);
     await wh.createTableFromArrow('rt', src.slice(0, 1), { replace: true });
     expect((await wh.describeTable('rt')).rowCount).toBe(1);
+  });
+
+  it('writes typed columns with nulls through the typed-array path, honouring slice offsets', async () => {
+    const n = 5000;
+    const src = new Table({
+      f: vectorFromArray(
+        Array.from({ length: n }, (_, i) => (i % 3 === 0 ? null : i * 0.25)),
+        new Float64(),
+      ),
+      i: vectorFromArray(
+        Array.from({ length: n }, (_, i) => (i % 5 === 0 ? null : i - 2500)),
+        new Int32(),
+      ),
+      d: vectorFromArray(
+        Array.from({ length: n }, (_, i) => (i % 7 === 0 ? null : new Date(Date.UTC(2020, 0, 1 + i)))),
+        new DateDay(),
+      ),
+      t: vectorFromArray(
+        Array.from({ length: n }, (_, i) =>
+          i % 11 === 0 ? null : new Date(Date.UTC(2024, 0, 1) + i * 1001),
+        ),
+        new TimestampMillisecond(),
+      ),
+      s: vectorFromArray(
+        Array.from({ length: n }, (_, i) =>
+          i % 13 === 0 ? null : i % 2 ? `short${i % 10}` : `a much longer string ${i}`,
+        ),
+        new Utf8(),
+      ),
+    });
+    const sliced = src.slice(3);
+    await wh.createTableFromArrow('typed', sliced, { replace: true });
+    const back = await wh.query('SELECT * FROM typed');
+    expect(back.numRows).toBe(n - 3);
+    for (const name of ['f', 'i', 'd', 't', 's']) {
+      const a = sliced.getChild(name);
+      const b = back.getChild(name);
+      for (let k = 0; k < n - 3; k++) {
+        if (a?.get(k) !== b?.get(k)) throw new Error(`${name}[${k}]: ${a?.get(k)} != ${b?.get(k)}`);
+      }
+      expect(b?.nullCount).toBe(a?.nullCount);
+    }
   });
 
   it('loads CSV with explicit types and refuses a malformed date with a DataError', async () => {

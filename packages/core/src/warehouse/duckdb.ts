@@ -2,6 +2,8 @@ import {
   Bool,
   type DataType,
   DateDay,
+  type Date_ as DateType,
+  DateUnit,
   type Dictionary,
   Field,
   type Float,
@@ -22,6 +24,8 @@ import {
   TimestampMillisecond,
   TimestampNanosecond,
   TimestampSecond,
+  type Timestamp as TimestampType,
+  TimeUnit,
   Type,
   Uint8,
   Uint16,
@@ -203,6 +207,17 @@ function rawItems(vector: DuckVectorLike, ctor: TypedArrayCtor): AnyTypedArray |
   return items instanceof ctor && items.length === vector.itemCount ? (items as AnyTypedArray) : undefined;
 }
 
+/** The string_t array of a (private) VARCHAR vector view, when it starts at row 0. */
+function rawStrings(vector: DuckVectorLike): DataView | undefined {
+  const v = vector as unknown as { dataView?: unknown; itemOffset?: unknown };
+  return LITTLE_ENDIAN &&
+    v.dataView instanceof DataView &&
+    v.itemOffset === 0 &&
+    v.dataView.byteLength >= vector.itemCount * 16
+    ? v.dataView
+    : undefined;
+}
+
 /** Validity bytes (LSB-first bitmap) of a vector; null when all rows are valid. */
 function rawValidity(vector: DuckVectorLike): Uint8Array | null | undefined {
   const validity = (vector as unknown as { validity?: { data?: unknown; offset?: unknown } }).validity;
@@ -318,23 +333,56 @@ function buildColumn(plan: ColumnPlan['plan'], vectors: readonly DuckVectorLike[
   const valueOffsets = new Int32Array(length + 1);
   let bytes = new Uint8Array(Math.max(64, length * 8));
   let end = 0;
+  const reserve = (extra: number) => {
+    if (end + extra > bytes.length) {
+      const grown = new Uint8Array(Math.max(bytes.length * 2, end + extra));
+      grown.set(bytes.subarray(0, end));
+      bytes = grown;
+    }
+  };
   for (const v of vectors) {
     const n = v.itemCount;
+    const raw = LITTLE_ENDIAN ? rawValidity(v) : undefined;
+    const view = plan.stringify ? undefined : rawStrings(v);
+    const longStrings = new Map<bigint, Uint8Array>();
     for (let i = 0; i < n; i++) {
-      const item = v.getItem(i);
       const bit = pos + i;
-      if (item === null) {
+      const valid =
+        raw === null
+          ? true
+          : raw !== undefined
+            ? (raw[i >> 3]! & (1 << (i & 7))) !== 0
+            : v.getItem(i) !== null;
+      if (!valid) {
         nullCount++;
       } else {
         bitmap[bit >> 3]! |= 1 << (bit & 7);
-        const s = plan.stringify ? stringifyItem(item) : (item as string);
-        // A UTF-8 encoding takes at most 3 bytes per UTF-16 code unit.
-        if (end + s.length * 3 > bytes.length) {
-          const grown = new Uint8Array(Math.max(bytes.length * 2, end + s.length * 3));
-          grown.set(bytes.subarray(0, end));
-          bytes = grown;
+        // DuckDB string_t: uint32 length, then up to 12 inline bytes; longer strings live behind a
+        // pointer, read through getItem. Inline ones are copied as bytes with no decode/encode.
+        const inlineLength = view ? view.getUint32(i * 16, true) : 13;
+        if (view && inlineLength <= 12) {
+          reserve(inlineLength);
+          bytes.set(new Uint8Array(view.buffer, view.byteOffset + i * 16 + 4, inlineLength), end);
+          end += inlineLength;
+        } else if (view) {
+          // Within one chunk, equal pointers mean equal strings (DuckDB dictionaries share them), so
+          // each distinct long string is fetched and encoded once per chunk.
+          const pointer = view.getBigUint64(i * 16 + 8, true);
+          let encoded = longStrings.get(pointer);
+          if (encoded === undefined || encoded.length !== inlineLength) {
+            encoded = encoder.encode(v.getItem(i) as string);
+            longStrings.set(pointer, encoded);
+          }
+          reserve(encoded.length);
+          bytes.set(encoded, end);
+          end += encoded.length;
+        } else {
+          const item = v.getItem(i);
+          const s = plan.stringify ? stringifyItem(item) : (item as string);
+          // A UTF-8 encoding takes at most 3 bytes per UTF-16 code unit.
+          reserve(s.length * 3);
+          end += encoder.encodeInto(s, bytes.subarray(end)).written;
         }
-        end += encoder.encodeInto(s, bytes.subarray(end)).written;
       }
       valueOffsets[bit + 1] = end;
     }
@@ -622,7 +670,10 @@ export class DuckDbWarehouse implements Warehouse {
             const n = Math.min(MAX_CHUNK_ROWS, batch.numRows - start);
             const chunk = this.#api.DuckDBDataChunk.create(types, n);
             columns.forEach((c, ci) => {
-              chunk.setColumnValues(ci, c.toDuck(vectors[ci] ?? null, start, n));
+              const target = chunk.getColumnVector(ci) as unknown as WritableVector;
+              if (!writeFixed(target, c.fixed, vectors[ci] ?? null, start, n)) {
+                chunk.setColumnValues(ci, c.toDuck(vectors[ci] ?? null, start, n));
+              }
             });
             appender.appendDataChunk(chunk);
             written += n;
@@ -876,17 +927,81 @@ const DUCKDB_TYPE_NAMES: Readonly<Record<LogicalType, string>> = {
 
 type ArrowVector = import('apache-arrow').Vector | null;
 
+/** Arrow timestamp unit -> factor to DuckDB microseconds (nanoseconds need a division: slow path). */
+const TIMESTAMP_SCALE: Partial<Record<TimeUnit, bigint>> = {
+  [TimeUnit.SECOND]: 1_000_000n,
+  [TimeUnit.MILLISECOND]: 1000n,
+  [TimeUnit.MICROSECOND]: 1n,
+};
+
 interface ArrowColumnWriter {
   sqlType: string;
   duckType: DuckType;
   toDuck: (vector: ArrowVector, start: number, n: number) => DuckValue[];
+  /** Typed-array copy into the DuckDB vector's items, when source and target layouts match. */
+  fixed?: FixedWrite;
+}
+
+interface FixedWrite {
+  /** Arrow values array type and DuckDB items array type (the same). */
+  ctor: TypedArrayCtor;
+  /** Multiplier turning Arrow timestamp units into DuckDB microseconds. */
+  scale?: bigint;
+}
+
+interface WritableVector {
+  readonly itemCount: number;
+  setItem(index: number, value: null): void;
+  flush(): void;
+}
+
+/**
+ * Copies a slice of a single-chunk Arrow vector straight into a DuckDB vector's typed items (then
+ * marks nulls and flushes); returns false when the layouts do not allow it.
+ */
+function writeFixed(
+  target: WritableVector,
+  fixed: FixedWrite | undefined,
+  vector: ArrowVector,
+  start: number,
+  n: number,
+): boolean {
+  if (!fixed || !vector || vector.data.length !== 1) return false;
+  const data = vector.data[0];
+  const items = (target as unknown as { items?: unknown }).items;
+  if (!data || !(data.values instanceof fixed.ctor) || !(items instanceof fixed.ctor) || items.length !== n)
+    return false;
+  if (data.values.length < start + n) return false;
+  // Arrow JS slices fixed-width value buffers on slice(); `offset` only still applies to the bitmap.
+  if (fixed.scale === undefined) {
+    (items as Float64Array).set((data.values as Float64Array).subarray(start, start + n));
+  } else {
+    const src = data.values as BigInt64Array;
+    const dst = items as BigInt64Array;
+    for (let i = 0; i < n; i++) dst[i] = src[start + i]! * fixed.scale;
+  }
+  const nulls = data.nullBitmap;
+  if (data.nullCount > 0 && nulls) {
+    for (let i = 0; i < n; i++) {
+      const bit = data.offset + start + i;
+      if ((nulls[bit >> 3]! & (1 << (bit & 7))) === 0) target.setItem(i, null);
+    }
+  }
+  target.flush();
+  return true;
 }
 
 /** How an Arrow column becomes DuckDB values (null vectors, i.e. missing children, give nulls). */
 function arrowToDuck(api: DuckApi, type: DataType, column: string): ArrowColumnWriter {
-  const plain = (sqlType: string, duckType: DuckType, conv: (v: unknown) => DuckValue) => ({
+  const plain = (
+    sqlType: string,
+    duckType: DuckType,
+    conv: (v: unknown) => DuckValue,
+    fixed?: FixedWrite,
+  ): ArrowColumnWriter => ({
     sqlType,
     duckType,
+    ...(fixed ? { fixed } : {}),
     toDuck: (vector: ArrowVector, start: number, n: number) => {
       const out = new Array<DuckValue>(n);
       for (let i = 0; i < n; i++) {
@@ -903,17 +1018,20 @@ function arrowToDuck(api: DuckApi, type: DataType, column: string): ArrowColumnW
     case Type.Int: {
       const t = type as Int;
       if (t.bitWidth === 64)
-        return plain(t.isSigned ? 'BIGINT' : 'UBIGINT', t.isSigned ? api.BIGINT : api.UBIGINT, (v) =>
-          BigInt(v as bigint),
+        return plain(
+          t.isSigned ? 'BIGINT' : 'UBIGINT',
+          t.isSigned ? api.BIGINT : api.UBIGINT,
+          (v) => BigInt(v as bigint),
+          { ctor: t.isSigned ? BigInt64Array : BigUint64Array },
         );
       if (!t.isSigned && t.bitWidth === 32) return plain('UINTEGER', api.UINTEGER, id);
-      return plain('INTEGER', api.INTEGER, id);
+      return plain('INTEGER', api.INTEGER, id, t.bitWidth === 32 ? { ctor: Int32Array } : undefined);
     }
     case Type.Float: {
       const t = type as Float;
       return t.precision === Precision.SINGLE
-        ? plain('FLOAT', api.FLOAT, id)
-        : plain('DOUBLE', api.DOUBLE, id);
+        ? plain('FLOAT', api.FLOAT, id, { ctor: Float32Array })
+        : plain('DOUBLE', api.DOUBLE, id, { ctor: Float64Array });
     }
     case Type.Utf8:
     case Type.LargeUtf8:
@@ -925,13 +1043,21 @@ function arrowToDuck(api: DuckApi, type: DataType, column: string): ArrowColumnW
     }
     case Type.Date:
       // Arrow JS reads dates as epoch milliseconds.
-      return plain('DATE', api.DATE, (v) => new api.DuckDBDateValue(Math.floor(Number(v) / 86_400_000)));
+      return plain(
+        'DATE',
+        api.DATE,
+        (v) => new api.DuckDBDateValue(Math.floor(Number(v) / 86_400_000)),
+        (type as DateType).unit === DateUnit.DAY ? { ctor: Int32Array } : undefined,
+      );
     case Type.Timestamp:
       // Arrow JS reads timestamps of every unit as epoch milliseconds (fractional for sub-ms units).
       return plain(
         'TIMESTAMP',
         api.TIMESTAMP,
         (v) => new api.DuckDBTimestampValue(BigInt(Math.round(Number(v) * 1000))),
+        TIMESTAMP_SCALE[(type as TimestampType).unit] === undefined
+          ? undefined
+          : { ctor: BigInt64Array, scale: TIMESTAMP_SCALE[(type as TimestampType).unit] as bigint },
       );
     default:
       break;
