@@ -236,6 +236,45 @@ describe('predictContributions against Shapley values by definition', () => {
   });
 });
 
+describe('predictContributions on degenerate shapes', () => {
+  it('a right-leaning chain (deep stack in the mean-value walk) matches brute force', () => {
+    const leaf = (value: number, cover: number): Spec => ({
+      feature: 0,
+      threshold: 0,
+      defaultLeft: false,
+      value,
+      cover,
+    });
+    let spec = leaf(0.5, 1);
+    for (let d = 0; d < 12; d++) {
+      const other = leaf(d / 10 - 0.6, 1 + d);
+      spec = {
+        feature: d % 4,
+        threshold: (d % 3) - 1,
+        defaultLeft: d % 2 === 0,
+        value: 0,
+        cover: Math.fround(spec.cover + other.cover),
+        children: [other, spec],
+      };
+    }
+    const tree = layout(spec);
+    const data = Float32Array.from([2, 2, 2, 2, -2, 0.5, Number.NaN, 1, 0, 0, 0, 0]);
+    const phi = predictContributions(modelOf([tree], 4), { data, nRows: 3, nCols: 4, layout: 'row' });
+    for (let r = 0; r < 3; r++) {
+      const want = bruteForceShap([tree], data.subarray(r * 4, r * 4 + 4), 4);
+      for (let j = 0; j <= 4; j++) expect(phi[r * 5 + j]).toBeCloseTo(want[j]!, 9);
+    }
+  });
+
+  it('refuses a split whose cover is 0 (the fractions would be NaN)', () => {
+    const tree = layout(randomSpec(createRng(3), 2, 2));
+    const split = tree.left.findIndex((l) => l >= 0);
+    const broken = { ...tree, sumHessian: tree.sumHessian.map((h, i) => (i === split ? 0 : h)) };
+    const data: DenseMatrix = { data: new Float32Array(2), nRows: 1, nCols: 2, layout: 'row' };
+    expect(() => predictContributions(modelOf([broken], 2), data)).toThrowErrorMatchingInlineSnapshot(`[InvalidArgumentError: model.trees[0].sumHessian[0] must be > 0 at a split for TreeSHAP (it is the cover), found 0]`);
+  });
+});
+
 describe('predictContributions input checks', () => {
   const model = fromXGBoostJSON(modelText('depthwise'));
   const data: DenseMatrix = { data: new Float32Array(10), nRows: 2, nCols: 5, layout: 'row' };

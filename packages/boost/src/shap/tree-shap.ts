@@ -26,11 +26,12 @@ export interface PredictContributionsOptions {
  * Mean value of every node, weighted by cover, as XGBoost's `FillNodeMeanValues`: leaves hold their
  * value, an internal node `(mean(L) * H_L + mean(R) * H_R) / H`. Computed children first.
  */
-function nodeMeanValues(tree: TreeArrays): Float64Array {
+function nodeMeanValues(tree: TreeArrays, path: string): Float64Array {
   const n = tree.numNodes;
   const mean = new Float64Array(n);
   // Loaded files need not number children after their parent, so walk in post-order instead of by index.
-  const stack = new Int32Array(2 * n);
+  // Each pending level holds at most two (node, state) pairs, so 2n + 6 slots always suffice.
+  const stack = new Int32Array(2 * n + 6);
   let top = 0;
   stack[top++] = 0;
   stack[top++] = 0;
@@ -49,6 +50,13 @@ function nodeMeanValues(tree: TreeArrays): Float64Array {
       stack[top++] = 0;
     } else {
       const right = left + 1;
+      const cover = tree.sumHessian[node]!;
+      if (!(cover > 0)) {
+        throw new InvalidArgumentError(
+          `${path}.sumHessian[${node}] must be > 0 at a split for TreeSHAP (it is the cover), found ${cover}`,
+          { details: { parameter: `${path}.sumHessian`, value: cover } },
+        );
+      }
       mean[node] =
         (mean[left]! * tree.sumHessian[left]! + mean[right]! * tree.sumHessian[right]!) /
         tree.sumHessian[node]!;
@@ -261,7 +269,7 @@ export function predictContributions(
       );
     }
     maxDepth = Math.max(maxDepth, depth);
-    bias += nodeMeanValues(tree)[0]!;
+    bias += nodeMeanValues(tree, `model.trees[${t}]`)[0]!;
   }
   const walker = new ShapWalker(maxDepth);
   walker.data = data.data;
