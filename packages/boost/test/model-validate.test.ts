@@ -50,6 +50,9 @@ describe('validateModel', () => {
     expect(message({ ...model, featureNames: ['a'] })).toMatchInlineSnapshot(
       `"model.featureNames must be empty or have numFeature = 6 names, found 1"`,
     );
+    expect(message({ ...model, featureNames: ['a', 'b', 'c', 'a', 'e', 'f'] })).toMatchInlineSnapshot(
+      `"model.featureNames[3] must be a non-empty name used by no other feature, found "a""`,
+    );
     expect(message({ ...model, bestIteration: 10 })).toMatchInlineSnapshot(
       `"model.bestIteration must be an integer in [-1, 9], found 10"`,
     );

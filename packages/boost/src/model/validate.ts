@@ -169,6 +169,17 @@ export function validateModel(model: BoosterModel, name = 'model'): void {
       `${name}.featureNames`,
     );
   }
+  const seen = new Set<string>();
+  featureNames.forEach((featureName, i) => {
+    if (typeof featureName !== 'string' || featureName === '' || seen.has(featureName)) {
+      const path = `${name}.featureNames[${i}]`;
+      fail(
+        `${path} must be a non-empty name used by no other feature, found ${formatValue(featureName)}`,
+        path,
+      );
+    }
+    seen.add(featureName);
+  });
   if (!Number.isInteger(bestIteration) || bestIteration < -1 || bestIteration > trees.length - 1) {
     fail(
       `${name}.bestIteration must be an integer in [-1, ${trees.length - 1}], found ${formatValue(bestIteration)}`,
