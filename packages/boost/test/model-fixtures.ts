@@ -103,15 +103,18 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return max;
 }
 
-const INSTALL_HINT =
-  'the XGBoost parity tests need Debian python3-xgboost 1.7 (import xgboost in /usr/bin/python3): ' +
-  'install it with `apt-get install python3-xgboost` (CI does this in .ci/run), or point LEADSCORE_PYTHON ' +
-  'at a python with xgboost';
+function installHint(): string {
+  return (
+    `the XGBoost parity tests need Debian python3-xgboost 1.7 (import xgboost in ${PYTHON}): ` +
+    'install it with `apt-get install python3-xgboost` (CI does this in .ci/run), or point LEADSCORE_PYTHON ' +
+    'at a python with xgboost'
+  );
+}
 
 /** Throws (the test fails, never skips) when python3-xgboost is missing. */
 export function requireXGBoost(): void {
   const probe = spawnSync(PYTHON, ['-c', 'import xgboost'], { encoding: 'utf8' });
-  if (probe.status !== 0) throw new Error(`${INSTALL_HINT}\n${probe.stderr ?? ''}`);
+  if (probe.status !== 0) throw new Error(`${installHint()}\n${probe.stderr ?? ''}`);
 }
 
 export interface XGBoostOutput {

@@ -9,14 +9,7 @@ import { fromXGBoostJSON, toXGBoostJSON } from '../src/io/xgboost-json.js';
 import type { DenseMatrix } from '../src/model/types.js';
 import { predictContributions } from '../src/shap/tree-shap.js';
 import { train } from '../src/train/train.js';
-import {
-  loadDataFile,
-  loadMatrix,
-  maxAbsDiff,
-  predictWithXGBoost,
-  walkMargin,
-  type XGBoostOutput,
-} from './model-fixtures.js';
+import { loadDataFile, loadMatrix, maxAbsDiff, predictWithXGBoost, walkMargin } from './model-fixtures.js';
 
 const all = loadMatrix();
 const labels = loadDataFile().labels;
@@ -33,7 +26,6 @@ const tail = (m: DenseMatrix, n: number): DenseMatrix => ({
 
 describe('models trained by @leadscore/boost', () => {
   const boosters: Booster[] = [];
-  let outputs: XGBoostOutput[] = [];
   beforeAll(async () => {
     const x = head(all, 300);
     const y = labels.slice(0, 300);
@@ -55,11 +47,11 @@ describe('models trained by @leadscore/boost', () => {
         { evalSet: { data: tail(all, 300), labels: labels.slice(300) }, earlyStoppingRounds: 5 },
       ),
     );
-    outputs = predictWithXGBoost(boosters.map((b) => toXGBoostJSON(b.model)));
   });
 
   it('XGBoost predicts what we predict (within 1e-6) and pred_contribs equals our TreeSHAP (within 1e-5)', () => {
     expect(boosters[2]!.bestIteration).toBeLessThan(boosters[2]!.numTrees - 1);
+    const outputs = predictWithXGBoost(boosters.map((b) => toXGBoostJSON(b.model)));
     boosters.forEach((booster, i) => {
       const out = outputs[i]!;
       const range: [number, number] = [0, booster.numTrees];

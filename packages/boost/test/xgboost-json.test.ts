@@ -1,5 +1,5 @@
 import { ModelFormatError } from '@leadscore/core/errors';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fromXGBoostJSON, toXGBoostJSON } from '../src/io/xgboost-json.js';
 import type { BoosterModel, TreeArrays } from '../src/model/types.js';
 import {
@@ -209,14 +209,14 @@ describe('toXGBoostJSON', () => {
 });
 
 describe('real XGBoost loads what toXGBoostJSON writes', () => {
-  let outputs: XGBoostOutput[] = [];
-  beforeAll(() => {
-    outputs = predictWithXGBoost(CASES.map((name) => toXGBoostJSON(fromXGBoostJSON(modelText(name)))));
-  });
+  // One python process for all cases, started by the first test (so a missing XGBoost fails tests).
+  let cached: XGBoostOutput[] | undefined;
+  const outputs = () =>
+    (cached ??= predictWithXGBoost(CASES.map((name) => toXGBoostJSON(fromXGBoostJSON(modelText(name))))));
   for (const [i, name] of CASES.entries()) {
     it(`${name}: same margins, probabilities and pred_contribs as the original XGBoost model`, () => {
       const exp = expected(name);
-      const out = outputs[i]!;
+      const out = outputs()[i]!;
       expect(out.version).toBe('1.7.4');
       expect(out.numFeature).toBe(6);
       expect(maxAbsDiff(out.margin, exp.margin)).toBeLessThanOrEqual(1e-6);
