@@ -359,10 +359,51 @@ describe('tables', () => {
       ]);
       const b = await wh.query('SELECT SUM(k) AS total, COUNT(*) AS n FROM from_parquet');
       expect(b.get(0)?.toJSON()).toEqual({ total: 12n, n: 4n });
-      await expect(wh.createTableFromFile('x', join(dir, 'data.txt'))).rejects.toThrow(InvalidArgumentError);
+      await expect(wh.createTableFromFile('x', join(dir, 'data.json'))).rejects.toThrow(InvalidArgumentError);
+      await expect(
+        wh.createTableFromFile('x', 'no/such/file.csv'),
+      ).rejects.toThrowErrorMatchingInlineSnapshot(
+        `[InvalidArgumentError: path must be a readable file, found "no/such/file.csv"]`,
+      );
     } finally {
       await rm(csv, { force: true });
       await rm(parquet, { force: true });
+    }
+  });
+
+  test('createTableFromFile with columnTypes casts after loading; a malformed value fails naming it', async () => {
+    const wh = await open();
+    const { writeFile, rm } = await import('node:fs/promises');
+    const good = join(tmpdir(), `bq-typed-${process.pid}.tsv`);
+    const bad = join(tmpdir(), `bq-typed-bad-${process.pid}.csv`);
+    await writeFile(good, 'rep_id\tn\tsnapshot_date\n007\t1\t2024-03-31\n010\t2\t2024-06-30\n');
+    await writeFile(bad, 'rep_id,snapshot_date\nR1,2024-03-31\nR2,2024-02-30\n');
+    try {
+      await wh.createTableFromFile('typed', good, {
+        columnTypes: { rep_id: 'string', n: 'float', snapshot_date: 'date' },
+      });
+      const t = await wh.query('SELECT * FROM typed ORDER BY rep_id');
+      expect(t.schema.fields.map(String)).toEqual([
+        'rep_id: Utf8',
+        'n: Float64',
+        'snapshot_date: Date32<DAY>',
+      ]);
+      // Autodetection alone would have read rep_id as the integers 7 and 10.
+      expect(t.getChild('rep_id')?.toArray()).toEqual(['007', '010']);
+      await expect(
+        wh.createTableFromFile('typed_bad', bad, { columnTypes: { snapshot_date: 'date' } }),
+      ).rejects.toThrow(/^BigQuery job job_\d+ failed: invalidQuery: .*2024-02-30/);
+      expect(await wh.tableExists('typed_bad')).toBe(false);
+      await expect(
+        wh.createTableFromFile('typed_bad', bad, { columnTypes: { snapshot_dt: 'date' } }),
+      ).rejects.toThrow(/columnTypes names columns missing from .*\["snapshot_dt"\]/);
+      const leftovers = await fake.duckdb(
+        "SELECT table_name FROM duckdb_tables() WHERE table_name LIKE '%leadscore_stage%'",
+      );
+      expect(leftovers).toEqual([]);
+    } finally {
+      await rm(good, { force: true });
+      await rm(bad, { force: true });
     }
   });
 

@@ -5,7 +5,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { finished } from 'node:stream/promises';
@@ -16,6 +16,7 @@ import {
   formatValue,
   InvalidArgumentError,
   LeadscoreError,
+  SchemaError,
   WarehouseError,
 } from '../errors/index.js';
 import { createRng, type Rng } from '../rng/index.js';
@@ -29,7 +30,8 @@ import {
   recordBatchFromRows,
 } from './bigquery-arrow.js';
 import { type BigQueryParamType, encodeQueryParameters } from './bigquery-params.js';
-import { parseIdentifier } from './identifiers.js';
+import { bigqueryDialect, type LogicalType } from './dialect.js';
+import { assertIdentifier, parseIdentifier } from './identifiers.js';
 import type { CreateTableOptions, QueryOptions, TableDescription, Warehouse } from './types.js';
 
 /** Query options specific to BigQuery. */
@@ -38,6 +40,17 @@ export interface BigQueryQueryOptions extends QueryOptions {
   paramTypes?: Readonly<Record<string, BigQueryParamType>>;
   /** Dry-run before this query (overrides the warehouse option). @default the warehouse's `dryRun` */
   dryRun?: boolean;
+}
+
+/** File-load options of the BigQuery warehouse (the same vocabulary as the DuckDB warehouse's). */
+export interface BigQueryCreateTableFromFileOptions extends CreateTableOptions {
+  /** File format. @default from the extension (.csv/.tsv/.txt: csv, .parquet/.pq: parquet) */
+  format?: 'csv' | 'parquet';
+  /**
+   * Explicit CSV column types by column name; other columns keep BigQuery's autodetected types. A
+   * value that does not parse (e.g. a malformed date) fails the load naming the value. @default {}
+   */
+  columnTypes?: Readonly<Record<string, LogicalType>>;
 }
 
 /** A {@link Warehouse} on BigQuery, plus BigQuery-only operations. */
@@ -50,6 +63,11 @@ export interface BigQueryWarehouse extends Warehouse {
   execute(sql: string, options?: BigQueryQueryOptions): Promise<void>;
   /** Bytes the query would process, from a dry-run job (nothing is billed). */
   estimateQueryBytes(sql: string, options?: BigQueryQueryOptions): Promise<number>;
+  createTableFromFile(
+    name: string,
+    path: string,
+    options?: BigQueryCreateTableFromFileOptions,
+  ): Promise<void>;
   /** Fully qualified `project.dataset.table` of a table name. */
   resolveTableName(name: string): string;
 }
@@ -74,6 +92,16 @@ const STANDARD_TYPE_NAMES: Readonly<Record<string, string>> = {
 
 /** BigQuery job ids: letters, digits, underscores and dashes, at most 1024. */
 const JOB_ID = /^[A-Za-z0-9_-]{1,1024}$/;
+
+const FILE_FORMATS: Readonly<Record<string, { format: 'csv' | 'parquet' }>> = {
+  csv: { format: 'csv' },
+  tsv: { format: 'csv' },
+  txt: { format: 'csv' },
+  parquet: { format: 'parquet' },
+  pq: { format: 'parquet' },
+};
+
+const LOGICAL_TYPES: ReadonlySet<string> = new Set(['string', 'date', 'timestamp', 'float', 'int', 'bool']);
 
 /** Project ids: 6-30 lowercase letters, digits and hyphens, starting with a letter (Google's rule). */
 const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
@@ -702,6 +730,12 @@ export class BigQueryWarehouseImpl implements BigQueryWarehouse {
     return { name, columns, rowCount, fingerprint };
   }
 
+  #exists(name: string, ref: ResolvedTable): WarehouseError {
+    return new WarehouseError(
+      `name ${formatValue(name)} already exists (${ref.projectId}.${ref.datasetId}.${ref.tableId}); pass replace: true to overwrite it`,
+    );
+  }
+
   async #load(
     name: string,
     file: string,
@@ -710,11 +744,7 @@ export class BigQueryWarehouseImpl implements BigQueryWarehouse {
   ): Promise<void> {
     const ref = this.#resolve(name);
     const replace = options.replace ?? false;
-    if (!replace && (await this.tableExists(name))) {
-      throw new WarehouseError(
-        `name ${formatValue(name)} already exists (${ref.projectId}.${ref.datasetId}.${ref.tableId}); pass replace: true to overwrite it`,
-      );
-    }
+    if (!replace && (await this.tableExists(name))) throw this.#exists(name, ref);
     const table = this.#tableRef(ref);
     const metadata = {
       ...load,
@@ -772,22 +802,90 @@ export class BigQueryWarehouseImpl implements BigQueryWarehouse {
   async createTableFromFile(
     name: string,
     path: string,
-    options: CreateTableOptions & { format?: 'csv' | 'parquet' } = {},
+    options: BigQueryCreateTableFromFileOptions = {},
   ): Promise<void> {
     this.#checkOpen();
-    this.#resolve(name);
+    const ref = this.#resolve(name);
     const ext = extname(path).slice(1).toLowerCase();
-    const format = options.format ?? (ext === 'csv' || ext === 'parquet' ? ext : undefined);
+    const format = options.format ?? FILE_FORMATS[ext]?.format;
     if (format !== 'csv' && format !== 'parquet') {
       throw new InvalidArgumentError(
-        `format must be 'csv' or 'parquet' (or the path must end in .csv/.parquet), found ${formatValue(options.format ?? path)}`,
+        `format must be 'csv' or 'parquet' (or the path must end in .csv/.tsv/.txt/.parquet/.pq), found ${formatValue(options.format ?? path)}`,
+      );
+    }
+    // The client's upload stream swallows a missing file's error and never settles; check first.
+    const info = await stat(path).catch(() => undefined);
+    if (!info?.isFile()) {
+      throw new InvalidArgumentError(`path must be a readable file, found ${formatValue(path)}`, {
+        details: { parameter: 'path', value: path },
+      });
+    }
+    const columnTypes = Object.entries(options.columnTypes ?? {});
+    for (const [column, type] of columnTypes) {
+      assertIdentifier(column, 'columnTypes');
+      if (!LOGICAL_TYPES.has(type)) {
+        throw new InvalidArgumentError(
+          `columnTypes.${column} must be one of ${[...LOGICAL_TYPES].join(', ')}, found ${formatValue(type)}`,
+        );
+      }
+    }
+    if (columnTypes.length > 0 && format !== 'csv') {
+      throw new InvalidArgumentError(
+        `columnTypes applies to CSV files only, found format ${formatValue(format)}`,
       );
     }
     const load =
       format === 'csv'
-        ? { sourceFormat: 'CSV', autodetect: true, skipLeadingRows: 1 }
+        ? {
+            sourceFormat: 'CSV',
+            autodetect: true,
+            skipLeadingRows: 1,
+            ...(ext === 'tsv' && options.format === undefined ? { fieldDelimiter: '\t' } : {}),
+          }
         : { sourceFormat: 'PARQUET' };
-    await this.#load(name, path, load, options);
+    if (columnTypes.length === 0) {
+      await this.#load(name, path, load, options);
+      return;
+    }
+    // Explicit types: load as detected into a staging table, then CAST into place, so a value that
+    // does not parse fails the job (naming it) instead of silently leaving the column as text.
+    const replace = options.replace ?? false;
+    if (!replace && (await this.tableExists(name))) throw this.#exists(name, ref);
+    const stage = `${ref.projectId}.${ref.datasetId}.${ref.tableId}__leadscore_stage_${this.#createJobId()
+      .slice(-12)
+      .replace(/[^A-Za-z0-9_]/g, '_')}`;
+    try {
+      await this.#load(stage, path, load, { ...options, replace: true });
+      const staged = await this.#describeColumns(stage);
+      const present = new Set(staged.map((c) => c.toLowerCase()));
+      const missing = columnTypes.filter(([c]) => !present.has(c.toLowerCase())).map(([c]) => c);
+      if (missing.length > 0) {
+        throw new SchemaError(
+          `columnTypes names columns missing from ${formatValue(path)}: ${formatValue(missing)}; columns: ${staged.join(', ')}`,
+          { details: { missing, columns: staged } },
+        );
+      }
+      const casts = columnTypes
+        .map(([c, t]) => `${bigqueryDialect.cast(`\`${c}\``, t)} AS \`${c}\``)
+        .join(', ');
+      await this.execute(
+        `CREATE ${replace ? 'OR REPLACE ' : ''}TABLE \`${ref.projectId}.${ref.datasetId}.${ref.tableId}\` AS ` +
+          `SELECT * REPLACE (${casts}) FROM \`${stage}\``,
+        { dryRun: false, ...(options.signal ? { signal: options.signal } : {}) },
+      );
+    } finally {
+      await this.dropTable(stage, { ifExists: true }).catch((error: unknown) => {
+        this.#logger.warn(`BigQuery staging table ${stage} was not dropped: ${String(error)}`);
+      });
+    }
+  }
+
+  /** Column names of a table (tables.get). */
+  async #describeColumns(name: string): Promise<string[]> {
+    const [metadata] = await this.#retry('tables.get', undefined, () =>
+      this.#tableRef(this.#resolve(name)).getMetadata(),
+    );
+    return ((metadata as { schema?: { fields?: BigQueryField[] } }).schema?.fields ?? []).map((f) => f.name);
   }
 
   async close(): Promise<void> {

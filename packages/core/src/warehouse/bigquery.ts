@@ -8,7 +8,11 @@ import type { BigQueryWarehouse } from './bigquery-warehouse.js';
 import { assertIdentifier } from './identifiers.js';
 
 export type { BigQueryParamType } from './bigquery-params.js';
-export type { BigQueryQueryOptions, BigQueryWarehouse } from './bigquery-warehouse.js';
+export type {
+  BigQueryCreateTableFromFileOptions,
+  BigQueryQueryOptions,
+  BigQueryWarehouse,
+} from './bigquery-warehouse.js';
 
 /** Project ids: 6-30 lowercase letters, digits and hyphens, starting with a letter (Google's rule). */
 const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;

@@ -531,7 +531,8 @@ export async function startFakeBigQuery(options: FakeBigQueryOptions = {}): Prom
             select = `SELECT ${casts} FROM ${source}`;
           }
         } else if (format === 'CSV') {
-          select = `SELECT * FROM read_csv(${lit}, header = ${Number(load.skipLeadingRows ?? 0) > 0}, auto_detect = true)`;
+          const delim = String(load.fieldDelimiter ?? ',').replaceAll("'", "''");
+          select = `SELECT * FROM read_csv(${lit}, header = ${Number(load.skipLeadingRows ?? 0) > 0}, delim = '${delim}', auto_detect = true)`;
         } else if (format === 'PARQUET') {
           select = `SELECT * FROM read_parquet(${lit})`;
         } else {
