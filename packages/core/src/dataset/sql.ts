@@ -205,8 +205,32 @@ export function compileDatasetSql(
     `spine AS (SELECT c.lead_id, c.rep_id, c.contacted_at, c.lead_source, ${d.cast(`CASE WHEN c.converted AND c.converted_at <= ${d.timestampAddDays('c.contacted_at', spec.labelHorizonDays)} THEN 1 ELSE 0 END`, 'int32')} AS label, ${anchor} AS avail_date, ${d.dateAddDays(spineDate, -spec.maxLookbackDays)} AS min_date${historyDates.map((h) => `, ${h}`).join('')} FROM classified AS c WHERE c.exclusion_reason IS NULL)`,
     `snap AS (SELECT ${[...snapCols, ...snapStats].join(', ')} FROM ${S})`,
     `cur AS (SELECT ${[...curCols, ...curStats].join(', ')} FROM ${C})`,
-    `pit_pick AS (SELECT sp.lead_id, MAX(s.snapshot_date) AS pit_snapshot_date FROM spine AS sp JOIN snap AS s ON s.rep_id = sp.rep_id AND s.snapshot_date <= sp.avail_date AND s.snapshot_date >= sp.min_date GROUP BY sp.lead_id)`,
+    `snap_keys AS (SELECT ${sc('rep_id')} AS rep_id, ${sc('snapshot_date')} AS snapshot_date FROM ${S})`,
+    `pit_pick AS (SELECT sp.lead_id, MAX(s.snapshot_date) AS pit_snapshot_date FROM spine AS sp JOIN snap_keys AS s ON s.rep_id = sp.rep_id AND s.snapshot_date <= sp.avail_date AND s.snapshot_date >= sp.min_date GROUP BY sp.lead_id)`,
   ];
+
+  if (history.length) {
+    // One range join of each lead to its rep's snapshots in the history window, pivoted to fixed-width
+    // columns by exact quarter-end date (off-quarter snapshots match no q_date and drop out).
+    const N = spec.historyQuarters;
+    const pivot: string[] = [];
+    for (const c of history) {
+      for (let k = 0; k < N; k++) {
+        pivot.push(
+          `MAX(CASE WHEN h.snapshot_date = sp.${q(`q_date_${k}`)} THEN h.${q(c)} END) AS ${q(`${c}_q${k}`)}`,
+        );
+      }
+    }
+    for (let k = 0; k < N; k++) {
+      pivot.push(
+        `MAX(CASE WHEN h.snapshot_date = sp.${q(`q_date_${k}`)} THEN h.snapshot_date END) AS ${q(`history_snapshot_date_q${k}`)}`,
+      );
+    }
+    ctes.push(
+      `hist AS (SELECT ${[`${sc('rep_id')} AS rep_id`, `${sc('snapshot_date')} AS snapshot_date`, ...history.map((c) => `${sc(c)} AS ${q(c)}`)].join(', ')} FROM ${S})`,
+      `hist_wide AS (SELECT sp.lead_id, ${pivot.join(', ')} FROM spine AS sp JOIN hist AS h ON h.rep_id = sp.rep_id AND h.snapshot_date <= sp.${q('q_date_0')} AND h.snapshot_date >= sp.${q(`q_date_${N - 1}`)} GROUP BY sp.lead_id)`,
+    );
+  }
 
   const select: string[] = [
     'sp.lead_id AS lead_id',
@@ -223,14 +247,13 @@ export function compileDatasetSql(
   const historyJoins: string[] = [];
   if (history.length) {
     for (const c of history) {
-      for (let k = 0; k < spec.historyQuarters; k++) select.push(`h${k}.${q(c)} AS ${q(`${c}_q${k}`)}`);
+      for (let k = 0; k < spec.historyQuarters; k++)
+        select.push(`hw.${q(`${c}_q${k}`)} AS ${q(`${c}_q${k}`)}`);
     }
     for (let k = 0; k < spec.historyQuarters; k++) {
-      select.push(`h${k}.snapshot_date AS ${q(`history_snapshot_date_q${k}`)}`);
-      historyJoins.push(
-        `LEFT JOIN snap AS h${k} ON h${k}.rep_id = sp.rep_id AND h${k}.snapshot_date = sp.${q(`q_date_${k}`)}`,
-      );
+      select.push(`hw.${q(`history_snapshot_date_q${k}`)} AS ${q(`history_snapshot_date_q${k}`)}`);
     }
+    historyJoins.push('LEFT JOIN hist_wide AS hw ON hw.lead_id = sp.lead_id');
   }
   const body = [
     `WITH ${ctes.join(',\n')}`,
