@@ -1,12 +1,21 @@
 import { SchemaError } from '@leadscore/core/errors';
 import {
   Bool,
+  type DataType,
+  DateDay,
   Dictionary,
+  Float32,
   Float64,
   Int32,
   Int64,
+  makeData,
+  makeVector,
   Table,
+  TimestampMicrosecond,
+  TimestampNanosecond,
+  TimestampSecond,
   tableFromArrays,
+  Uint8,
   Utf8,
   vectorFromArray,
 } from 'apache-arrow';
@@ -124,6 +133,40 @@ describe('computeFeatures', () => {
     const m = computeFeatures(table, featureSet([stateCat]));
     expect(categoricalColumn(m, 'state_cat')).toEqual(rows.map((r) => r ?? '__missing__'));
     expect(m.levels[0]).toHaveLength(5001);
+  });
+
+  it('reads dates and DuckDB-style timestamps (micro/nano/second units) as epoch ms', () => {
+    const echo = (name: string) =>
+      defineFeature({
+        name: `echo_${name}`,
+        description: 'echoes an input',
+        group: 'custom',
+        kind: 'numeric',
+        inputs: [name],
+        businessSignal: false,
+        compute: (r) => (r as Record<string, number>)[name]!,
+      });
+    const ms = Date.UTC(2024, 2, 31, 12, 30);
+    // Raw buffers, as the DuckDB warehouse builds them; bit 0 set = row 0 valid.
+    const raw = (type: DataType, data: ArrayLike<number | bigint>, nullBitmap = Uint8Array.of(0b11)) =>
+      makeVector(
+        makeData({ type, length: 2, nullCount: nullBitmap[0] === 0b11 ? 0 : 1, nullBitmap, data } as never),
+      );
+    const table = new Table({
+      us: raw(new TimestampMicrosecond(), BigInt64Array.of(BigInt(ms) * 1000n, 5n), Uint8Array.of(0b01)),
+      ns: raw(new TimestampNanosecond(), BigInt64Array.of(BigInt(ms) * 1_000_000n, 0n)),
+      s: raw(new TimestampSecond(), BigInt64Array.of(BigInt(ms / 1000 - 30), 1n)),
+      d: raw(new DateDay(), Int32Array.of(Date.UTC(2024, 2, 31) / 86_400_000, 3), Uint8Array.of(0b01)),
+      f32: raw(new Float32(), Float32Array.of(0.5, 9), Uint8Array.of(0b01)),
+      u8: raw(new Uint8(), Uint8Array.of(255, 0)),
+    });
+    const m = computeFeatures(table, featureSet(['us', 'ns', 's', 'd', 'f32', 'u8'].map(echo)));
+    expect([...featureColumn(m, 'echo_us')]).toEqual([Math.fround(ms), Number.NaN]);
+    expect([...featureColumn(m, 'echo_ns')]).toEqual([Math.fround(ms), 0]);
+    expect([...featureColumn(m, 'echo_s')]).toEqual([Math.fround(ms - 30_000), 1000]);
+    expect([...featureColumn(m, 'echo_d')]).toEqual([Math.fround(Date.UTC(2024, 2, 31)), Number.NaN]);
+    expect([...featureColumn(m, 'echo_f32')]).toEqual([0.5, Number.NaN]);
+    expect([...featureColumn(m, 'echo_u8')]).toEqual([255, 0]);
   });
 
   it('names the missing column and the feature that needs it', () => {
