@@ -108,26 +108,22 @@ class ShapWalker {
     this.cover = tree.sumHessian;
   }
 
-  /** UNWOUND-SUM: total permutation weight if path element `pathIndex` were unwound. */
-  private unwoundSum(at: number, depth: number, pathIndex: number): number {
+  /**
+   * UNWOUND-SUM for a path element on the hot side (one fraction `oneFraction` != 0): the total
+   * permutation weight if that element were unwound.
+   */
+  private unwoundSumHot(at: number, depth: number, oneFraction: number, zeroFraction: number): number {
     const w = this.weight;
     const inv = this.inverse;
-    const oneFraction = this.one[at + pathIndex]!;
-    const zeroFraction = this.zero[at + pathIndex]!;
     let nextOnePortion = w[at + depth]!;
     let total = 0;
     // Divisions hoisted into reciprocals (inv[k] = 1 / (k + 1)): this loop is the hot spot.
-    if (oneFraction !== 0) {
-      const scale = (depth + 1) / oneFraction;
-      const zeroScale = zeroFraction * inv[depth]!;
-      for (let i = depth - 1; i >= 0; i--) {
-        const tmp = nextOnePortion * scale * inv[i]!;
-        total += tmp;
-        nextOnePortion = w[at + i]! - tmp * zeroScale * (depth - i);
-      }
-    } else if (zeroFraction !== 0) {
-      const scale = (depth + 1) / zeroFraction;
-      for (let i = depth - 1; i >= 0; i--) total += w[at + i]! * scale * inv[depth - i - 1]!;
+    const scale = (depth + 1) / oneFraction;
+    const zeroScale = zeroFraction * inv[depth]!;
+    for (let i = depth - 1; i >= 0; i--) {
+      const tmp = nextOnePortion * scale * inv[i]!;
+      total += tmp;
+      nextOnePortion = w[at + i]! - tmp * zeroScale * (depth - i);
     }
     return total;
   }
@@ -169,9 +165,24 @@ class ShapWalker {
       const value = this.leafValue[node]!;
       const phi = this.phi;
       const base = this.phiBase;
+      // A cold element (one fraction 0, zero fraction z) has UNWOUND-SUM = S / z with
+      // S = sum_j w_j (d + 1) / (d - j), independent of the element, so its contribution
+      // S / z * (0 - z) * value = -S * value is shared by every cold element of the path.
+      let coldShare = Number.NaN;
       for (let i = 1; i <= depth; i++) {
-        const sum = this.unwoundSum(at, depth, i);
-        phi[base + feature[at + i]!]! += sum * (one[at + i]! - zero[at + i]!) * value;
+        const o = one[at + i]!;
+        const z = zero[at + i]!;
+        if (o !== 0) {
+          phi[base + feature[at + i]!]! += this.unwoundSumHot(at, depth, o, z) * (o - z) * value;
+        } else if (z !== 0) {
+          if (Number.isNaN(coldShare)) {
+            let sum = 0;
+            const inv = this.inverse;
+            for (let j = depth - 1; j >= 0; j--) sum += w[at + j]! * inv[depth - j - 1]!;
+            coldShare = -sum * (depth + 1) * value;
+          }
+          phi[base + feature[at + i]!]! += coldShare;
+        }
       }
       return;
     }
