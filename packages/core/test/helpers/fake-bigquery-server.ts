@@ -571,7 +571,12 @@ export async function startFakeBigQuery(options: FakeBigQueryOptions = {}): Prom
     return [200, jobResource(job, true)];
   }
 
-  async function route(req: IncomingMessage, body: Buffer, url: URL): Promise<[number, unknown]> {
+  async function route(
+    req: IncomingMessage,
+    body: Buffer,
+    url: URL,
+    recorded: RecordedRequest,
+  ): Promise<[number, unknown]> {
     const method = req.method ?? 'GET';
     const path = url.pathname;
     const qs = Object.fromEntries(url.searchParams);
@@ -583,7 +588,7 @@ export async function startFakeBigQuery(options: FakeBigQueryOptions = {}): Prom
       if (!boundary) return [400, apiError(400, 'invalid', 'Expected a multipart/related upload')];
       const [meta, data] = multipartParts(body, boundary);
       const metadata = JSON.parse((meta ?? Buffer.from('{}')).toString('utf8')) as Record<string, unknown>;
-      (requests[requests.length - 1] as RecordedRequest).body = { metadata, bytes: data?.length ?? 0 };
+      recorded.body = { metadata, bytes: data?.length ?? 0 };
       return loadJob(decodeURIComponent(upload[1] as string), metadata, data ?? Buffer.alloc(0));
     }
     const m = /^\/bigquery\/v2\/projects\/([^/]+)(\/.*)?$/.exec(path);
@@ -593,12 +598,10 @@ export async function startFakeBigQuery(options: FakeBigQueryOptions = {}): Prom
     if (!projects.has(p)) return [404, apiError(404, 'notFound', `Not found: Project ${p}`)];
     if (rest === '/jobs' && method === 'POST') {
       const parsed = json();
-      (requests[requests.length - 1] as RecordedRequest).body = parsed;
       return insertQueryJob(p, parsed);
     }
     if (rest === '/queries' && method === 'POST') {
       const parsed = json();
-      (requests[requests.length - 1] as RecordedRequest).body = parsed;
       const id = `query_${jobs.size + 1}`;
       const [status, resource] = await insertQueryJob(p, {
         jobReference: { jobId: id },
@@ -754,7 +757,7 @@ export async function startFakeBigQuery(options: FakeBigQueryOptions = {}): Prom
         return;
       }
       try {
-        const [status, payload] = await route(req, body, url);
+        const [status, payload] = await route(req, body, url, recorded);
         if (status === 204) {
           res.writeHead(204);
           res.end();
