@@ -49,6 +49,9 @@ export interface FitBinMapperOptions {
   weights?: ArrayLike<number>;
 }
 
+/** XGBoost's `1e-5f`. */
+const EPS32 = Math.fround(1e-5);
+
 interface Summary {
   value: Float64Array;
   rmin: Float64Array;
@@ -115,7 +118,7 @@ function fitAndBin(matrix: DenseMatrix, options: FitBinMapperOptions, withCodes:
       cuts = Float32Array.of(Math.fround(1e-5));
     } else {
       const min = summary.value[0]!;
-      minValues[f] = Math.fround(min - (Math.abs(min) + 1e-5));
+      minValues[f] = Math.fround(min - Math.fround(Math.abs(min) + EPS32));
       const intermediate = setPrune(summary, Math.min(maxBin * 8, summary.size));
       const final = setPrune(intermediate, maxBin + 1);
       cuts = addCutPoints(final, maxBin);
@@ -308,7 +311,7 @@ function addCutPoints(summary: Summary, maxBin: number): Float32Array {
     if (i === 1 || c > cuts[cuts.length - 1]!) cuts.push(c);
   }
   const max = summary.value[summary.size - 1]!;
-  cuts.push(Math.fround(max + Math.fround(Math.abs(max) + 1e-5)));
+  cuts.push(Math.fround(max + Math.fround(Math.abs(max) + EPS32)));
   return Float32Array.from(cuts);
 }
 
