@@ -238,7 +238,6 @@ function bigQueryTypeOf(field: Field): string {
     case Type.Int:
       return 'INT64';
     case Type.Float:
-    case Type.Decimal:
       return 'FLOAT64';
     case Type.Bool:
       return 'BOOL';
