@@ -242,6 +242,43 @@ describe('fromLightGBMText(toLightGBMText(model))', () => {
   }
 });
 
+describe('one-leaf trees and empty models', () => {
+  const base = fromXGBoostJSON(modelText('named'));
+  const stump: TreeArrays = {
+    numNodes: 1,
+    left: Int32Array.of(-1),
+    right: Int32Array.of(-1),
+    parent: Int32Array.of(-1),
+    splitFeature: Int32Array.of(0),
+    threshold: Float32Array.of(0),
+    defaultLeft: Uint8Array.of(0),
+    leafValue: Float32Array.of(-0.25),
+    baseWeight: Float32Array.of(-0.25),
+    lossChange: Float32Array.of(0),
+    sumHessian: Float32Array.of(75),
+    count: Int32Array.of(300),
+  };
+
+  it('writes a root-only tree as num_leaves=1 and reads it back', () => {
+    const model: BoosterModel = { ...base, trees: [base.trees[0]!, stump], bestIteration: 1 };
+    const text = toLightGBMText(model);
+    const block = text.slice(text.indexOf('Tree=1'), text.indexOf('end of trees'));
+    expect(block).toMatch(/^Tree=1\nnum_leaves=1\nnum_cat=0\nsplit_feature=\n/);
+    expect(block).toContain('\nleaf_value=-0.25\nleaf_weight=75\nleaf_count=300\n');
+    const back = fromLightGBMText(text);
+    expect(back.trees[1]).toEqual(stump);
+    expect(walkMargin(back, matrix)).toEqual(walkMargin(model, matrix));
+  });
+
+  it('carries the base score of a model without trees in a one-leaf tree', () => {
+    const model: BoosterModel = { ...base, trees: [], bestIteration: -1, baseScore: 0.2 };
+    const back = fromLightGBMText(toLightGBMText(model));
+    expect(back.trees).toHaveLength(1);
+    expect(back.trees[0]!.leafValue[0]).toBe(Math.fround(Math.log(0.2 / 0.8)));
+    expect(walkMargin(back, matrix)).toEqual(walkMargin(model, matrix));
+  });
+});
+
 // A file shaped like LightGBM's own output: split i creates internal node i, the split leaf keeps its
 // id on the left and the new leaf (num_leaves) goes right; thresholds are doubles; missing types vary.
 const HAND = [
