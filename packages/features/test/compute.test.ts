@@ -230,6 +230,23 @@ describe('computeFeatures', () => {
     expect(a.levels[a.names.indexOf('firm_type')]).toContain('__missing__');
   });
 
+  it('handles empty tables and shorter histories (features needing older quarters are missing)', () => {
+    const empty = computeFeatures(makeTrainingTable(3).slice(0, 0), v7Features);
+    expect(empty.nRows).toBe(0);
+    expect(empty.values).toHaveLength(0);
+    const cols = makeTrainingColumns(20, { seed: 2, quarters: 4 });
+    const m = computeFeatures(toArrowTable(cols), v7Features, { historyQuarters: 4 });
+    expect([...featureColumn(m, 'aum_growth_4q')].every(Number.isNaN)).toBe(true);
+    // aum_growth_8q compares q0 with the oldest quarter of the window, here q3.
+    const i = cols.aum_q3!.findIndex(
+      (v, r) => typeof v === 'number' && v > 0 && typeof cols.aum_q0![r] === 'number',
+    );
+    expect(featureColumn(m, 'aum_growth_8q')[i]).toBeCloseTo(
+      (cols.aum_q0![i] as number) / (cols.aum_q3![i] as number) - 1,
+      5,
+    );
+  });
+
   it('validates the history length option', () => {
     expect(() =>
       computeFeatures(smallTable(), featureSet([perClient]), { historyQuarters: 0 }),
