@@ -55,11 +55,11 @@ async function child(dir: string, dataEndDate: string, threads: number | undefin
   const t0 = performance.now();
   await wh.createTableFromFile('rep_snapshots', join(dir, 'rep_snapshots.csv'), {
     columnTypes: snapTypes,
-  } as never);
+  });
   await wh.createTableFromFile('rep_current', join(dir, 'rep_current.csv'), {
     columnTypes: snapTypes,
-  } as never);
-  await wh.createTableFromFile('leads', join(dir, 'leads.csv'), { columnTypes: leadTypes } as never);
+  });
+  await wh.createTableFromFile('leads', join(dir, 'leads.csv'), { columnTypes: leadTypes });
   const t1 = performance.now();
   const steps: Record<string, number> = {};
   let last = t1;

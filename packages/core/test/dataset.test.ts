@@ -191,20 +191,24 @@ describe('DatasetSpec', () => {
 
 describe('buildDataset on hand-built tables', () => {
   it('counts every exclusion by reason and keeps leads without snapshots with nulls', async () => {
+    await loadSources(
+      '',
+      `, (NULL, 'R1', '2024-07-01 09:00:00', false, NULL, 'web'), ('K', 'R1', '2024-07-01 09:00:00', NULL, NULL, 'web')`,
+    );
     const r = await buildDataset(wh, smallSpec());
     expect(r.metadata.counts.excluded).toEqual({
-      null_lead_id: 0,
+      null_lead_id: 1,
       duplicate_lead_id: 2, // both G rows
       null_contacted_at: 1, // F
       unknown_rep: 1, // E
       contacted_after_data_end: 1, // I
       label_horizon_open: 1, // H: 2024-12-15 + 30 days > 2024-12-31
-      null_converted: 0,
+      null_converted: 1, // K
       converted_without_date: 1, // J
     });
-    expect(r.metadata.counts.leadsIn).toBe(11);
+    expect(r.metadata.counts.leadsIn).toBe(13);
     expect(r.metadata.counts.leadsOut).toBe(4);
-    expect(r.metadata.counts.excludedTotal).toBe(7);
+    expect(r.metadata.counts.excludedTotal).toBe(9);
     const rows = (r.table?.toArray() ?? []).map((row) => row.toJSON());
     expect(rows.map((x) => x.lead_id)).toEqual(['B', 'A', 'C', 'D']);
     // D (R4, contacted 2024-08-01): its only snapshot 2024-03-31 is 123 days old > 120: kept with nulls.

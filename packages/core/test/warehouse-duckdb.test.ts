@@ -13,11 +13,10 @@ import {
 } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CancelledError, DataError, InvalidArgumentError, WarehouseError } from '../src/errors/index.js';
-import { openDuckDbWarehouse } from '../src/warehouse/duckdb.js';
+import { type DuckDbWarehouse, openDuckDbWarehouse } from '../src/warehouse/duckdb.js';
 import { openWarehouse } from '../src/warehouse/open.js';
-import type { Warehouse } from '../src/warehouse/types.js';
 
-let wh: Warehouse;
+let wh: DuckDbWarehouse;
 let dir: string;
 
 beforeAll(async () => {
@@ -181,7 +180,7 @@ describe('DuckDB warehouse: tables', () => {
     await wh.createTableFromArrow('typed', sliced, { replace: true });
     const back = await wh.query('SELECT * FROM typed');
     expect(back.numRows).toBe(n - 3);
-    for (const name of ['f', 'i', 'd', 't', 's']) {
+    for (const name of ['f', 'i', 'd', 't', 's'] as const) {
       const a = sliced.getChild(name);
       const b = back.getChild(name);
       for (let k = 0; k < n - 3; k++) {
@@ -196,7 +195,7 @@ describe('DuckDB warehouse: tables', () => {
     await writeFile(good, 'rep_id,snapshot_date,aum\nr1,2024-03-31,10.5\nr2,2024-06-30,\n');
     await wh.createTableFromFile('snaps_csv', good, {
       columnTypes: { snapshot_date: 'date', aum: 'float' },
-    } as never);
+    });
     const d = await wh.describeTable('snaps_csv');
     expect(d.columns.map((c) => [c.name, c.type])).toEqual([
       ['rep_id', 'VARCHAR'],
@@ -207,7 +206,7 @@ describe('DuckDB warehouse: tables', () => {
     const bad = join(dir, 'bad.csv');
     await writeFile(bad, 'rep_id,snapshot_date\nr1,2024-03-31\nr2,2024-13-45\n');
     const err = await wh
-      .createTableFromFile('snaps_bad', bad, { columnTypes: { snapshot_date: 'date' } } as never)
+      .createTableFromFile('snaps_bad', bad, { columnTypes: { snapshot_date: 'date' } })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DataError);
     expect((err as Error).message).toMatch(
@@ -255,6 +254,31 @@ describe('DuckDB warehouse: tables', () => {
     expect(await wh.tableExists('victim')).toBe(true);
     await expect(wh.dropTable('victim; DROP TABLE victim')).rejects.toThrowErrorMatchingInlineSnapshot(
       `[InvalidArgumentError: name must be dot-separated identifiers matching /^[A-Za-z_][A-Za-z0-9_]*$/, found "victim; DROP TABLE victim"]`,
+    );
+  });
+
+  it('persists tables in a database file across reopen', async () => {
+    const path = join(dir, 'wh.duckdb');
+    const first = await openWarehouse({ kind: 'duckdb', path });
+    await first.createTableFromArrow('kept', tableFromArrays({ a: Int32Array.from([4, 5]) }));
+    const before = await first.describeTable('kept');
+    await first.close();
+    await expect(first.query('SELECT 1')).rejects.toThrow(/^warehouse is closed/);
+    const second = await openWarehouse({ kind: 'duckdb', path });
+    try {
+      expect(await second.describeTable('kept')).toEqual(before);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('refuses unknown warehouse kinds and bad options', async () => {
+    await expect(openWarehouse({ kind: 'oracle' } as never)).rejects.toThrowErrorMatchingInlineSnapshot(
+      `[InvalidArgumentError: options.kind must be 'duckdb' or 'bigquery', found "oracle"]`,
+    );
+    await expect(openWarehouse({ kind: 'duckdb', path: '' })).rejects.toThrow(/^options\.path must be/);
+    await expect(openWarehouse({ kind: 'duckdb', path: ':memory:', threads: 0 })).rejects.toThrow(
+      /^options\.threads must be an integer in \[1, 1024\]/,
     );
   });
 

@@ -482,9 +482,7 @@ const CONVERSION_ERROR = /Conversion Error|CSV Error|Could not convert|Invalid I
  * use, so importing `@leadscore/core` does not load it.
  * @example const wh = await openDuckDbWarehouse({ path: ':memory:' })
  */
-export async function openDuckDbWarehouse(
-  options: DuckDbWarehouseOptions,
-): Promise<Warehouse & DuckDbWarehouse> {
+export async function openDuckDbWarehouse(options: DuckDbWarehouseOptions): Promise<DuckDbWarehouse> {
   assertArg(
     options !== null &&
       typeof options === 'object' &&
