@@ -1,7 +1,6 @@
-/** Numeric helpers of the catalog: NaN in, NaN out; division by zero gives NaN. */
+import { FLOAT32_MAX } from '../compute/columns.js';
 
-/** Largest finite Float32, the storage type of feature matrices. */
-export const FLOAT32_MAX = 3.4028234663852886e38;
+/** Numeric helpers of the catalog: NaN in, NaN out; division by zero gives NaN. */
 
 /** `x`, or NaN when it cannot be stored as a finite Float32 (overflow from a near-zero divisor). */
 export function storable(x: number): number {

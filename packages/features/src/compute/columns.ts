@@ -15,6 +15,9 @@ export type DecodedColumn =
   | { readonly type: 'boolean'; readonly values: Int8Array }
   | { readonly type: 'string'; readonly codes: Int32Array; readonly interner: StringInterner };
 
+/** Largest finite Float32, the storage type of feature matrices. */
+export const FLOAT32_MAX = 3.4028234663852886e38;
+
 const decoder = new TextDecoder();
 
 /** Assigns consecutive codes to distinct strings, from JS strings or UTF-8 byte ranges. */

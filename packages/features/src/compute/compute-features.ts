@@ -15,6 +15,7 @@ import {
   decodeBooleanVector,
   decodeNumberVector,
   decodeStringVector,
+  FLOAT32_MAX,
   normalizeInput,
   StringInterner,
 } from './columns.js';
@@ -219,9 +220,6 @@ function decodeRecordValue(
   }
   return { type: 'number', values: Float64Array.of(v as number) };
 }
-
-/** Largest finite Float32. */
-const FLOAT32_MAX = 3.4028234663852886e38;
 
 /** Cursor shared by the row views of one evaluation: the index of the current row. */
 interface Cursor {

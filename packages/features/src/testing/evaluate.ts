@@ -1,6 +1,6 @@
 import { AssertionError } from 'node:assert';
 import { assertInteger, formatValue, InvalidArgumentError } from '@leadscore/core/errors';
-import { normalizeInput } from '../compute/columns.js';
+import { FLOAT32_MAX, normalizeInput } from '../compute/columns.js';
 import type { AnyFeature } from '../define/feature.js';
 import { historyTypeOf, inputTypeOf } from '../define/input-types.js';
 
@@ -96,7 +96,7 @@ function historyArray(
 }
 
 /** A read-only view whose reads of undeclared names fail the test. */
-export function guardedView(
+function guardedView(
   feature: AnyFeature,
   values: Record<string, unknown>,
   what: string,
@@ -135,8 +135,7 @@ function normalizeOutput(feature: AnyFeature, out: unknown): FeatureValue {
   };
   if (feature.kind === 'numeric') {
     if (out === null) return Number.NaN;
-    if (typeof out !== 'number' || Math.abs(out) > 3.4028234663852886e38)
-      bad('a finite Float32 number, NaN or null');
+    if (typeof out !== 'number' || Math.abs(out) > FLOAT32_MAX) bad('a finite Float32 number, NaN or null');
     return out as number;
   }
   if (feature.kind === 'boolean') {
