@@ -6,6 +6,7 @@ import { assertArg, assertInteger, InvalidArgumentError } from '@leadscore/core/
 import type { BinMapper } from './data/bin-mapper.js';
 import { checkMatrix } from './data/matrix.js';
 import { featureImportance } from './importance/importance.js';
+import { fromLightGBMText, toLightGBMText } from './io/lightgbm-text.js';
 import { fromXGBoostJSON, type ToXGBoostJSONOptions, toXGBoostJSON } from './io/xgboost-json.js';
 import type { BoosterModel, DenseMatrix, ImportanceType } from './model/types.js';
 import {
@@ -154,5 +155,15 @@ export class Booster {
   /** Loads an XGBoost JSON model file (binary:logistic gbtree). */
   static fromXGBoostJSON(text: string): Booster {
     return new Booster(fromXGBoostJSON(text));
+  }
+
+  /** The model as a LightGBM text model file (`binary` objective). */
+  toLightGBMText(): string {
+    return toLightGBMText(this.model);
+  }
+
+  /** Loads a LightGBM text model file (`binary` objective). */
+  static fromLightGBMText(text: string): Booster {
+    return new Booster(fromLightGBMText(text));
   }
 }

@@ -1,0 +1,21 @@
+import { expect, it } from 'vitest';
+import * as boost from '../src/index.js';
+
+it('exports the public API', () => {
+  expect(Object.keys(boost).sort()).toMatchInlineSnapshot(`
+    [
+      "Booster",
+      "binMatrix",
+      "denseMatrix",
+      "featureImportance",
+      "fitBinMapper",
+      "fromArrowColumns",
+      "fromLightGBMText",
+      "fromXGBoostJSON",
+      "predictContributions",
+      "toLightGBMText",
+      "toXGBoostJSON",
+      "train",
+    ]
+  `);
+});
