@@ -60,41 +60,44 @@ interface WorldDraw {
   leads: LeadDraw[];
 }
 
-const worldArb: fc.Arbitrary<WorldDraw> = fc.record({
-  lag: fc.constantFrom(0, 1, 15, 45),
-  lookback: fc.constantFrom(0, 30, 91, 120, 400),
-  quarters: fc.constantFrom(1, 4, 8),
-  reps: fc.array(
-    fc.record({
-      quarters: fc.subarray(QUARTER_ENDS.map((_, i) => i)),
-      offQuarter: fc.option(fc.integer({ min: 1, max: 80 }), { nil: null }),
-    }),
-    { minLength: 1, maxLength: 4 },
-  ),
-  leads: fc.array(
-    fc.record({
-      rep: fc.nat(3),
-      anchor: fc.nat(QUARTER_ENDS.length - 1),
-      ownSnapshot: fc.boolean(),
-      offset: fc.oneof(
-        {
-          weight: 3,
-          arbitrary: fc.constantFrom(
-            'lag-1' as const,
-            'lag' as const,
-            'lookback' as const,
-            'lookback+1' as const,
-          ),
-        },
-        { weight: 1, arbitrary: fc.integer({ min: -5, max: 200 }) },
-      ),
-      timeMs: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: DAY - 1 })),
-      converted: fc.boolean(),
-      convDelayDays: fc.integer({ min: 0, max: 45 }),
-    }),
-    { minLength: 1, maxLength: 25 },
-  ),
-});
+const worldArb: fc.Arbitrary<WorldDraw> = fc
+  .record({
+    lag: fc.constantFrom(0, 1, 15, 45),
+    lookback: fc.constantFrom(0, 30, 91, 120, 400),
+    quarters: fc.constantFrom(1, 4, 8),
+    reps: fc.array(
+      fc.record({
+        quarters: fc.subarray(QUARTER_ENDS.map((_, i) => i)),
+        offQuarter: fc.option(fc.integer({ min: 1, max: 80 }), { nil: null }),
+      }),
+      { minLength: 1, maxLength: 4 },
+    ),
+    leads: fc.array(
+      fc.record({
+        rep: fc.nat(3),
+        anchor: fc.nat(QUARTER_ENDS.length - 1),
+        ownSnapshot: fc.boolean(),
+        offset: fc.oneof(
+          {
+            weight: 3,
+            arbitrary: fc.constantFrom(
+              'lag-1' as const,
+              'lag' as const,
+              'lookback' as const,
+              'lookback+1' as const,
+            ),
+          },
+          { weight: 1, arbitrary: fc.integer({ min: -5, max: 200 }) },
+        ),
+        timeMs: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: DAY - 1 })),
+        converted: fc.boolean(),
+        convDelayDays: fc.integer({ min: 0, max: 45 }),
+      }),
+      { minLength: 1, maxLength: 25 },
+    ),
+  })
+  // A lookback shorter than the lag is refused by the spec (no snapshot could qualify).
+  .filter((w) => w.lookback >= w.lag);
 
 interface Snapshot {
   rep: string;

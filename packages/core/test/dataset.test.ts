@@ -5,7 +5,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BUILD_STEPS, buildDataset } from '../src/dataset/build.js';
 import { leakageExposedColumns, parseDatasetSpec, v7DatasetSpec } from '../src/dataset/spec.js';
 import { compileDatasetSql } from '../src/dataset/sql.js';
-import { ArtifactError, DataError, InvalidArgumentError, SchemaError } from '../src/errors/index.js';
+import {
+  ArtifactError,
+  CancelledError,
+  DataError,
+  InvalidArgumentError,
+  SchemaError,
+} from '../src/errors/index.js';
 import { bigqueryDialect } from '../src/warehouse/dialect.js';
 import { openDuckDbWarehouse } from '../src/warehouse/duckdb.js';
 import type { Warehouse } from '../src/warehouse/types.js';
@@ -138,6 +144,9 @@ describe('DatasetSpec', () => {
     expect(() => parseDatasetSpec({ ...base, output: { base: 'out', version: '2026-11-26' } })).toThrow(
       /^spec\.output\.version: must look like 20261126_01/,
     );
+    expect(() => parseDatasetSpec({ ...base, availabilityLagDays: 30, maxLookbackDays: 20 })).toThrow(
+      /^spec\.maxLookbackDays: must be >= availabilityLagDays \(30\)/,
+    );
     expect(() =>
       parseDatasetSpec({ ...base, cohortStats: [{ name: 'x', kind: 'sum', partitionBy: ['state'] }] }),
     ).toThrow(/^spec\.cohortStats\.0\.column: sum needs a column/);
@@ -251,6 +260,14 @@ describe('buildDataset on hand-built tables', () => {
     const steps: string[] = [];
     await buildDataset(wh, smallSpec(), { onProgress: (p) => steps.push(`${p.index}/${p.total}:${p.step}`) });
     expect(steps).toEqual(BUILD_STEPS.map((s, i) => `${i + 1}/${BUILD_STEPS.length}:${s}`));
+  });
+
+  it('stops on an aborted signal', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(buildDataset(wh, smallSpec(), { signal: controller.signal })).rejects.toBeInstanceOf(
+      CancelledError,
+    );
   });
 
   it('follows a column map for physical names', async () => {

@@ -122,6 +122,13 @@ export const datasetSpecSchema = z
   })
   .strict()
   .superRefine((spec, ctx) => {
+    if (spec.maxLookbackDays < spec.availabilityLagDays) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['maxLookbackDays'],
+        message: `must be >= availabilityLagDays (${spec.availabilityLagDays}), or no snapshot could ever qualify`,
+      });
+    }
     const single = new Map<string, string>();
     const outputs = new Set<string>(RESERVED_OUTPUT_COLUMNS);
     spec.featureGroups.forEach((g, gi) => {
