@@ -528,7 +528,15 @@ export async function openDuckDbWarehouse(options: DuckDbWarehouseOptions): Prom
   }
 }
 
-/** The embedded DuckDB {@link Warehouse}. Create it with {@link openDuckDbWarehouse}. */
+/**
+ * The embedded DuckDB {@link Warehouse}. Create it with {@link openDuckDbWarehouse}.
+ *
+ * Result types: BOOLEAN -> Bool, TINYINT..INTEGER -> Int8..Int32, BIGINT -> Int64 (bigint values),
+ * FLOAT/DOUBLE -> Float32/Float64, DATE -> DateDay, TIMESTAMP -> Timestamp(MICROSECOND) (read as epoch
+ * ms numbers), VARCHAR -> Utf8; HUGEINT and DECIMAL become Float64 (cast in SQL to keep them exact);
+ * other types (lists, structs, intervals, ...) come back as their text form. Statements on the main
+ * connection run one at a time; `queryBatches` streams on a connection of its own.
+ */
 export class DuckDbWarehouse implements Warehouse {
   readonly dialect = 'duckdb' as const;
   readonly #api: DuckApi;
