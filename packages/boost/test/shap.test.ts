@@ -271,7 +271,9 @@ describe('predictContributions on degenerate shapes', () => {
     const split = tree.left.findIndex((l) => l >= 0);
     const broken = { ...tree, sumHessian: tree.sumHessian.map((h, i) => (i === split ? 0 : h)) };
     const data: DenseMatrix = { data: new Float32Array(2), nRows: 1, nCols: 2, layout: 'row' };
-    expect(() => predictContributions(modelOf([broken], 2), data)).toThrowErrorMatchingInlineSnapshot(`[InvalidArgumentError: model.trees[0].sumHessian[0] must be > 0 at a split for TreeSHAP (it is the cover), found 0]`);
+    expect(() => predictContributions(modelOf([broken], 2), data)).toThrowErrorMatchingInlineSnapshot(
+      `[InvalidArgumentError: model.trees[0].sumHessian[0] must be > 0 at a split for TreeSHAP (it is the cover), found 0]`,
+    );
   });
 });
 

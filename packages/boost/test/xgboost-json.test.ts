@@ -260,7 +260,7 @@ describe('fromXGBoostJSON refuses bad and hostile files', () => {
         variant((_, t) => ((t as Record<string, unknown>).split_conditions = [1, 0.5, '0.25', 1, 1])),
       ),
     ).toMatchInlineSnapshot(
-      `"learner.gradient_booster.model.trees[0].split_conditions[2] must be a finite number, found "0.25""`,
+      `"learner.gradient_booster.model.trees[0].split_conditions[2] must be a number within float32 range, found "0.25""`,
     );
     expect(
       loadError(variant((_, t) => ((t as Record<string, unknown>).id = undefined))),
@@ -269,6 +269,12 @@ describe('fromXGBoostJSON refuses bad and hostile files', () => {
     );
     expect(loadError(variant((_, t) => (t.left_children[1] = 2.5)))).toMatchInlineSnapshot(
       `"learner.gradient_booster.model.trees[0].left_children[1] must be an integer in [-1, 4], found 2.5"`,
+    );
+  });
+
+  it('refuses floats beyond float32 range', () => {
+    expect(loadError(variant((_, t) => (t.sum_hessian[2] = 1e39)))).toMatchInlineSnapshot(
+      `"learner.gradient_booster.model.trees[0].sum_hessian[2] must be a number within float32 range, found 1e+39"`,
     );
   });
 

@@ -121,7 +121,7 @@ export function intArray(
   return out;
 }
 
-/** An array of finite numbers, rounded to float32. */
+/** An array of numbers that stay finite in float32, rounded to float32. */
 export function float32Array(
   value: unknown,
   path: string,
@@ -132,7 +132,9 @@ export function float32Array(
   const out = new Float32Array(length);
   for (let i = 0; i < length; i++) {
     const v = list[i];
-    if (typeof v !== 'number' || !Number.isFinite(v)) invalid(`${path}[${i}]`, 'a finite number', v);
+    if (typeof v !== 'number' || !Number.isFinite(Math.fround(v))) {
+      invalid(`${path}[${i}]`, 'a number within float32 range', v);
+    }
     out[i] = v;
   }
   return out;
