@@ -307,23 +307,26 @@ export function* ndjsonChunks(
   fields: readonly BigQueryField[],
   chunkRows = 8192,
 ): Generator<string> {
-  const columns = fields.map((_, j) => table.getChildAt(j));
   const keys = fields.map((f) => `${JSON.stringify(f.name)}:`);
   const formats = fields.map((f) => formatterFor(f.type));
   const lines: string[] = [];
-  for (let i = 0; i < table.numRows; i++) {
-    let line = '{';
-    let first = true;
-    for (let j = 0; j < columns.length; j++) {
-      const v = columns[j]?.get(i);
-      if (v === null || v === undefined) continue;
-      line += `${first ? '' : ','}${keys[j]}${(formats[j] as CellFormatter)(v)}`;
-      first = false;
-    }
-    lines.push(`${line}}`);
-    if (lines.length === chunkRows) {
-      yield `${lines.join('\n')}\n`;
-      lines.length = 0;
+  // Per batch, so each get() hits one chunk instead of searching the table's chunk offsets.
+  for (const batch of table.batches) {
+    const columns = fields.map((_, j) => batch.getChildAt(j));
+    for (let i = 0; i < batch.numRows; i++) {
+      let line = '{';
+      let first = true;
+      for (let j = 0; j < columns.length; j++) {
+        const v = columns[j]?.get(i);
+        if (v === null || v === undefined) continue;
+        line += `${first ? '' : ','}${keys[j]}${(formats[j] as CellFormatter)(v)}`;
+        first = false;
+      }
+      lines.push(`${line}}`);
+      if (lines.length === chunkRows) {
+        yield `${lines.join('\n')}\n`;
+        lines.length = 0;
+      }
     }
   }
   if (lines.length > 0) yield `${lines.join('\n')}\n`;
