@@ -23,8 +23,9 @@ const junk = fc.oneof(
 type Path = (string | number)[];
 
 function leafPaths(value: unknown, path: Path = [], out: Path[] = []): Path[] {
-  if (Array.isArray(value)) value.forEach((v, i) => leafPaths(v, [...path, i], out));
-  else if (typeof value === 'object' && value !== null) {
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) leafPaths(v, [...path, i], out);
+  } else if (typeof value === 'object' && value !== null) {
     for (const [k, v] of Object.entries(value)) leafPaths(v, [...path, k], out);
   }
   out.push(path);
