@@ -313,6 +313,15 @@ describe('predictContributions input checks', () => {
     expect(() => predictContributions(deep, ok)).toThrowErrorMatchingInlineSnapshot(
       `[InvalidArgumentError: model.trees[0] must be at most 1024 levels deep for TreeSHAP, found 1100]`,
     );
+    const t0 = model.trees[0]!;
+    const cyclic = {
+      ...t0,
+      left: t0.left.map((l, i) => (i === 2 ? 1 : l)),
+      right: t0.right.map((r, i) => (i === 2 ? 2 : r)),
+    };
+    expect(() => predictContributions({ ...model, trees: [cyclic] }, ok)).toThrowErrorMatchingInlineSnapshot(
+      `[ModelFormatError: model.bestIteration must be an integer in [-1, 0], found 24]`,
+    );
     const short: DenseMatrix = { data: new Float32Array(11), nRows: 2, nCols: 6, layout: 'row' };
     expect(() => predictContributions(model, short)).toThrowErrorMatchingInlineSnapshot(
       `[InvalidArgumentError: data.data must be an array of nRows * nCols = 12 values, found 11]`,

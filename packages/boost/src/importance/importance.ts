@@ -4,6 +4,7 @@
  */
 import { assertArg } from '@leadscore/core/errors';
 import type { BoosterModel, ImportanceType } from '../model/types.js';
+import { validateModel } from '../model/validate.js';
 
 const TYPES: readonly ImportanceType[] = ['weight', 'gain', 'total_gain', 'cover', 'total_cover'];
 
@@ -19,6 +20,7 @@ const TYPES: readonly ImportanceType[] = ['weight', 'gain', 'total_gain', 'cover
  */
 export function featureImportance(model: BoosterModel, type: ImportanceType): Record<string, number> {
   assertArg(TYPES.includes(type), 'type', `one of ${TYPES.join(', ')}`, type);
+  validateModel(model);
   const numFeature = model.numFeature;
   const counts = new Float64Array(numFeature);
   const sums = new Float32Array(numFeature);

@@ -8,6 +8,7 @@ import { assertArg, InvalidArgumentError } from '@leadscore/core/errors';
 import { baseMargin } from '../model/base-margin.js';
 import { treeDepth } from '../model/tree-shape.js';
 import type { BoosterModel, DenseMatrix, TreeArrays } from '../model/types.js';
+import { validateModel } from '../model/validate.js';
 
 /** Deepest tree TreeSHAP accepts (recursion depth and an O(depth^2) path buffer). */
 export const MAX_SHAP_DEPTH = 1024;
@@ -238,6 +239,8 @@ export function predictContributions(
   data: DenseMatrix,
   options: PredictContributionsOptions = {},
 ): Float64Array {
+  // A malformed tree (a cycle, a dangling child) would make the recursion run away: check first.
+  validateModel(model);
   const { nRows, nCols } = data;
   const numFeature = model.numFeature;
   assertArg(Number.isInteger(nRows) && nRows >= 0, 'data.nRows', 'a non-negative integer', nRows);
