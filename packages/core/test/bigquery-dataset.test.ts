@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Table } from 'apache-arrow';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { buildDataset, v7DatasetSpec, verifyDataset } from '../src/dataset/index.js';
+import { buildDataset, type DatasetSpecInput, v7DatasetSpec, verifyDataset } from '../src/dataset/index.js';
 import { openBigQueryWarehouse } from '../src/warehouse/bigquery.js';
 import { openDuckDbWarehouse } from '../src/warehouse/duckdb.js';
 import type { Warehouse } from '../src/warehouse/types.js';
@@ -35,15 +35,61 @@ async function loadWorld(wh: Warehouse, world: ReturnType<typeof generateDiscove
   await wh.createTableFromArrow('leads', world.leads);
 }
 
-test('the same spec on the same world gives the same dataset on BigQuery (fake) and DuckDB', async () => {
-  const world = generateDiscoveryWorld({ reps: 150, leads: 260, seed: 5 });
-  // A lag and a short lookback make the point-in-time and exclusion logic do real work.
-  const spec = v7DatasetSpec({
-    dataEndDate: world.truth.params.dataEndDate,
-    version: '20260101_01',
-    availabilityLagDays: 15,
-    maxLookbackDays: 100,
-  });
+const world = generateDiscoveryWorld({ reps: 150, leads: 260, seed: 5 });
+const DATA_END = world.truth.params.dataEndDate;
+
+const SPECS: [string, DatasetSpecInput, string][] = [
+  [
+    // A lag and a short lookback make the point-in-time and exclusion logic do real work.
+    'the V7 preset with a 15-day lag',
+    v7DatasetSpec({
+      dataEndDate: DATA_END,
+      version: '20260101_01',
+      availabilityLagDays: 15,
+      maxLookbackDays: 100,
+    }),
+    'step_3_3_training_dataset_v7',
+  ],
+  [
+    // Every cohort-statistic kind and source, history of string/bool/int columns, a long horizon.
+    'a custom spec using every cohort statistic',
+    {
+      featureGroups: [
+        {
+          name: 'career',
+          policy: 'pointInTime',
+          columns: ['years_at_firm', 'has_series_7', 'state', 'metro'],
+        },
+        { name: 'money', policy: 'current', columns: ['aum', 'num_clients', 'fee_based_pct'] },
+        { name: 'past', policy: 'history', columns: ['firm_id', 'has_cfp', 'disclosures_count'] },
+      ],
+      historyQuarters: 4,
+      maxLookbackDays: 200,
+      labelHorizonDays: 60,
+      dataEndDate: DATA_END,
+      output: { base: 'custom_training', version: '20260101_02' },
+      cohortStats: [
+        { name: 'tenure_rank_state', kind: 'percentRank', column: 'years_at_firm', partitionBy: ['state'] },
+        { name: 'reps_in_metro', kind: 'count', partitionBy: ['metro'] },
+        { name: 'mean_aum_state', kind: 'mean', column: 'aum', partitionBy: ['state'] },
+        { name: 'aum_share_state', kind: 'share', column: 'aum', partitionBy: ['state'], source: 'current' },
+        {
+          name: 'firm_clients',
+          kind: 'sum',
+          column: 'num_clients',
+          partitionBy: ['metro'],
+          source: 'pointInTime',
+        },
+      ],
+    },
+    'custom_training',
+  ],
+];
+
+test.each(SPECS)('%s gives the same dataset on BigQuery (fake) and DuckDB', async (_, spec, base) => {
+  for (const name of ['rep_snapshots', 'rep_current', 'leads']) {
+    await fake.duckdb(`DROP TABLE IF EXISTS ${name}`);
+  }
   const bq = await openBigQueryWarehouse({
     projectId: 'acme-ml',
     dataset: 'leadscore',
@@ -72,7 +118,7 @@ test('the same spec on the same world gives the same dataset on BigQuery (fake) 
     )
     .filter((q): q is string => typeof q === 'string');
   const create = sent.find((q) => q.startsWith('CREATE TABLE'));
-  expect(create).toMatch(/`step_3_3_training_dataset_v7_20260101_01`/);
+  expect(create).toMatch(new RegExp(`\`${base}_20260101_0\\d\``));
   expect(create).toMatch(/DATE_ADD\(/);
   expect(create).toMatch(/@data_end|@\w+/);
   expect(create).not.toMatch(/\$\w+/);
