@@ -319,8 +319,10 @@ describe('predictContributions input checks', () => {
       left: t0.left.map((l, i) => (i === 2 ? 1 : l)),
       right: t0.right.map((r, i) => (i === 2 ? 2 : r)),
     };
-    expect(() => predictContributions({ ...model, trees: [cyclic] }, ok)).toThrowErrorMatchingInlineSnapshot(
-      `[ModelFormatError: model.bestIteration must be an integer in [-1, 0], found 24]`,
+    expect(() =>
+      predictContributions({ ...model, trees: [cyclic], bestIteration: 0 }, ok),
+    ).toThrowErrorMatchingInlineSnapshot(
+      `[ModelFormatError: model.trees[0].left[2] points to node 1, which is already in the tree (cycle or shared node)]`,
     );
     const short: DenseMatrix = { data: new Float32Array(11), nRows: 2, nCols: 6, layout: 'row' };
     expect(() => predictContributions(model, short)).toThrowErrorMatchingInlineSnapshot(
