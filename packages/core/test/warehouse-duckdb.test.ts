@@ -215,6 +215,22 @@ describe('DuckDB warehouse: tables', () => {
     expect(await wh.tableExists('snaps_bad')).toBe(false);
   });
 
+  it('honours UTC offsets in CSV timestamps and stores naive UTC', async () => {
+    const path = join(dir, 'ts.csv');
+    await writeFile(
+      path,
+      'id,seen\na,2024-01-01T10:00:00Z\nb,2024-01-01 10:00:00\nc,2024-01-01T10:00:00.123+02:00\n',
+    );
+    await wh.createTableFromFile('ts_csv', path, { columnTypes: { seen: 'timestamp' } });
+    expect((await wh.describeTable('ts_csv')).columns.map((c) => c.type)).toEqual(['VARCHAR', 'TIMESTAMP']);
+    const t = await wh.query('SELECT seen FROM ts_csv ORDER BY id');
+    expect(Array.from({ length: 3 }, (_, i) => t.getChild('seen')?.get(i))).toEqual([
+      Date.UTC(2024, 0, 1, 10),
+      Date.UTC(2024, 0, 1, 10),
+      Date.UTC(2024, 0, 1, 8, 0, 0, 123),
+    ]);
+  });
+
   it('fingerprints content: any changed value, row or type changes it; same content same print', async () => {
     await wh.execute('CREATE TABLE fp1 AS SELECT range AS i, range * 2.0 AS x FROM range(100)');
     await wh.execute('CREATE TABLE fp2 AS SELECT * FROM fp1 ORDER BY i DESC');

@@ -288,10 +288,13 @@ async function describeSource(
   return warehouse.describeTable(name);
 }
 
+/** Timestamp types (DuckDB sessions run in UTC, so TIMESTAMPTZ casts to the UTC date too). */
+const TIMESTAMP_TYPE = /^(TIMESTAMP|DATETIME|TIMESTAMP_(S|MS|NS)|TIMESTAMPTZ|TIMESTAMP WITH TIME ZONE)$/i;
+
 const TYPE_RULES: Partial<Record<SnapshotColumn | LeadColumn, { test: RegExp; expected: string }>> = {
   snapshot_date: { test: /^DATE$/i, expected: 'DATE' },
-  contacted_at: { test: /^(TIMESTAMP|DATETIME|TIMESTAMP_(S|MS|NS))$/i, expected: 'TIMESTAMP' },
-  converted_at: { test: /^(TIMESTAMP|DATETIME|TIMESTAMP_(S|MS|NS))$/i, expected: 'TIMESTAMP' },
+  contacted_at: { test: TIMESTAMP_TYPE, expected: 'TIMESTAMP' },
+  converted_at: { test: TIMESTAMP_TYPE, expected: 'TIMESTAMP' },
   converted: { test: /^BOOL(EAN)?$/i, expected: 'BOOLEAN' },
 };
 

@@ -516,6 +516,8 @@ export async function openDuckDbWarehouse(options: DuckDbWarehouseOptions): Prom
   try {
     const instance = await api.DuckDBInstance.create(options.path, config);
     const connection = await instance.connect();
+    // UTC everywhere: TIMESTAMPTZ parsing and TIMESTAMPTZ -> DATE casts must not depend on the host.
+    await connection.run("SET GLOBAL TimeZone = 'UTC'");
     return new DuckDbWarehouse(api, instance, connection, options.batchRows ?? 65536);
   } catch (error) {
     throw new WarehouseError(
@@ -711,6 +713,7 @@ export class DuckDbWarehouse implements Warehouse {
     assertArg(typeof path === 'string' && path.length > 0, 'path', 'a non-empty file path', path);
     const format = options.format ?? formatFromExtension(path);
     let reader: string;
+    const utcColumns: string[] = [];
     if (format === 'parquet') {
       reader = 'read_parquet($path)';
     } else {
@@ -722,11 +725,17 @@ export class DuckDbWarehouse implements Warehouse {
           `one of ${Object.keys(DUCKDB_TYPE_NAMES).join(', ')}`,
           type,
         );
-        return `${duckdbDialect.stringLiteral(column)}: '${DUCKDB_TYPE_NAMES[type]}'`;
+        // Timestamps parse as TIMESTAMPTZ so an explicit offset ('+02:00', 'Z') is honoured rather than
+        // dropped, then are stored as naive UTC TIMESTAMPs.
+        if (type === 'timestamp') utcColumns.push(column);
+        return `${duckdbDialect.stringLiteral(column)}: '${type === 'timestamp' ? 'TIMESTAMPTZ' : DUCKDB_TYPE_NAMES[type]}'`;
       });
       reader = `read_csv($path, header = true, auto_detect = true${types.length ? `, types = {${types.join(', ')}}` : ''})`;
     }
-    const sql = `CREATE OR REPLACE TABLE ${ref} AS SELECT * FROM ${reader}`;
+    const replace = utcColumns.length
+      ? ` REPLACE (${utcColumns.map((c) => `CAST(timezone('UTC', ${quoteIdentifier('duckdb', c, 'column')}) AS TIMESTAMP) AS ${quoteIdentifier('duckdb', c, 'column')}`).join(', ')})`
+      : '';
+    const sql = `CREATE OR REPLACE TABLE ${ref} AS SELECT *${replace} FROM ${reader}`;
     await this.#exclusive(options.signal, async (conn) => {
       await this.#assertReplaceable(conn, name, options.replace ?? false);
       try {
