@@ -62,16 +62,3 @@ export function quoteIdentifier(dialect: Dialect, value: unknown, name = 'identi
   if (dialect === 'bigquery') return `\`${segments.join('.')}\``;
   return segments.map((s) => `"${s}"`).join('.');
 }
-
-/**
- * Quotes a string as a SQL literal (single quotes doubled). Used only where a dialect cannot take a
- * parameter (e.g. DuckDB `read_csv` file paths); values otherwise go as query parameters.
- */
-export function quoteStringLiteral(value: string): string {
-  if (value.includes('\0')) {
-    throw new InvalidArgumentError(`value must not contain NUL characters, found ${formatValue(value)}`, {
-      details: { value },
-    });
-  }
-  return `'${value.replaceAll("'", "''")}'`;
-}
