@@ -130,6 +130,27 @@ describe('DuckDB warehouse: query to Arrow', () => {
   });
 });
 
+describe('DuckDB warehouse: streaming lifecycle', () => {
+  it('releases a stream left early and cancels one on abort', async () => {
+    let seen = 0;
+    for await (const batch of wh.queryBatches('SELECT range AS v FROM range(500000)')) {
+      seen += batch.numRows;
+      break;
+    }
+    expect(seen).toBeGreaterThan(0);
+    const controller = new AbortController();
+    const consume = async () => {
+      for await (const _ of wh.queryBatches('SELECT range AS v FROM range(5000000)', {
+        signal: controller.signal,
+      })) {
+        controller.abort();
+      }
+    };
+    await expect(consume()).rejects.toBeInstanceOf(CancelledError);
+    expect((await wh.query('SELECT 7 AS seven')).get(0)?.toJSON()).toEqual({ seven: 7 });
+  });
+});
+
 describe('DuckDB warehouse: tables', () => {
   it('round-trips an Arrow table through createTableFromArrow', async () => {
     const src = tableFromArrays({
