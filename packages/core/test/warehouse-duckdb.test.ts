@@ -236,6 +236,18 @@ describe('DuckDB warehouse: tables', () => {
     expect(await wh.tableExists('snaps_bad')).toBe(false);
   });
 
+  it('loads Parquet files with their own types', async () => {
+    const path = join(dir, 'snaps.parquet');
+    await wh.execute(
+      `COPY (SELECT 'r' || range AS rep_id, DATE '2024-03-31' AS snapshot_date, range * 2.5 AS aum FROM range(3)) TO '${path}' (FORMAT parquet)`,
+    );
+    await wh.createTableFromFile('snaps_pq', path);
+    const d = await wh.describeTable('snaps_pq');
+    expect(d.columns.map((c) => c.type)).toEqual(['VARCHAR', 'DATE', 'DECIMAL(21,1)']);
+    expect(d.rowCount).toBe(3);
+    await expect(wh.createTableFromFile('x', join(dir, 'snaps.xlsx'))).rejects.toThrow(/^path must end in/);
+  });
+
   it('honours UTC offsets in CSV timestamps and stores naive UTC', async () => {
     const path = join(dir, 'ts.csv');
     await writeFile(
