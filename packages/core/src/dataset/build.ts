@@ -65,9 +65,9 @@ export interface BuildDatasetOptions {
   now?: Date;
   /** Read the output back as Arrow (set false for very large outputs; stream it with `queryBatches`). @default true */
   returnTable?: boolean;
-  /** Called at the start of each step. */
+  /** Called at the start of each step. @default undefined */
   onProgress?: (progress: BuildProgress) => void;
-  /** Cancels the build between and during warehouse calls. */
+  /** Cancels the build between and during warehouse calls. @default undefined */
   signal?: AbortSignal;
 }
 

@@ -25,6 +25,7 @@ export interface VerifyDatasetResult {
 export interface VerifyDatasetOptions {
   /** Compare source table fingerprints too (sources that legitimately moved on will fail). @default true */
   checkSources?: boolean;
+  /** Cancels the warehouse calls. @default undefined */
   signal?: AbortSignal;
 }
 
