@@ -53,6 +53,23 @@ interface Requirement {
   readonly series: string | null;
 }
 
+const requirementCache = new WeakMap<FeatureSet, Map<number, Map<string, Requirement>>>();
+
+/** {@link requirements}, cached per validated (frozen) set and history length. */
+function cachedRequirements(set: FeatureSet, quarters: number): Map<string, Requirement> {
+  let byQuarters = requirementCache.get(set);
+  if (byQuarters === undefined) {
+    byQuarters = new Map();
+    requirementCache.set(set, byQuarters);
+  }
+  let needs = byQuarters.get(quarters);
+  if (needs === undefined) {
+    needs = requirements(set, quarters);
+    byQuarters.set(quarters, needs);
+  }
+  return needs;
+}
+
 /**
  * Lists every table column the set reads with its input type and the first feature that needs it.
  * Conflicting types for the same column are an {@link InvalidArgumentError}.
@@ -98,7 +115,7 @@ export function computeFeatures(
 ): FeatureMatrix {
   const quarters = resolveOptions(options);
   const features = featureSet(set);
-  const needs = requirements(features, quarters);
+  const needs = cachedRequirements(features, quarters);
   const fields = new Map(table.schema.fields.map((f) => [f.name, f]));
   for (const [column, req] of needs) {
     const field = fields.get(column);
@@ -182,7 +199,7 @@ export function computeFeaturesForRow(
       details: { parameter: 'record', value: record },
     });
   }
-  const needs = requirements(features, quarters);
+  const needs = cachedRequirements(features, quarters);
   const interners = new Map<string, StringInterner>();
   const columns = new Map<string, DecodedColumn>();
   for (const [column, req] of needs) {

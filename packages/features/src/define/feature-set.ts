@@ -10,6 +10,8 @@ export type FeatureSet = readonly AnyFeature[];
  * @example const set = featureSet([v7Features, aumPerYearInIndustry]);
  */
 export function featureSet(items: readonly (AnyFeature | readonly AnyFeature[])[]): FeatureSet {
+  // Sets made here are frozen, so they never need validating twice (online scoring calls this per lead).
+  if (validated.has(items)) return items as FeatureSet;
   if (!Array.isArray(items)) {
     throw new InvalidArgumentError(`features must be an array of features, found ${formatValue(items)}`, {
       details: { parameter: 'features', value: items },
@@ -37,8 +39,12 @@ export function featureSet(items: readonly (AnyFeature | readonly AnyFeature[])[
       });
     }
   });
-  return Object.freeze(out);
+  const set = Object.freeze(out);
+  validated.add(set);
+  return set;
 }
+
+const validated = new WeakSet<object>();
 
 /** Keeps the identity of complete frozen definitions (validation still runs); otherwise a normalised copy. */
 function validateFrozen(item: unknown, path: string): AnyFeature {
