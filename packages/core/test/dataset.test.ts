@@ -12,6 +12,8 @@ import {
   InvalidArgumentError,
   SchemaError,
 } from '../src/errors/index.js';
+import { writeFileAtomic } from '../src/io/atomic.js';
+import { canonicalJson, hashJson, sha256Hex } from '../src/io/hash.js';
 import { bigqueryDialect } from '../src/warehouse/dialect.js';
 import { openDuckDbWarehouse } from '../src/warehouse/duckdb.js';
 import type { Warehouse } from '../src/warehouse/types.js';
@@ -389,5 +391,28 @@ describe('versions and metadata files', () => {
     );
     expect(again.metadata.output.fingerprint).toBe(m.output.fingerprint);
     expect(again.metadata.specHash).not.toBe(m.specHash);
+  });
+});
+
+describe('io helpers used for metadata', () => {
+  it('canonical JSON sorts keys recursively so equal specs hash equally', () => {
+    expect(canonicalJson({ b: 1, a: [2, { d: 3, c: 4 }], u: undefined })).toBe(
+      '{"a":[2,{"c":4,"d":3}],"b":1}',
+    );
+    expect(hashJson({ x: 1, y: [1, 2] })).toBe(hashJson({ y: [1, 2], x: 1 }));
+    // sha256("abc") from FIPS 180-2, appendix B.1.
+    expect(sha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(() => canonicalJson({ rate: Number.NaN })).toThrow(/^value\.rate must be a finite number/);
+  });
+
+  it('writes atomically: no temp file left, exclusive refuses an existing file', async () => {
+    const sub = join(dir, 'atomic', 'nested');
+    const path = join(sub, 'meta.json');
+    await writeFileAtomic(path, '{"v":1}');
+    await writeFileAtomic(path, '{"v":2}');
+    expect(await readFile(path, 'utf8')).toBe('{"v":2}');
+    expect(await readdir(sub)).toEqual(['meta.json']);
+    await expect(writeFileAtomic(path, 'x', { exclusive: true })).rejects.toBeInstanceOf(ArtifactError);
+    expect(await readFile(path, 'utf8')).toBe('{"v":2}');
   });
 });
