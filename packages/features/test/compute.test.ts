@@ -185,6 +185,10 @@ describe('computeFeatures', () => {
     expect(() => computeFeatures(table, featureSet([stateCat]))).toThrowErrorMatchingInlineSnapshot(
       `[SchemaError: state: column has Arrow type Bool, but feature "state_cat" reads it as a string]`,
     );
+    const ints = new Table({ state: vectorFromArray([1, 2], new Dictionary(new Int32(), new Int32())) });
+    expect(() => computeFeatures(ints, featureSet([stateCat]))).toThrowErrorMatchingInlineSnapshot(
+      `[SchemaError: state: column has Arrow type Dictionary<Int32, Int32>, but feature "state_cat" reads it as a string]`,
+    );
   });
 
   it('rejects values of the wrong kind from compute, and infinities', () => {

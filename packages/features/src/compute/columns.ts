@@ -91,8 +91,12 @@ function sameBytes(a: Uint8Array | undefined, buf: Uint8Array, start: number, en
   return true;
 }
 
-/** Whether an Arrow column type can be read as the given input type. */
-export function arrowTypeFits(typeId: number, expected: InputType): boolean {
+/** Whether an Arrow column type can be read as the given input type (dictionaries: of strings). */
+export function arrowTypeFits(
+  type: { typeId: number; dictionary?: { typeId: number } },
+  expected: InputType,
+): boolean {
+  const typeId = type.typeId;
   switch (expected) {
     case 'number':
       return (
@@ -100,8 +104,10 @@ export function arrowTypeFits(typeId: number, expected: InputType): boolean {
       );
     case 'boolean':
       return typeId === Type.Bool;
-    case 'string':
-      return typeId === Type.Utf8 || typeId === Type.LargeUtf8 || typeId === Type.Dictionary;
+    case 'string': {
+      const valueTypeId = typeId === Type.Dictionary ? type.dictionary?.typeId : typeId;
+      return valueTypeId === Type.Utf8 || valueTypeId === Type.LargeUtf8;
+    }
   }
 }
 

@@ -125,7 +125,7 @@ export function computeFeatures(
         { details: { column, feature: req.feature } },
       );
     }
-    if (!arrowTypeFits(field.type.typeId, req.type)) {
+    if (!arrowTypeFits(field.type, req.type)) {
       throw new SchemaError(
         `${column}: column has Arrow type ${String(field.type)}, but feature ${formatValue(req.feature)} reads it as a ${req.type}`,
         { details: { column, feature: req.feature, arrowType: String(field.type) } },
