@@ -62,67 +62,6 @@ export interface GrowInput {
   readonly nodeFeatures: (treeFeatures: Int32Array) => Int32Array;
 }
 
-/**
- * The common case (no L1, no max_delta_step, no monotone constraint) of one direction of
- * `EnumerateSplit`, kept small so V8 optimises it well. Writes (loss, bin, accumulated G and H at the
- * best candidate, total accumulated G and H) to `res`; bin is -2 when there is no candidate.
- */
-function scanPlain(
-  hist: Float64Array,
-  s0: number,
-  nb: number,
-  backward: boolean,
-  pG: number,
-  pH: number,
-  rootGain: number,
-  mcw: number,
-  lambda: number,
-  res: Float64Array,
-): void {
-  let aG = 0;
-  let aH = 0;
-  let bestLoss = 0;
-  let bestBin = -2;
-  let bG = 0;
-  let bH = 0;
-  const first = backward ? nb - 1 : 0;
-  const step = backward ? -1 : 1;
-  const stop = backward ? -1 : nb;
-  let i = first;
-  for (; i !== stop; i += step) {
-    const hg = hist[s0 + 2 * i]!;
-    const hh = hist[s0 + 2 * i + 1]!;
-    if (hh === 0 && hg === 0 && i !== first) continue;
-    aG += hg;
-    aH += hh;
-    const oH = pH - aH;
-    if (oH < mcw) break;
-    if (aH < mcw) continue;
-    const oG = pG - aG;
-    const ga = aH > 0 ? fround((aG * aG) / (aH + lambda)) : 0;
-    const go = oH > 0 ? fround((oG * oG) / (oH + lambda)) : 0;
-    const loss = fround(fround(ga + go) - rootGain);
-    if (loss > bestLoss && loss !== Number.POSITIVE_INFINITY) {
-      bestLoss = loss;
-      bestBin = backward ? i - 1 : i;
-      bG = aG;
-      bH = aH;
-    }
-  }
-  if (!backward) {
-    for (i += step; i < nb; i++) {
-      aG += hist[s0 + 2 * i]!;
-      aH += hist[s0 + 2 * i + 1]!;
-    }
-  }
-  res[0] = bestLoss;
-  res[1] = bestBin;
-  res[2] = bG;
-  res[3] = bH;
-  res[4] = aG;
-  res[5] = aH;
-}
-
 /** Reusable tree builder: buffers are allocated once per training. */
 export class TreeGrower {
   private readonly data: GrowData;
@@ -139,7 +78,9 @@ export class TreeGrower {
   private freeHists: number[] = [];
   private nodeDesc = new Int32Array(5 * 64);
   private cur!: GrownTree;
-  private readonly scanRes = new Float64Array(6);
+  private readonly plain: boolean;
+  private evalDesc = new Float64Array(0);
+  private evalOut: Float64Array = new Float64Array(0);
 
   // per-node working state, indexed by node id
   private G: number[] = [];
@@ -167,6 +108,7 @@ export class TreeGrower {
     this.builder = builder;
     this.monotone = monotone;
     this.fast = params.maxDeltaStep === 0 && monotone === null;
+    this.plain = this.fast && params.alpha === 0;
     this.rows = builder.allocInt32(data.nRows);
     this.tmp = new Int32Array(data.nRows);
     this.gh = builder.allocFloat64(2 * data.nRows);
@@ -249,7 +191,7 @@ export class TreeGrower {
     t.leafValue[0] = fround(this.p.learningRate * w0);
 
     this.buildHists([0], [input.sampledRows === null ? 1 : 0], input);
-    this.evaluate(0, input.nodeFeatures(treeFeatures));
+    this.evaluateNodes([0], [input.nodeFeatures(treeFeatures)]);
 
     const p = this.p;
     const lossguide = p.growPolicy === 'lossguide';
@@ -332,13 +274,15 @@ export class TreeGrower {
           input,
         );
         for (let k = 0; k < valid.length; k++) this.subtract(valid[k]!, build[k]!, other[k]!, treeFeatures);
+        const children: number[] = [];
+        const lists: Int32Array[] = [];
         for (const nid of valid) {
           const l = t.left[nid]!;
-          this.evaluate(l, input.nodeFeatures(treeFeatures));
-          this.evaluate(l + 1, input.nodeFeatures(treeFeatures));
-          push(l);
-          push(l + 1);
+          children.push(l, l + 1);
+          lists.push(input.nodeFeatures(treeFeatures), input.nodeFeatures(treeFeatures));
         }
+        this.evaluateNodes(children, lists);
+        for (const c of children) push(c);
       }
       expand = pop();
     }
@@ -406,6 +350,77 @@ export class TreeGrower {
     return wl >= wr ? gain : Number.NEGATIVE_INFINITY;
   }
 
+  /**
+   * Split search of several nodes: the plain case through the builder (threads split each node's
+   * features, partial bests merged with XGBoost's order-independent NeedReplace), otherwise serially.
+   */
+  private evaluateNodes(nids: number[], lists: Int32Array[]): void {
+    if (!this.plain) {
+      nids.forEach((nid, k) => {
+        this.evaluate(nid, lists[k]!);
+      });
+      return;
+    }
+    const n = nids.length;
+    const T = this.builder.threads;
+    let total = 0;
+    for (const l of lists) total += l.length;
+    const features = new Int32Array(total);
+    if (this.evalDesc.length < 7 * n) this.evalDesc = new Float64Array(14 * n);
+    if (this.evalOut.length < 8 * n * T) this.evalOut = this.builder.allocFloat64(16 * n * T);
+    const desc = this.evalDesc;
+    let at = 0;
+    for (let k = 0; k < n; k++) {
+      const nid = nids[k]!;
+      const h = this.hist[nid]!;
+      features.set(lists[k]!, at);
+      desc[7 * k] = Math.floor(h / HISTS_PER_CHUNK);
+      desc[7 * k + 1] = (h % HISTS_PER_CHUNK) * this.histSize;
+      desc[7 * k + 2] = this.G[nid]!;
+      desc[7 * k + 3] = this.H[nid]!;
+      desc[7 * k + 4] = this.rootGain[nid]!;
+      desc[7 * k + 5] = at;
+      desc[7 * k + 6] = at + lists[k]!.length;
+      at += lists[k]!.length;
+    }
+    const out = this.evalOut;
+    this.builder.evaluate(desc, n, features, this.sp.minChildWeight, this.sp.lambda, out);
+    const { cuts, cutPtr, minValues } = this.data;
+    for (let k = 0; k < n; k++) {
+      const nid = nids[k]!;
+      let bestLoss = 0;
+      let bestIdx = 0;
+      let o = -1;
+      for (let t = 0; t < T; t++) {
+        const q = 8 * (k * T + t);
+        if (out[q + 2] === -2) continue;
+        const loss = out[q]!;
+        const f = out[q + 1]!;
+        if (bestIdx <= f ? loss > bestLoss : !(bestLoss > loss)) {
+          bestLoss = loss;
+          bestIdx = f;
+          o = q;
+        }
+      }
+      if (o < 0) {
+        this.bLoss[nid] = 0;
+        this.bLH[nid] = 0;
+        this.bRH[nid] = 0;
+        continue;
+      }
+      const bin = out[o + 2]!;
+      this.bLoss[nid] = bestLoss;
+      this.bFeat[nid] = bestIdx;
+      this.bBin[nid] = bin;
+      this.bThr[nid] = bin >= 0 ? cuts[cutPtr[bestIdx]! + bin]! : minValues[bestIdx]!;
+      this.bDL[nid] = out[o + 3]!;
+      this.bLG[nid] = out[o + 4]!;
+      this.bLH[nid] = out[o + 5]!;
+      this.bRG[nid] = out[o + 6]!;
+      this.bRH[nid] = out[o + 7]!;
+    }
+  }
+
   /** `HistEvaluator::EvaluateSplits` for one node: forward pass, then backward when values are missing. */
   private evaluate(nid: number, features: Int32Array): void {
     const { nbins, slotPtr, cuts, cutPtr, minValues } = this.data;
@@ -419,7 +434,6 @@ export class TreeGrower {
     const lambda = this.sp.lambda;
     const alpha = this.sp.alpha;
     const fast = this.fast;
-    const plain = fast && alpha === 0;
     let bestLoss = 0;
     let bestIdx = 0;
     let bestBin = 0;
@@ -434,32 +448,6 @@ export class TreeGrower {
       const nb = nbins[f]!;
       const s0 = base + 2 * slotPtr[f]!;
       const c0 = cutPtr[f]!;
-      if (plain) {
-        const res = this.scanRes;
-        for (let dir = 0; dir < 2; dir++) {
-          scanPlain(hist, s0, nb, dir === 1, pG, pH, rootGain, mcw, lambda, res);
-          const locLoss = res[0]!;
-          const locBin = res[1]!;
-          if (locBin !== -2) {
-            const replace = bestIdx <= f ? locLoss > bestLoss : !(bestLoss > locLoss);
-            if (replace) {
-              const aG = res[2]!;
-              const aH = res[3]!;
-              bestLoss = locLoss;
-              bestIdx = f;
-              bestBin = locBin;
-              bestThr = locBin >= 0 ? cuts[c0 + locBin]! : minValues[f]!;
-              bestDL = dir;
-              bestLG = dir === 0 ? aG : pG - aG;
-              bestLH = dir === 0 ? aH : pH - aH;
-              bestRG = dir === 0 ? pG - aG : aG;
-              bestRH = dir === 0 ? pH - aH : aH;
-            }
-          }
-          if (dir === 0 && res[4] === pG && res[5] === pH) break;
-        }
-        continue;
-      }
       // dir 0: forward (missing right, threshold cut[i]); dir 1: backward (missing left, threshold cut[i - 1])
       for (let dir = 0; dir < 2; dir++) {
         let locLoss = 0;

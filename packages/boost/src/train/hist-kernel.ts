@@ -134,3 +134,113 @@ export function buildHistograms(
     }
   }
 }
+
+/**
+ * Split search of the plain case (no L1, no max_delta_step, no monotone constraint) for several nodes,
+ * over the slice `[t * len / T, (t + 1) * len / T)` of each node's feature list: XGBoost's
+ * `EnumerateSplit` forward and backward passes with its float32 roundings and tie rules.
+ * `nodes` holds 7 doubles per node: chunk, slot base, G, H, root gain, feature list begin, end (in
+ * `features`). Writes 8 doubles per node at `out[8 * (k * T + t)]`: loss, feature, bin (-2 = none),
+ * default left, left G, left H, right G, right H.
+ */
+export function evaluatePlain(
+  nodes: Float64Array,
+  nNodes: number,
+  chunks: Float64Array[],
+  features: Int32Array,
+  slotPtr: Int32Array,
+  t: number,
+  T: number,
+  mcw: number,
+  lambda: number,
+  out: Float64Array,
+): void {
+  const fround = Math.fround;
+  for (let k = 0; k < nNodes; k++) {
+    const hist = chunks[nodes[7 * k] as number] as Float64Array;
+    const base = nodes[7 * k + 1] as number;
+    const pG = nodes[7 * k + 2] as number;
+    const pH = nodes[7 * k + 3] as number;
+    const rootGain = nodes[7 * k + 4] as number;
+    const lb = nodes[7 * k + 5] as number;
+    const len = (nodes[7 * k + 6] as number) - lb;
+    const fBegin = lb + Math.floor((t * len) / T);
+    const fEnd = lb + Math.floor(((t + 1) * len) / T);
+    let bestLoss = 0;
+    let bestIdx = 0;
+    let bestBin = -2;
+    let bestDL = 0;
+    let bestLG = 0;
+    let bestLH = 0;
+    let bestRG = 0;
+    let bestRH = 0;
+    for (let fi = fBegin; fi < fEnd; fi++) {
+      const f = features[fi] as number;
+      const s0 = base + 2 * (slotPtr[f] as number);
+      const nb = (slotPtr[f + 1] as number) - (slotPtr[f] as number) - 1;
+      for (let dir = 0; dir < 2; dir++) {
+        const backward = dir === 1;
+        let aG = 0;
+        let aH = 0;
+        let locLoss = 0;
+        let locBin = -2;
+        let bG = 0;
+        let bH = 0;
+        const first = backward ? nb - 1 : 0;
+        const step = backward ? -1 : 1;
+        const stop = backward ? -1 : nb;
+        let i = first;
+        for (; i !== stop; i += step) {
+          const hg = hist[s0 + 2 * i] as number;
+          const hh = hist[s0 + 2 * i + 1] as number;
+          // an empty bin repeats the previous candidate, which cannot win a strict comparison
+          if (hh === 0 && hg === 0 && i !== first) continue;
+          aG += hg;
+          aH += hh;
+          const oH = pH - aH;
+          // hessians are >= 0: the other side only shrinks, no valid candidate remains
+          if (oH < mcw) break;
+          if (aH < mcw) continue;
+          const oG = pG - aG;
+          const ga = aH > 0 ? fround((aG * aG) / (aH + lambda)) : 0;
+          const go = oH > 0 ? fround((oG * oG) / (oH + lambda)) : 0;
+          const loss = fround(fround(ga + go) - rootGain);
+          if (loss > locLoss && loss !== Number.POSITIVE_INFINITY) {
+            locLoss = loss;
+            locBin = backward ? i - 1 : i;
+            bG = aG;
+            bH = aH;
+          }
+        }
+        // SplitEntry::NeedReplace: ties go to the lower feature index, then to the earlier candidate
+        if (locBin !== -2 && (bestIdx <= f ? locLoss > bestLoss : !(bestLoss > locLoss))) {
+          bestLoss = locLoss;
+          bestIdx = f;
+          bestBin = locBin;
+          bestDL = dir;
+          bestLG = backward ? pG - bG : bG;
+          bestLH = backward ? pH - bH : bH;
+          bestRG = backward ? bG : pG - bG;
+          bestRH = backward ? bH : pH - bH;
+        }
+        if (!backward) {
+          // finish the forward sum: XGBoost runs the backward pass only when it differs from the parent
+          for (i += step; i < nb; i++) {
+            aG += hist[s0 + 2 * i] as number;
+            aH += hist[s0 + 2 * i + 1] as number;
+          }
+          if (aG === pG && aH === pH) break;
+        }
+      }
+    }
+    const o = 8 * (k * T + t);
+    out[o] = bestLoss;
+    out[o + 1] = bestIdx;
+    out[o + 2] = bestBin;
+    out[o + 3] = bestDL;
+    out[o + 4] = bestLG;
+    out[o + 5] = bestLH;
+    out[o + 6] = bestRG;
+    out[o + 7] = bestRH;
+  }
+}

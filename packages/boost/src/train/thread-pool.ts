@@ -8,7 +8,7 @@
  * @module
  */
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
-import { buildHistograms } from './hist-kernel.js';
+import { buildHistograms, evaluatePlain } from './hist-kernel.js';
 
 /** Builds node histograms; see {@link buildHistograms} for the node descriptor layout. */
 export interface HistBuilder {
@@ -29,6 +29,18 @@ export interface HistBuilder {
   addChunk(chunk: Float64Array): number;
   /** Builds the histograms of `nNodes` nodes over `features[0..nFeatures)`. */
   build(nodes: Int32Array, nNodes: number, features: Int32Array, nFeatures: number): void;
+  /**
+   * Plain-case split search of `nNodes` nodes (see {@link evaluatePlain}); `out` (from `allocFloat64`)
+   * receives 8 doubles per node and thread, `threads` partial results per node.
+   */
+  evaluate(
+    nodes: Float64Array,
+    nNodes: number,
+    features: Int32Array,
+    mcw: number,
+    lambda: number,
+    out: Float64Array,
+  ): void;
   /** Stops the workers. */
   close(): Promise<void>;
 }
@@ -41,6 +53,14 @@ class LocalBuilder implements HistBuilder {
   private gh: Float64Array = new Float64Array(0);
   private slotPtr: Int32Array = new Int32Array(0);
   private readonly chunks: Float64Array[] = [];
+  /** The registered pool chunks (read by the threaded builder's main-thread share). */
+  get chunkList(): Float64Array[] {
+    return this.chunks;
+  }
+  /** The histogram slot offsets. */
+  get slots(): Int32Array {
+    return this.slotPtr;
+  }
   allocFloat64(length: number): Float64Array {
     return new Float64Array(length);
   }
@@ -79,12 +99,23 @@ class LocalBuilder implements HistBuilder {
       this.slotPtr,
     );
   }
+  evaluate(
+    nodes: Float64Array,
+    nNodes: number,
+    features: Int32Array,
+    mcw: number,
+    lambda: number,
+    out: Float64Array,
+  ): void {
+    evaluatePlain(nodes, nNodes, this.chunks, features, this.slotPtr, 0, 1, mcw, lambda, out);
+  }
   async close(): Promise<void> {}
 }
 
-const WORKER_SOURCE = (kernel: string): string => `
+const WORKER_SOURCE = (kernel: string, evaluate: string): string => `
 const { receiveMessageOnPort, workerData, parentPort } = require('node:worker_threads');
 const buildHistograms = (${kernel});
+const evaluatePlain = (${evaluate});
 const ctrl = new Int32Array(workerData.ctrl);
 const port = workerData.port;
 const index = workerData.index;
@@ -107,6 +138,14 @@ for (;;) {
       const [fBegin, fEnd] = msg.ranges[index];
       try {
         buildHistograms(codes, nRows, rows, gh, msg.nodes, msg.nNodes, chunks, msg.features, fBegin, fEnd, slotPtr);
+      } catch (e) {
+        Atomics.store(ctrl, 2, 1);
+      }
+      Atomics.add(ctrl, 1, 1);
+      Atomics.notify(ctrl, 1);
+    } else if (msg.kind === 'eval') {
+      try {
+        evaluatePlain(msg.nodes, msg.nNodes, chunks, msg.features, slotPtr, index, msg.threads, msg.mcw, msg.lambda, msg.out);
       } catch (e) {
         Atomics.store(ctrl, 2, 1);
       }
@@ -136,7 +175,7 @@ class ThreadedBuilder implements HistBuilder {
   }
 
   async start(): Promise<void> {
-    const source = WORKER_SOURCE(buildHistograms.toString());
+    const source = WORKER_SOURCE(buildHistograms.toString(), evaluatePlain.toString());
     const ready: Promise<void>[] = [];
     for (let t = 1; t < this.threads; t++) {
       const { port1, port2 } = new MessageChannel();
@@ -209,6 +248,45 @@ class ThreadedBuilder implements HistBuilder {
     const [b, e] = ranges[0]!;
     const localFeatures = features.subarray(b, e);
     this.local.build(nodes, nNodes, localFeatures, e - b);
+    this.waitForWorkers();
+  }
+  evaluate(
+    nodes: Float64Array,
+    nNodes: number,
+    features: Int32Array,
+    mcw: number,
+    lambda: number,
+    out: Float64Array,
+  ): void {
+    const msg = {
+      kind: 'eval',
+      nodes: nodes.slice(0, 7 * nNodes),
+      nNodes,
+      features,
+      threads: this.threads,
+      mcw,
+      lambda,
+      out,
+    };
+    Atomics.store(this.ctrl, 1, 0);
+    for (const port of this.ports) port.postMessage(msg);
+    Atomics.add(this.ctrl, 0, 1);
+    Atomics.notify(this.ctrl, 0);
+    evaluatePlain(
+      nodes,
+      nNodes,
+      this.local.chunkList,
+      features,
+      this.local.slots,
+      0,
+      this.threads,
+      mcw,
+      lambda,
+      out,
+    );
+    this.waitForWorkers();
+  }
+  private waitForWorkers(): void {
     const expected = this.threads - 1;
     for (;;) {
       const done = Atomics.load(this.ctrl, 1);
