@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { defineFeature, describeFeatures, featureSet, v7Features } from '../src/index.js';
 
@@ -32,5 +33,24 @@ describe('describeFeatures', () => {
         '| `pipe_feature` | custom | boolean | a \\| b | `has_cfp` | no |\n',
     );
     expect(describeFeatures(v7Features).markdown.split('\n')).toHaveLength(43);
+  });
+
+  it('matches the catalog table in the README', () => {
+    // The formatter pads Markdown tables: compare cell contents only.
+    const cells = (markdown: string) =>
+      markdown
+        .split('\n')
+        .filter((line) => line.startsWith('|'))
+        .map((line) =>
+          line
+            .split(/(?<!\\)\|/)
+            .map((cell) => cell.trim().replace(/^-+$/, '---'))
+            .join('|'),
+        );
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const table = cells(describeFeatures(v7Features).markdown);
+    const lines = cells(readme);
+    const start = lines.indexOf(table[0]!);
+    expect(lines.slice(start, start + table.length)).toEqual(table);
   });
 });

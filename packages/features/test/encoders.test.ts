@@ -31,6 +31,29 @@ describe('one-hot encoder', () => {
     expect([...back.transform(['NY', 'FL']).data]).toEqual([...enc.transform(['NY', 'FL']).data]);
   });
 
+  it('sets exactly one column per row (property, seeded)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.option(fc.constantFrom('a', 'b', 'c', 'd', '__missing__'), { nil: null }), {
+          maxLength: 40,
+        }),
+        fc.array(fc.option(fc.string({ maxLength: 2 }), { nil: null }), { maxLength: 40 }),
+        fc.nat({ max: 5 }),
+        (train, test, topK) => {
+          const e = fitOneHotEncoder(train, { topK });
+          const out = e.transform(test);
+          for (let i = 0; i < test.length; i++) {
+            let ones = 0;
+            for (let j = 0; j < out.nCols; j++) ones += out.data[j * out.nRows + i]!;
+            expect(ones).toBe(1);
+          }
+          expect(e.levels.length).toBeLessThanOrEqual(topK);
+        },
+      ),
+      { seed: 20261126, numRuns: 200 },
+    );
+  });
+
   it('validates its input', () => {
     expect(() => fitOneHotEncoder(['a', 3 as never])).toThrowErrorMatchingInlineSnapshot(
       `[InvalidArgumentError: values[1] must be a string or null, found 3]`,
