@@ -76,7 +76,7 @@ export class TreeGrower {
   private readonly histSize: number;
   private readonly chunks: Float64Array[] = [];
   private freeHists: number[] = [];
-  private nodeDesc = new Int32Array(5 * 64);
+  private nodeDesc = new Int32Array(9 * 64);
   private cur!: GrownTree;
   private readonly plain: boolean;
   private evalDesc = new Float64Array(0);
@@ -190,7 +190,7 @@ export class TreeGrower {
     t.sumHessian[0] = fround(H);
     t.leafValue[0] = fround(this.p.learningRate * w0);
 
-    this.buildHists([0], [input.sampledRows === null ? 1 : 0], input);
+    this.buildHists([0], [input.sampledRows === null ? 1 : 0], input, null, null);
     this.evaluateNodes([0], [input.nodeFeatures(treeFeatures)]);
 
     const p = this.p;
@@ -272,8 +272,9 @@ export class TreeGrower {
           build,
           build.map(() => 0),
           input,
+          valid,
+          other,
         );
-        for (let k = 0; k < valid.length; k++) this.subtract(valid[k]!, build[k]!, other[k]!, treeFeatures);
         const children: number[] = [];
         const lists: Int32Array[] = [];
         for (const nid of valid) {
@@ -289,11 +290,21 @@ export class TreeGrower {
     return t;
   }
 
-  private buildHists(nodes: number[], contiguous: number[], input: GrowInput): void {
+  /**
+   * Builds the histograms of `nodes` (gathering their gradients by partition position); for each
+   * `sibling[k] >= 0` also derives the sibling's histogram as `parent[k] - built` in the same pass.
+   */
+  private buildHists(
+    nodes: number[],
+    contiguous: number[],
+    input: GrowInput,
+    parents: number[] | null,
+    siblings: number[] | null,
+  ): void {
     const { grad, hess, treeFeatures } = input;
     const rows = this.rows;
     const gh = this.gh;
-    if (this.nodeDesc.length < 5 * nodes.length) this.nodeDesc = new Int32Array(10 * nodes.length);
+    if (this.nodeDesc.length < 9 * nodes.length) this.nodeDesc = new Int32Array(18 * nodes.length);
     const desc = this.nodeDesc;
     for (let k = 0; k < nodes.length; k++) {
       const nid = nodes[k]!;
@@ -306,35 +317,29 @@ export class TreeGrower {
         gh[2 * q] = grad[r]!;
         gh[2 * q + 1] = hess[r]!;
       }
-      desc[5 * k] = b;
-      desc[5 * k + 1] = e;
-      desc[5 * k + 2] = Math.floor(h / HISTS_PER_CHUNK);
-      desc[5 * k + 3] = (h % HISTS_PER_CHUNK) * this.histSize;
-      desc[5 * k + 4] = contiguous[k]!;
+      desc[9 * k] = b;
+      desc[9 * k + 1] = e;
+      desc[9 * k + 2] = Math.floor(h / HISTS_PER_CHUNK);
+      desc[9 * k + 3] = (h % HISTS_PER_CHUNK) * this.histSize;
+      desc[9 * k + 4] = contiguous[k]!;
+      desc[9 * k + 5] = -1;
+      if (parents !== null && siblings !== null) {
+        const hp = this.hist[parents[k]!]!;
+        const ho = this.allocHist();
+        this.hist[siblings[k]!] = ho;
+        desc[9 * k + 5] = Math.floor(hp / HISTS_PER_CHUNK);
+        desc[9 * k + 6] = (hp % HISTS_PER_CHUNK) * this.histSize;
+        desc[9 * k + 7] = Math.floor(ho / HISTS_PER_CHUNK);
+        desc[9 * k + 8] = (ho % HISTS_PER_CHUNK) * this.histSize;
+      }
     }
     this.builder.build(desc, nodes.length, treeFeatures, treeFeatures.length);
-  }
-
-  private subtract(parent: number, built: number, other: number, treeFeatures: Int32Array): void {
-    const hp = this.hist[parent]!;
-    const hb = this.hist[built]!;
-    const ho = this.allocHist();
-    this.hist[other] = ho;
-    const P = this.chunks[Math.floor(hp / HISTS_PER_CHUNK)]!;
-    const B = this.chunks[Math.floor(hb / HISTS_PER_CHUNK)]!;
-    const O = this.chunks[Math.floor(ho / HISTS_PER_CHUNK)]!;
-    const pb = (hp % HISTS_PER_CHUNK) * this.histSize;
-    const bb = (hb % HISTS_PER_CHUNK) * this.histSize;
-    const ob = (ho % HISTS_PER_CHUNK) * this.histSize;
-    const slotPtr = this.data.slotPtr;
-    for (let k = 0; k < treeFeatures.length; k++) {
-      const f = treeFeatures[k]!;
-      const s0 = 2 * slotPtr[f]!;
-      const s1 = 2 * slotPtr[f + 1]!;
-      for (let s = s0; s < s1; s++) O[ob + s] = P[pb + s]! - B[bb + s]!;
+    if (parents !== null) {
+      for (const p of parents) {
+        this.freeHists.push(this.hist[p]!);
+        this.hist[p] = -1;
+      }
     }
-    this.freeHists.push(hp);
-    this.hist[parent] = -1;
   }
 
   private splitGain(nid: number, f: number, lG: number, lH: number, rG: number, rH: number): number {

@@ -7,8 +7,10 @@
 
 /**
  * Builds the gradient/hessian histograms of `nodes` for features `features[fBegin..fEnd)`.
- * `nodes` holds 5 ints per node: partition begin, end, pool chunk, slot base (in doubles), contiguous
- * (1 when `rows[begin..end)` is `begin..end - 1`, i.e. the unsampled root). `gh` is indexed by partition
+ * `nodes` holds 9 ints per node: partition begin, end, pool chunk, slot base (in doubles), contiguous
+ * (1 when `rows[begin..end)` is `begin..end - 1`, i.e. the unsampled root), then the parent's chunk and
+ * base and the sibling's chunk and base: when the parent chunk is >= 0 the sibling's histogram is
+ * derived as parent - built for the same features (XGBoost's subtraction trick). `gh` is indexed by partition
  * position (`gh[2p]` gradient, `gh[2p + 1]` hessian). Each feature f owns `nbins[f] + 1` interleaved
  * (g, h) slots starting at `slotPtr[f]`; the last one collects missing values.
  */
@@ -26,11 +28,11 @@ export function buildHistograms(
   slotPtr: Int32Array,
 ): void {
   for (let k = 0; k < nNodes; k++) {
-    const begin = nodes[5 * k] as number;
-    const end = nodes[5 * k + 1] as number;
-    const hist = chunks[nodes[5 * k + 2] as number] as Float64Array;
-    const base = nodes[5 * k + 3] as number;
-    const contiguous = nodes[5 * k + 4] === 1;
+    const begin = nodes[9 * k] as number;
+    const end = nodes[9 * k + 1] as number;
+    const hist = chunks[nodes[9 * k + 2] as number] as Float64Array;
+    const base = nodes[9 * k + 3] as number;
+    const contiguous = nodes[9 * k + 4] === 1;
     let fi = fBegin;
     // Several features per pass share the row index and gradient loads (8 at once is ~1.6x faster
     // than one at a time; a few more registers than that and V8 starts spilling).
@@ -130,6 +132,20 @@ export function buildHistograms(
         const b = s0 + 2 * (codes[col + r] as number);
         hist[b] = (hist[b] as number) + (gh[2 * p] as number);
         hist[b + 1] = (hist[b + 1] as number) + (gh[2 * p + 1] as number);
+      }
+    }
+    const pc = nodes[9 * k + 5] as number;
+    if (pc >= 0) {
+      const P = chunks[pc] as Float64Array;
+      const pb = (nodes[9 * k + 6] as number) - base;
+      const O = chunks[nodes[9 * k + 7] as number] as Float64Array;
+      const ob = (nodes[9 * k + 8] as number) - base;
+      for (let fj = fBegin; fj < fEnd; fj++) {
+        const f = features[fj] as number;
+        const s1 = base + 2 * (slotPtr[f + 1] as number);
+        for (let q = base + 2 * (slotPtr[f] as number); q < s1; q++) {
+          O[ob + q] = (P[pb + q] as number) - (hist[q] as number);
+        }
       }
     }
   }

@@ -236,7 +236,7 @@ class ThreadedBuilder implements HistBuilder {
     }
     const msg = {
       kind: 'build',
-      nodes: nodes.slice(0, 5 * nNodes),
+      nodes: nodes.slice(0, 9 * nNodes),
       nNodes,
       features: features.slice(0, nFeatures),
       ranges,
