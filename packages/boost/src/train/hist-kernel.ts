@@ -194,59 +194,87 @@ export function evaluatePlain(
       const f = features[fi] as number;
       const s0 = base + 2 * (slotPtr[f] as number);
       const nb = (slotPtr[f + 1] as number) - (slotPtr[f] as number) - 1;
-      for (let dir = 0; dir < 2; dir++) {
-        const backward = dir === 1;
-        let aG = 0;
-        let aH = 0;
-        let locLoss = 0;
-        let locBin = -2;
-        let bG = 0;
-        let bH = 0;
-        const first = backward ? nb - 1 : 0;
-        const step = backward ? -1 : 1;
-        const stop = backward ? -1 : nb;
-        let i = first;
-        for (; i !== stop; i += step) {
-          const hg = hist[s0 + 2 * i] as number;
-          const hh = hist[s0 + 2 * i + 1] as number;
-          // an empty bin repeats the previous candidate, which cannot win a strict comparison
-          if (hh === 0 && hg === 0 && i !== first) continue;
-          aG += hg;
-          aH += hh;
-          const oH = pH - aH;
-          // hessians are >= 0: the other side only shrinks, no valid candidate remains
-          if (oH < mcw) break;
-          if (aH < mcw) continue;
-          const oG = pG - aG;
-          const ga = aH > 0 ? fround((aG * aG) / (aH + lambda)) : 0;
-          const go = oH > 0 ? fround((oG * oG) / (oH + lambda)) : 0;
-          const loss = fround(fround(ga + go) - rootGain);
-          if (loss > locLoss && loss !== Number.POSITIVE_INFINITY) {
-            locLoss = loss;
-            locBin = backward ? i - 1 : i;
-            bG = aG;
-            bH = aH;
-          }
+      // forward: accumulate low bins into the left child; missing values go right (threshold cut[i])
+      let aG = 0;
+      let aH = 0;
+      let locLoss = 0;
+      let locBin = -2;
+      let bG = 0;
+      let bH = 0;
+      let i = 0;
+      for (; i < nb; i++) {
+        const hg = hist[s0 + 2 * i] as number;
+        const hh = hist[s0 + 2 * i + 1] as number;
+        // an empty bin repeats the previous candidate, which cannot win a strict comparison
+        if (hh === 0 && hg === 0 && i !== 0) continue;
+        aG += hg;
+        aH += hh;
+        const oH = pH - aH;
+        // hessians are >= 0: the other side only shrinks, no valid candidate remains
+        if (oH < mcw) break;
+        if (aH < mcw) continue;
+        const oG = pG - aG;
+        const ga = aH > 0 ? fround((aG * aG) / (aH + lambda)) : 0;
+        const go = oH > 0 ? fround((oG * oG) / (oH + lambda)) : 0;
+        const loss = fround(fround(ga + go) - rootGain);
+        if (loss > locLoss && loss !== Number.POSITIVE_INFINITY) {
+          locLoss = loss;
+          locBin = i;
+          bG = aG;
+          bH = aH;
         }
-        // SplitEntry::NeedReplace: ties go to the lower feature index, then to the earlier candidate
-        if (locBin !== -2 && (bestIdx <= f ? locLoss > bestLoss : !(bestLoss > locLoss))) {
-          bestLoss = locLoss;
-          bestIdx = f;
-          bestBin = locBin;
-          bestDL = dir;
-          bestLG = backward ? pG - bG : bG;
-          bestLH = backward ? pH - bH : bH;
-          bestRG = backward ? bG : pG - bG;
-          bestRH = backward ? bH : pH - bH;
+      }
+      // SplitEntry::NeedReplace: ties go to the lower feature index, then to the earlier candidate
+      if (locBin !== -2 && (bestIdx <= f ? locLoss > bestLoss : !(bestLoss > locLoss))) {
+        bestLoss = locLoss;
+        bestIdx = f;
+        bestBin = locBin;
+        bestDL = 0;
+        bestLG = bG;
+        bestLH = bH;
+        bestRG = pG - bG;
+        bestRH = pH - bH;
+      }
+      // XGBoost runs the backward pass only when the forward total differs from the parent's
+      for (i++; i < nb; i++) {
+        aG += hist[s0 + 2 * i] as number;
+        aH += hist[s0 + 2 * i + 1] as number;
+      }
+      if (aG === pG && aH === pH) continue;
+      // backward: accumulate high bins into the right child; missing values go left (threshold cut[i - 1])
+      aG = 0;
+      aH = 0;
+      locLoss = 0;
+      locBin = -2;
+      for (i = nb - 1; i >= 0; i--) {
+        const hg = hist[s0 + 2 * i] as number;
+        const hh = hist[s0 + 2 * i + 1] as number;
+        if (hh === 0 && hg === 0 && i !== nb - 1) continue;
+        aG += hg;
+        aH += hh;
+        const oH = pH - aH;
+        if (oH < mcw) break;
+        if (aH < mcw) continue;
+        const oG = pG - aG;
+        const ga = aH > 0 ? fround((aG * aG) / (aH + lambda)) : 0;
+        const go = oH > 0 ? fround((oG * oG) / (oH + lambda)) : 0;
+        const loss = fround(fround(go + ga) - rootGain);
+        if (loss > locLoss && loss !== Number.POSITIVE_INFINITY) {
+          locLoss = loss;
+          locBin = i - 1;
+          bG = aG;
+          bH = aH;
         }
-        if (!backward) {
-          // finish the forward sum: XGBoost runs the backward pass only when it differs from the parent
-          for (i += step; i < nb; i++) {
-            aG += hist[s0 + 2 * i] as number;
-            aH += hist[s0 + 2 * i + 1] as number;
-          }
-          if (aG === pG && aH === pH) break;
-        }
+      }
+      if (locBin !== -2 && (bestIdx <= f ? locLoss > bestLoss : !(bestLoss > locLoss))) {
+        bestLoss = locLoss;
+        bestIdx = f;
+        bestBin = locBin;
+        bestDL = 1;
+        bestLG = pG - bG;
+        bestLH = pH - bH;
+        bestRG = bG;
+        bestRH = bH;
       }
     }
     const o = 8 * (k * T + t);
