@@ -630,11 +630,16 @@ export class TreeGrower {
     const e = this.cur.end[nid]!;
     let nl = b;
     let nr = 0;
+    const dl = missLeft ? 1 : 0;
+    // branch-free: the side is unpredictable, so write both candidates and advance one cursor
     for (let q = b; q < e; q++) {
       const r = rows[q]!;
       const c = codes[col + r]!;
-      if (c === miss ? missLeft : c <= s) rows[nl++] = r;
-      else tmp[nr++] = r;
+      const left = +(c <= s) | (+(c === miss) & dl);
+      rows[nl] = r;
+      tmp[nr] = r;
+      nl += left;
+      nr += 1 - left;
     }
     rows.set(tmp.subarray(0, nr), nl);
     const l = t.left[nid]!;
