@@ -6,6 +6,7 @@
 export * from './contract/index.js';
 export * from './dataset/index.js';
 export * from './errors/index.js';
+export * from './io/index.js';
 export * from './metrics/index.js';
 export * from './rng/index.js';
 export * from './warehouse/index.js';
