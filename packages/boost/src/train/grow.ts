@@ -11,7 +11,6 @@ import type { HistBuilder } from './thread-pool.js';
 const fround = Math.fround;
 const RT_EPS = 1e-6;
 const FLT_MAX = 3.4028234663852886e38;
-const HISTS_PER_CHUNK = 8;
 const MAX_NODE_BATCH = 256;
 
 /** Binned training data as the grower reads it. */
@@ -77,6 +76,8 @@ export class TreeGrower {
   private readonly chunks: Float64Array[] = [];
   private freeHists: number[] = [];
   private nodeDesc = new Int32Array(9 * 64);
+  private readonly perChunk: number;
+  private readonly fixedPool: boolean;
   private cur!: GrownTree;
   private readonly plain: boolean;
   private evalDesc = new Float64Array(0);
@@ -109,19 +110,38 @@ export class TreeGrower {
     this.monotone = monotone;
     this.fast = params.maxDeltaStep === 0 && monotone === null;
     this.plain = this.fast && params.alpha === 0;
+    this.histSize = 2 * data.slotPtr[data.nFeat]!;
+    // each node holds at most one histogram per tree: bound the pool by the nodes that can get one
+    const byDepth = params.maxDepth > 0 ? 2 ** params.maxDepth - 1 : Number.POSITIVE_INFINITY;
+    const byLeaves = params.maxLeaves > 0 ? 2 * params.maxLeaves - 1 : Number.POSITIVE_INFINITY;
+    const capacity = Math.min(byDepth, byLeaves) + 2;
+    const wasm =
+      Number.isFinite(capacity) &&
+      builder.prepare({
+        codeBytes: data.codes.byteLength,
+        nRows: data.nRows,
+        poolDoubles: capacity * this.histSize,
+      });
     this.rows = builder.allocInt32(data.nRows);
     this.tmp = new Int32Array(data.nRows);
     this.gh = builder.allocFloat64(2 * data.nRows);
-    this.histSize = 2 * data.slotPtr[data.nFeat]!;
+    this.perChunk = wasm ? capacity : 8;
+    this.fixedPool = wasm;
+    if (wasm) this.addPoolChunk();
     builder.setup(data.codes, data.nRows, this.rows, this.gh, data.slotPtr);
+  }
+
+  private addPoolChunk(): void {
+    const chunk = this.builder.allocFloat64(this.perChunk * this.histSize);
+    const c = this.builder.addChunk(chunk);
+    this.chunks.push(chunk);
+    for (let k = this.perChunk - 1; k >= 0; k--) this.freeHists.push(c * this.perChunk + k);
   }
 
   private allocHist(): number {
     if (this.freeHists.length === 0) {
-      const chunk = this.builder.allocFloat64(HISTS_PER_CHUNK * this.histSize);
-      const c = this.builder.addChunk(chunk);
-      this.chunks.push(chunk);
-      for (let k = HISTS_PER_CHUNK - 1; k >= 0; k--) this.freeHists.push(c * HISTS_PER_CHUNK + k);
+      if (this.fixedPool) throw new Error('histogram pool exhausted');
+      this.addPoolChunk();
     }
     return this.freeHists.pop()!;
   }
@@ -129,7 +149,7 @@ export class TreeGrower {
   private releaseAll(): void {
     this.freeHists = [];
     for (let c = this.chunks.length - 1; c >= 0; c--) {
-      for (let k = HISTS_PER_CHUNK - 1; k >= 0; k--) this.freeHists.push(c * HISTS_PER_CHUNK + k);
+      for (let k = this.perChunk - 1; k >= 0; k--) this.freeHists.push(c * this.perChunk + k);
     }
   }
 
@@ -319,18 +339,18 @@ export class TreeGrower {
       }
       desc[9 * k] = b;
       desc[9 * k + 1] = e;
-      desc[9 * k + 2] = Math.floor(h / HISTS_PER_CHUNK);
-      desc[9 * k + 3] = (h % HISTS_PER_CHUNK) * this.histSize;
+      desc[9 * k + 2] = Math.floor(h / this.perChunk);
+      desc[9 * k + 3] = (h % this.perChunk) * this.histSize;
       desc[9 * k + 4] = contiguous[k]!;
       desc[9 * k + 5] = -1;
       if (parents !== null && siblings !== null) {
         const hp = this.hist[parents[k]!]!;
         const ho = this.allocHist();
         this.hist[siblings[k]!] = ho;
-        desc[9 * k + 5] = Math.floor(hp / HISTS_PER_CHUNK);
-        desc[9 * k + 6] = (hp % HISTS_PER_CHUNK) * this.histSize;
-        desc[9 * k + 7] = Math.floor(ho / HISTS_PER_CHUNK);
-        desc[9 * k + 8] = (ho % HISTS_PER_CHUNK) * this.histSize;
+        desc[9 * k + 5] = Math.floor(hp / this.perChunk);
+        desc[9 * k + 6] = (hp % this.perChunk) * this.histSize;
+        desc[9 * k + 7] = Math.floor(ho / this.perChunk);
+        desc[9 * k + 8] = (ho % this.perChunk) * this.histSize;
       }
     }
     this.builder.build(desc, nodes.length, treeFeatures, treeFeatures.length);
@@ -372,15 +392,15 @@ export class TreeGrower {
     for (const l of lists) total += l.length;
     const features = new Int32Array(total);
     if (this.evalDesc.length < 7 * n) this.evalDesc = new Float64Array(14 * n);
-    if (this.evalOut.length < 8 * n * T) this.evalOut = this.builder.allocFloat64(16 * n * T);
+    if (this.evalOut.length < 8 * n * T) this.evalOut = this.builder.allocScratch(16 * n * T);
     const desc = this.evalDesc;
     let at = 0;
     for (let k = 0; k < n; k++) {
       const nid = nids[k]!;
       const h = this.hist[nid]!;
       features.set(lists[k]!, at);
-      desc[7 * k] = Math.floor(h / HISTS_PER_CHUNK);
-      desc[7 * k + 1] = (h % HISTS_PER_CHUNK) * this.histSize;
+      desc[7 * k] = Math.floor(h / this.perChunk);
+      desc[7 * k + 1] = (h % this.perChunk) * this.histSize;
       desc[7 * k + 2] = this.G[nid]!;
       desc[7 * k + 3] = this.H[nid]!;
       desc[7 * k + 4] = this.rootGain[nid]!;
@@ -430,8 +450,8 @@ export class TreeGrower {
   private evaluate(nid: number, features: Int32Array): void {
     const { nbins, slotPtr, cuts, cutPtr, minValues } = this.data;
     const h = this.hist[nid]!;
-    const hist = this.chunks[Math.floor(h / HISTS_PER_CHUNK)]!;
-    const base = (h % HISTS_PER_CHUNK) * this.histSize;
+    const hist = this.chunks[Math.floor(h / this.perChunk)]!;
+    const base = (h % this.perChunk) * this.histSize;
     const pG = this.G[nid]!;
     const pH = this.H[nid]!;
     const rootGain = this.rootGain[nid]!;

@@ -288,3 +288,84 @@ export function evaluatePlain(
     out[o + 7] = bestRH;
   }
 }
+
+/** The wasm kernel exports {@link buildHistogramsWasm} calls (see `wasm-kernel.ts`). */
+interface WasmKernelLike {
+  b1u8(...args: number[]): void;
+  b1u16(...args: number[]): void;
+  b4u8(...args: number[]): void;
+  b4u16(...args: number[]): void;
+}
+
+/**
+ * {@link buildHistograms} with the scatter-add in WebAssembly: same descriptors (the pool must be one
+ * chunk, `hist`, at byte address `histAddr` of the kernel's memory), same addition order, same sums.
+ */
+export function buildHistogramsWasm(
+  kernel: WasmKernelLike,
+  wide: boolean,
+  codesAddr: number,
+  nRows: number,
+  rowsAddr: number,
+  ghAddr: number,
+  histAddr: number,
+  hist: Float64Array,
+  nodes: Int32Array,
+  nNodes: number,
+  features: Int32Array,
+  fBegin: number,
+  fEnd: number,
+  slotPtr: Int32Array,
+): void {
+  const eb = wide ? 2 : 1;
+  for (let k = 0; k < nNodes; k++) {
+    const begin = nodes[9 * k] as number;
+    const end = nodes[9 * k + 1] as number;
+    const base = nodes[9 * k + 3] as number;
+    for (let fi = fBegin; fi < fEnd; fi++) {
+      const f = features[fi] as number;
+      hist.fill(0, base + 2 * (slotPtr[f] as number), base + 2 * (slotPtr[f + 1] as number));
+    }
+    let fi = fBegin;
+    for (; fi + 3 < fEnd; fi += 4) {
+      const f0 = features[fi] as number;
+      const f1 = features[fi + 1] as number;
+      const f2 = features[fi + 2] as number;
+      const f3 = features[fi + 3] as number;
+      const args = [
+        rowsAddr,
+        ghAddr,
+        begin,
+        end,
+        codesAddr + eb * f0 * nRows,
+        codesAddr + eb * f1 * nRows,
+        codesAddr + eb * f2 * nRows,
+        codesAddr + eb * f3 * nRows,
+        histAddr + 8 * (base + 2 * (slotPtr[f0] as number)),
+        histAddr + 8 * (base + 2 * (slotPtr[f1] as number)),
+        histAddr + 8 * (base + 2 * (slotPtr[f2] as number)),
+        histAddr + 8 * (base + 2 * (slotPtr[f3] as number)),
+      ] as const;
+      if (wide) kernel.b4u16(...args);
+      else kernel.b4u8(...args);
+    }
+    for (; fi < fEnd; fi++) {
+      const f = features[fi] as number;
+      const c = codesAddr + eb * f * nRows;
+      const h = histAddr + 8 * (base + 2 * (slotPtr[f] as number));
+      if (wide) kernel.b1u16(rowsAddr, ghAddr, begin, end, c, h);
+      else kernel.b1u8(rowsAddr, ghAddr, begin, end, c, h);
+    }
+    if ((nodes[9 * k + 5] as number) >= 0) {
+      const pb = (nodes[9 * k + 6] as number) - base;
+      const ob = (nodes[9 * k + 8] as number) - base;
+      for (let fj = fBegin; fj < fEnd; fj++) {
+        const f = features[fj] as number;
+        const s1 = base + 2 * (slotPtr[f + 1] as number);
+        for (let q = base + 2 * (slotPtr[f] as number); q < s1; q++) {
+          hist[ob + q] = (hist[pb + q] as number) - (hist[q] as number);
+        }
+      }
+    }
+  }
+}

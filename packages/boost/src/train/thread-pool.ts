@@ -1,23 +1,51 @@
 /**
- * Histogram building on one or more threads. With `nthread > 1` the features are split into contiguous
- * groups; the main thread builds group 0 and each worker one other group, on SharedArrayBuffer-backed
- * arrays. Every feature's histogram is built by exactly one thread in the same row order, so the sums
+ * Histogram building and split search on one or more threads. With `nthread > 1` the features are split
+ * into contiguous groups; the main thread handles group 0 and each worker one other group, on shared
+ * memory. Every feature's histogram is built by exactly one thread in the same row order, so the sums
  * (and the model) do not depend on the thread count. Workers are woken with `Atomics.notify` and read
  * their task synchronously with `receiveMessageOnPort`, which keeps the round trip in microseconds and
- * lets `train` stay synchronous inside a round.
+ * lets a round stay synchronous.
+ *
+ * When the arrays fit, they live in one WebAssembly memory (shared between threads) and the scatter-add
+ * runs in the wasm kernel of `wasm-kernel.ts`; otherwise in the JavaScript kernel. Both add in the same
+ * order and give identical histograms.
  * @module
  */
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
-import { buildHistograms, evaluatePlain } from './hist-kernel.js';
+import { buildHistograms, buildHistogramsWasm, evaluatePlain } from './hist-kernel.js';
+import {
+  type HistKernel,
+  histKernelBytes,
+  instantiateKernel,
+  type WasmMemory,
+  type WasmModule,
+  wasmApi,
+} from './wasm-kernel.js';
+
+/** Sizes the arena must hold (bytes of the code matrix, rows, and the histogram pool). */
+export interface ArenaSpec {
+  readonly codeBytes: number;
+  readonly nRows: number;
+  /** Doubles in the histogram pool. */
+  readonly poolDoubles: number;
+}
 
 /** Builds node histograms; see {@link buildHistograms} for the node descriptor layout. */
 export interface HistBuilder {
   /** Number of threads (1 = main thread only). */
   readonly threads: number;
-  /** Allocates an array shared with the workers when there are any. */
+  /**
+   * Reserves one WebAssembly memory for codes, rows, gradients and the histogram pool when it fits;
+   * returns whether the wasm kernel is used (then `allocInt32`/`allocFloat64` must be called for rows,
+   * gradients and exactly one pool chunk, in that order).
+   */
+  prepare(spec: ArenaSpec): boolean;
+  /** Allocates an array shared with the workers when there are any (in the arena when prepared). */
   allocFloat64(length: number): Float64Array;
+  /** Allocates an array shared with the workers, outside the arena (for growing scratch buffers). */
+  allocScratch(length: number): Float64Array;
   allocInt32(length: number): Int32Array;
-  /** Registers the per-training arrays (all allocated with the `alloc*` methods, except `codes` which is copied when needed). */
+  /** Registers the per-training arrays (`codes` is copied when needed). */
   setup(
     codes: Uint8Array | Uint16Array,
     nRows: number,
@@ -45,27 +73,74 @@ export interface HistBuilder {
   close(): Promise<void>;
 }
 
+const PAGE = 65536;
+/** Above this the arena is not reserved and the JavaScript kernel is used. */
+const MAX_ARENA_BYTES = 2 ** 31;
+
+/** A bump allocator over one WebAssembly memory. */
+class Arena {
+  readonly memory: WasmMemory;
+  readonly kernel: HistKernel;
+  readonly module: WasmModule;
+  private at = 16;
+  constructor(bytes: number, shared: boolean) {
+    const api = wasmApi();
+    if (api === null) throw new Error('no WebAssembly');
+    const pages = Math.ceil((bytes + 1024) / PAGE);
+    this.module = new api.Module(histKernelBytes(shared, pages, pages));
+    this.memory = shared
+      ? new api.Memory({ initial: pages, maximum: pages, shared: true })
+      : new api.Memory({ initial: pages });
+    this.kernel = instantiateKernel(api, this.module, this.memory);
+  }
+  alloc(bytes: number): number {
+    const p = this.at;
+    this.at += (bytes + 15) & ~15;
+    if (this.at > this.memory.buffer.byteLength) throw new Error('histogram arena exhausted');
+    return p;
+  }
+}
+
+function arenaBytes(spec: ArenaSpec): number {
+  const r = (b: number): number => (b + 15) & ~15;
+  return r(spec.codeBytes) + r(4 * spec.nRows) + r(16 * spec.nRows) + r(8 * spec.poolDoubles);
+}
+
 class LocalBuilder implements HistBuilder {
   readonly threads: number = 1;
-  private codes: Uint8Array | Uint16Array = new Uint8Array(0);
-  private nRows = 0;
-  private rows: Int32Array = new Int32Array(0);
-  private gh: Float64Array = new Float64Array(0);
-  private slotPtr: Int32Array = new Int32Array(0);
-  private readonly chunks: Float64Array[] = [];
-  /** The registered pool chunks (read by the threaded builder's main-thread share). */
-  get chunkList(): Float64Array[] {
-    return this.chunks;
+  protected codes: Uint8Array | Uint16Array = new Uint8Array(0);
+  protected nRows = 0;
+  protected rows: Int32Array = new Int32Array(0);
+  protected gh: Float64Array = new Float64Array(0);
+  protected slotPtr: Int32Array = new Int32Array(0);
+  protected readonly chunks: Float64Array[] = [];
+  protected arena: Arena | null = null;
+
+  protected sharedMemory(): boolean {
+    return false;
   }
-  /** The histogram slot offsets. */
-  get slots(): Int32Array {
-    return this.slotPtr;
+  prepare(spec: ArenaSpec): boolean {
+    const bytes = arenaBytes(spec);
+    if (bytes > MAX_ARENA_BYTES || wasmApi() === null) return false;
+    try {
+      this.arena = new Arena(bytes, this.sharedMemory());
+    } catch {
+      this.arena = null;
+    }
+    return this.arena !== null;
   }
   allocFloat64(length: number): Float64Array {
+    if (this.arena !== null)
+      return new Float64Array(this.arena.memory.buffer, this.arena.alloc(8 * length), length);
     return new Float64Array(length);
   }
   allocInt32(length: number): Int32Array {
+    if (this.arena !== null)
+      return new Int32Array(this.arena.memory.buffer, this.arena.alloc(4 * length), length);
     return new Int32Array(length);
+  }
+  allocScratch(length: number): Float64Array {
+    return new Float64Array(length);
   }
   setup(
     codes: Uint8Array | Uint16Array,
@@ -75,6 +150,16 @@ class LocalBuilder implements HistBuilder {
     slotPtr: Int32Array,
   ): void {
     this.codes = codes;
+    if (this.arena !== null) {
+      const buf = this.arena.memory.buffer;
+      const p = this.arena.alloc(codes.byteLength);
+      const copy =
+        codes instanceof Uint8Array
+          ? new Uint8Array(buf, p, codes.length)
+          : new Uint16Array(buf, p, codes.length);
+      copy.set(codes);
+      this.codes = copy;
+    }
     this.nRows = nRows;
     this.rows = rows;
     this.gh = gh;
@@ -84,20 +169,49 @@ class LocalBuilder implements HistBuilder {
     this.chunks.push(chunk);
     return this.chunks.length - 1;
   }
+  protected buildRange(
+    nodes: Int32Array,
+    nNodes: number,
+    features: Int32Array,
+    fBegin: number,
+    fEnd: number,
+  ): void {
+    const a = this.arena;
+    if (a !== null) {
+      buildHistogramsWasm(
+        a.kernel,
+        this.codes instanceof Uint16Array,
+        this.codes.byteOffset,
+        this.nRows,
+        this.rows.byteOffset,
+        this.gh.byteOffset,
+        this.chunks[0]!.byteOffset,
+        this.chunks[0]!,
+        nodes,
+        nNodes,
+        features,
+        fBegin,
+        fEnd,
+        this.slotPtr,
+      );
+    } else {
+      buildHistograms(
+        this.codes,
+        this.nRows,
+        this.rows,
+        this.gh,
+        nodes,
+        nNodes,
+        this.chunks,
+        features,
+        fBegin,
+        fEnd,
+        this.slotPtr,
+      );
+    }
+  }
   build(nodes: Int32Array, nNodes: number, features: Int32Array, nFeatures: number): void {
-    buildHistograms(
-      this.codes,
-      this.nRows,
-      this.rows,
-      this.gh,
-      nodes,
-      nNodes,
-      this.chunks,
-      features,
-      0,
-      nFeatures,
-      this.slotPtr,
-    );
+    this.buildRange(nodes, nNodes, features, 0, nFeatures);
   }
   evaluate(
     nodes: Float64Array,
@@ -112,14 +226,15 @@ class LocalBuilder implements HistBuilder {
   async close(): Promise<void> {}
 }
 
-const WORKER_SOURCE = (kernel: string, evaluate: string): string => `
+const WORKER_SOURCE = (kernel: string, wasmKernel: string, evaluate: string): string => `
 const { receiveMessageOnPort, workerData, parentPort } = require('node:worker_threads');
 const buildHistograms = (${kernel});
+const buildHistogramsWasm = (${wasmKernel});
 const evaluatePlain = (${evaluate});
 const ctrl = new Int32Array(workerData.ctrl);
 const port = workerData.port;
 const index = workerData.index;
-let codes, nRows, rows, gh, slotPtr;
+let codes, nRows, rows, gh, slotPtr, wasm = null;
 const chunks = [];
 let seen = 0;
 parentPort.postMessage('ready');
@@ -132,20 +247,22 @@ for (;;) {
     const msg = m.message;
     if (msg.kind === 'setup') {
       codes = msg.codes; nRows = msg.nRows; rows = msg.rows; gh = msg.gh; slotPtr = msg.slotPtr;
+      wasm = msg.module ? new WebAssembly.Instance(msg.module, { env: { mem: msg.memory } }).exports : null;
     } else if (msg.kind === 'chunk') {
       chunks.push(msg.chunk);
-    } else if (msg.kind === 'build') {
-      const [fBegin, fEnd] = msg.ranges[index];
+    } else if (msg.kind === 'build' || msg.kind === 'eval') {
       try {
-        buildHistograms(codes, nRows, rows, gh, msg.nodes, msg.nNodes, chunks, msg.features, fBegin, fEnd, slotPtr);
-      } catch (e) {
-        Atomics.store(ctrl, 2, 1);
-      }
-      Atomics.add(ctrl, 1, 1);
-      Atomics.notify(ctrl, 1);
-    } else if (msg.kind === 'eval') {
-      try {
-        evaluatePlain(msg.nodes, msg.nNodes, chunks, msg.features, slotPtr, index, msg.threads, msg.mcw, msg.lambda, msg.out);
+        if (msg.kind === 'eval') {
+          evaluatePlain(msg.nodes, msg.nNodes, chunks, msg.features, slotPtr, index, msg.threads, msg.mcw, msg.lambda, msg.out);
+        } else {
+          const [fBegin, fEnd] = msg.ranges[index];
+          if (wasm !== null) {
+            buildHistogramsWasm(wasm, codes instanceof Uint16Array, codes.byteOffset, nRows, rows.byteOffset, gh.byteOffset,
+              chunks[0].byteOffset, chunks[0], msg.nodes, msg.nNodes, msg.features, fBegin, fEnd, slotPtr);
+          } else {
+            buildHistograms(codes, nRows, rows, gh, msg.nodes, msg.nNodes, chunks, msg.features, fBegin, fEnd, slotPtr);
+          }
+        }
       } catch (e) {
         Atomics.store(ctrl, 2, 1);
       }
@@ -163,19 +280,27 @@ function shared(bytes: number): SharedArrayBuffer {
   return new SharedArrayBuffer(Math.max(8, bytes));
 }
 
-class ThreadedBuilder implements HistBuilder {
-  readonly threads: number;
+class ThreadedBuilder extends LocalBuilder {
+  override readonly threads: number;
   private readonly ctrl = new Int32Array(shared(16));
   private readonly workers: Worker[] = [];
   private readonly ports: MessagePort[] = [];
-  private local = new LocalBuilder();
 
   constructor(threads: number) {
+    super();
     this.threads = threads;
   }
 
+  protected override sharedMemory(): boolean {
+    return true;
+  }
+
   async start(): Promise<void> {
-    const source = WORKER_SOURCE(buildHistograms.toString(), evaluatePlain.toString());
+    const source = WORKER_SOURCE(
+      buildHistograms.toString(),
+      buildHistogramsWasm.toString(),
+      evaluatePlain.toString(),
+    );
     const ready: Promise<void>[] = [];
     for (let t = 1; t < this.threads; t++) {
       const { port1, port2 } = new MessageChannel();
@@ -196,13 +321,18 @@ class ThreadedBuilder implements HistBuilder {
     await Promise.all(ready);
   }
 
-  allocFloat64(length: number): Float64Array {
+  override allocFloat64(length: number): Float64Array {
+    if (this.arena !== null) return super.allocFloat64(length);
     return new Float64Array(shared(length * 8));
   }
-  allocInt32(length: number): Int32Array {
+  override allocInt32(length: number): Int32Array {
+    if (this.arena !== null) return super.allocInt32(length);
     return new Int32Array(shared(length * 4));
   }
-  setup(
+  override allocScratch(length: number): Float64Array {
+    return new Float64Array(shared(length * 8));
+  }
+  override setup(
     codes: Uint8Array | Uint16Array,
     nRows: number,
     rows: Int32Array,
@@ -210,7 +340,7 @@ class ThreadedBuilder implements HistBuilder {
     slotPtr: Int32Array,
   ): void {
     let sharedCodes = codes;
-    if (!(codes.buffer instanceof SharedArrayBuffer)) {
+    if (this.arena === null && !(codes.buffer instanceof SharedArrayBuffer)) {
       const buf = shared(codes.byteLength);
       sharedCodes =
         codes instanceof Uint8Array
@@ -218,15 +348,23 @@ class ThreadedBuilder implements HistBuilder {
           : new Uint16Array(buf, 0, codes.length);
       sharedCodes.set(codes);
     }
-    this.local.setup(sharedCodes, nRows, rows, gh, slotPtr);
-    for (const port of this.ports)
-      port.postMessage({ kind: 'setup', codes: sharedCodes, nRows, rows, gh, slotPtr });
+    super.setup(sharedCodes, nRows, rows, gh, slotPtr);
+    const wasm = this.arena === null ? {} : { module: this.arena.module, memory: this.arena.memory };
+    for (const port of this.ports) {
+      port.postMessage({ kind: 'setup', codes: this.codes, nRows, rows, gh, slotPtr, ...wasm });
+    }
   }
-  addChunk(chunk: Float64Array): number {
+  override addChunk(chunk: Float64Array): number {
     for (const port of this.ports) port.postMessage({ kind: 'chunk', chunk });
-    return this.local.addChunk(chunk);
+    return super.addChunk(chunk);
   }
-  build(nodes: Int32Array, nNodes: number, features: Int32Array, nFeatures: number): void {
+  private dispatch(msg: object): void {
+    Atomics.store(this.ctrl, 1, 0);
+    for (const port of this.ports) port.postMessage(msg);
+    Atomics.add(this.ctrl, 0, 1);
+    Atomics.notify(this.ctrl, 0);
+  }
+  override build(nodes: Int32Array, nNodes: number, features: Int32Array, nFeatures: number): void {
     const ranges: [number, number][] = [];
     for (let t = 0; t < this.threads; t++) {
       ranges.push([
@@ -234,23 +372,18 @@ class ThreadedBuilder implements HistBuilder {
         Math.floor(((t + 1) * nFeatures) / this.threads),
       ]);
     }
-    const msg = {
+    this.dispatch({
       kind: 'build',
       nodes: nodes.slice(0, 9 * nNodes),
       nNodes,
       features: features.slice(0, nFeatures),
       ranges,
-    };
-    Atomics.store(this.ctrl, 1, 0);
-    for (const port of this.ports) port.postMessage(msg);
-    Atomics.add(this.ctrl, 0, 1);
-    Atomics.notify(this.ctrl, 0);
+    });
     const [b, e] = ranges[0]!;
-    const localFeatures = features.subarray(b, e);
-    this.local.build(nodes, nNodes, localFeatures, e - b);
+    this.buildRange(nodes, nNodes, features, b, e);
     this.waitForWorkers();
   }
-  evaluate(
+  override evaluate(
     nodes: Float64Array,
     nNodes: number,
     features: Int32Array,
@@ -258,7 +391,7 @@ class ThreadedBuilder implements HistBuilder {
     lambda: number,
     out: Float64Array,
   ): void {
-    const msg = {
+    this.dispatch({
       kind: 'eval',
       nodes: nodes.slice(0, 7 * nNodes),
       nNodes,
@@ -267,23 +400,8 @@ class ThreadedBuilder implements HistBuilder {
       mcw,
       lambda,
       out,
-    };
-    Atomics.store(this.ctrl, 1, 0);
-    for (const port of this.ports) port.postMessage(msg);
-    Atomics.add(this.ctrl, 0, 1);
-    Atomics.notify(this.ctrl, 0);
-    evaluatePlain(
-      nodes,
-      nNodes,
-      this.local.chunkList,
-      features,
-      this.local.slots,
-      0,
-      this.threads,
-      mcw,
-      lambda,
-      out,
-    );
+    });
+    evaluatePlain(nodes, nNodes, this.chunks, features, this.slotPtr, 0, this.threads, mcw, lambda, out);
     this.waitForWorkers();
   }
   private waitForWorkers(): void {
@@ -295,7 +413,7 @@ class ThreadedBuilder implements HistBuilder {
     }
     if (Atomics.load(this.ctrl, 2) !== 0) throw new Error('histogram worker failed');
   }
-  async close(): Promise<void> {
+  override async close(): Promise<void> {
     for (const port of this.ports) port.postMessage({ kind: 'stop' });
     Atomics.add(this.ctrl, 0, 1);
     Atomics.notify(this.ctrl, 0);
