@@ -214,6 +214,17 @@ export function evaluatePlain(
         if (oH < mcw) break;
         if (aH < mcw) continue;
         const oG = pG - aG;
+        if (aH > 0 && oH > 0) {
+          // one-division screen: the exact float32 gain is within 2^-23 of this sum, so a candidate
+          // below the best so far by more than 1e-6 (relative) cannot win and is skipped exactly
+          const da = aH + lambda;
+          const dn = oH + lambda;
+          if (
+            (aG * aG * dn + oG * oG * da) / (da * dn) <
+            (Math.max(locLoss, bestLoss) + rootGain) * (1 - 1e-6)
+          )
+            continue;
+        }
         const ga = aH > 0 ? fround((aG * aG) / (aH + lambda)) : 0;
         const go = oH > 0 ? fround((oG * oG) / (oH + lambda)) : 0;
         const loss = fround(fround(ga + go) - rootGain);
@@ -256,6 +267,15 @@ export function evaluatePlain(
         if (oH < mcw) break;
         if (aH < mcw) continue;
         const oG = pG - aG;
+        if (aH > 0 && oH > 0) {
+          const da = aH + lambda;
+          const dn = oH + lambda;
+          if (
+            (aG * aG * dn + oG * oG * da) / (da * dn) <
+            (Math.max(locLoss, bestLoss) + rootGain) * (1 - 1e-6)
+          )
+            continue;
+        }
         const ga = aH > 0 ? fround((aG * aG) / (aH + lambda)) : 0;
         const go = oH > 0 ? fround((oG * oG) / (oH + lambda)) : 0;
         const loss = fround(fround(go + ga) - rootGain);
