@@ -71,6 +71,11 @@ export class TreeGrower {
   private readonly fast: boolean;
   private readonly rows: Int32Array;
   private readonly tmp: Int32Array;
+  /** Gradient and hessian of every row for the next tree (shared with the workers); `train` fills them. */
+  readonly grad: Float32Array;
+  readonly hess: Float32Array;
+  private partOut: Int32Array;
+  private partDesc = new Int32Array(8 * 64);
   private readonly gh: Float64Array;
   private readonly histSize: number;
   private readonly chunks: Float64Array[] = [];
@@ -123,12 +128,20 @@ export class TreeGrower {
         poolDoubles: capacity * this.histSize,
       });
     this.rows = builder.allocInt32(data.nRows);
-    this.tmp = new Int32Array(data.nRows);
+    const scratch = (n32: number): ArrayBufferLike => {
+      const a = builder.allocScratch(Math.ceil(n32 / 2) + 1);
+      return a.buffer;
+    };
+    this.tmp = new Int32Array(scratch(data.nRows), 0, data.nRows);
+    this.grad = new Float32Array(scratch(data.nRows), 0, data.nRows);
+    this.hess = new Float32Array(scratch(data.nRows), 0, data.nRows);
+    this.partOut = new Int32Array(scratch(1024), 0, 1024);
     this.gh = builder.allocFloat64(2 * data.nRows);
     this.perChunk = wasm ? capacity : 8;
     this.fixedPool = wasm;
     if (wasm) this.addPoolChunk();
     builder.setup(data.codes, data.nRows, this.rows, this.gh, data.slotPtr);
+    builder.setupPartition(this.tmp, this.grad, this.hess);
   }
 
   private addPoolChunk(): void {
@@ -210,7 +223,7 @@ export class TreeGrower {
     t.sumHessian[0] = fround(H);
     t.leafValue[0] = fround(this.p.learningRate * w0);
 
-    this.buildHists([0], [input.sampledRows === null ? 1 : 0], input, null, null);
+    this.buildHists([0], [input.sampledRows === null ? 1 : 0], input, null, null, true);
     this.evaluateNodes([0], [input.nodeFeatures(treeFeatures)]);
 
     const p = this.p;
@@ -278,23 +291,17 @@ export class TreeGrower {
         if (!(p.maxDepth > 0 && depth >= p.maxDepth) && !(p.maxLeaves > 0 && numLeaves >= p.maxLeaves))
           valid.push(nid);
       }
-      for (const nid of applied) this.partition(t, nid);
+      const build: number[] = [];
+      const other: number[] = [];
+      for (const nid of valid) {
+        const l = t.left[nid]!;
+        const fewerRight = this.bRH[nid]! < this.bLH[nid]!;
+        build.push(fewerRight ? l + 1 : l);
+        other.push(fewerRight ? l : l + 1);
+      }
+      this.partitionLevel(t, applied, valid);
       if (valid.length > 0) {
-        const build: number[] = [];
-        const other: number[] = [];
-        for (const nid of valid) {
-          const l = t.left[nid]!;
-          const fewerRight = this.bRH[nid]! < this.bLH[nid]!;
-          build.push(fewerRight ? l + 1 : l);
-          other.push(fewerRight ? l : l + 1);
-        }
-        this.buildHists(
-          build,
-          build.map(() => 0),
-          input,
-          valid,
-          other,
-        );
+        this.buildHists(build, [], input, valid, other, false);
         const children: number[] = [];
         const lists: Int32Array[] = [];
         for (const nid of valid) {
@@ -320,6 +327,7 @@ export class TreeGrower {
     input: GrowInput,
     parents: number[] | null,
     siblings: number[] | null,
+    gather: boolean,
   ): void {
     const { grad, hess, treeFeatures } = input;
     const rows = this.rows;
@@ -332,16 +340,18 @@ export class TreeGrower {
       this.hist[nid] = h;
       const b = this.cur.begin[nid]!;
       const e = this.cur.end[nid]!;
-      for (let q = b; q < e; q++) {
-        const r = rows[q]!;
-        gh[2 * q] = grad[r]!;
-        gh[2 * q + 1] = hess[r]!;
+      if (gather) {
+        for (let q = b; q < e; q++) {
+          const r = rows[q]!;
+          gh[2 * q] = grad[r]!;
+          gh[2 * q + 1] = hess[r]!;
+        }
       }
       desc[9 * k] = b;
       desc[9 * k + 1] = e;
       desc[9 * k + 2] = Math.floor(h / this.perChunk);
       desc[9 * k + 3] = (h % this.perChunk) * this.histSize;
-      desc[9 * k + 4] = contiguous[k]!;
+      desc[9 * k + 4] = contiguous[k] ?? 0;
       desc[9 * k + 5] = -1;
       if (parents !== null && siblings !== null) {
         const hp = this.hist[parents[k]!]!;
@@ -636,38 +646,53 @@ export class TreeGrower {
     }
   }
 
-  /** Stable partition of the node's rows: missing to the default side, else left iff bin <= split bin. */
-  private partition(t: GrownTree, nid: number): void {
-    const { codes, nRows, nbins } = this.data;
-    const rows = this.rows;
-    const tmp = this.tmp;
-    const f = t.splitFeature[nid]!;
-    const s = t.splitBin[nid]!;
-    const miss = nbins[f]!;
-    const missLeft = t.defaultLeft[nid] === 1;
-    const col = f * nRows;
-    const b = this.cur.begin[nid]!;
-    const e = this.cur.end[nid]!;
-    let nl = b;
-    let nr = 0;
-    const dl = missLeft ? 1 : 0;
-    // branch-free: the side is unpredictable, so write both candidates and advance one cursor
-    for (let q = b; q < e; q++) {
-      const r = rows[q]!;
-      const c = codes[col + r]!;
-      const left = +(c <= s) | (+(c === miss) & dl);
-      rows[nl] = r;
-      tmp[nr] = r;
-      nl += left;
-      nr += 1 - left;
+  /**
+   * Partitions the rows of the split nodes (missing to the default side, else left iff bin <= split bin),
+   * and gathers the gradients of the child whose histogram is built next; nodes are spread over the
+   * threads by row count (each node's partition is stable and independent, so the result is the same).
+   */
+  private partitionLevel(t: GrownTree, applied: number[], valid: number[]): void {
+    const n = applied.length;
+    if (this.partDesc.length < 8 * n) this.partDesc = new Int32Array(16 * n);
+    if (this.partOut.length < n) {
+      const a = this.builder.allocScratch(n + 1);
+      this.partOut = new Int32Array(a.buffer, 0, 2 * n);
     }
-    rows.set(tmp.subarray(0, nr), nl);
-    const l = t.left[nid]!;
-    t.begin[l] = b;
-    t.end[l] = nl;
-    t.begin[l + 1] = nl;
-    t.end[l + 1] = e;
-    t.count[l] = nl - b;
-    t.count[l + 1] = e - nl;
+    const desc = this.partDesc;
+    const T = this.builder.threads;
+    let total = 0;
+    for (const nid of applied) total += this.cur.end[nid]! - this.cur.begin[nid]!;
+    let acc = 0;
+    for (let k = 0; k < n; k++) {
+      const nid = applied[k]!;
+      const f = t.splitFeature[nid]!;
+      const b = this.cur.begin[nid]!;
+      const e = this.cur.end[nid]!;
+      let side = -1;
+      if (valid.includes(nid)) side = this.bRH[nid]! < this.bLH[nid]! ? 1 : 0;
+      desc[8 * k] = b;
+      desc[8 * k + 1] = e;
+      desc[8 * k + 2] = f;
+      desc[8 * k + 3] = t.splitBin[nid]!;
+      desc[8 * k + 4] = this.data.nbins[f]!;
+      desc[8 * k + 5] = t.defaultLeft[nid]!;
+      desc[8 * k + 6] = side;
+      desc[8 * k + 7] = Math.min(T - 1, Math.floor(((acc + (e - b) / 2) * T) / Math.max(1, total)));
+      acc += e - b;
+    }
+    this.builder.partition(desc, n, this.partOut);
+    for (let k = 0; k < n; k++) {
+      const nid = applied[k]!;
+      const b = this.cur.begin[nid]!;
+      const e = this.cur.end[nid]!;
+      const nl = this.partOut[k]!;
+      const l = t.left[nid]!;
+      t.begin[l] = b;
+      t.end[l] = nl;
+      t.begin[l + 1] = nl;
+      t.end[l + 1] = e;
+      t.count[l] = nl - b;
+      t.count[l + 1] = e - nl;
+    }
   }
 }

@@ -389,3 +389,58 @@ export function buildHistogramsWasm(
     }
   }
 }
+
+/**
+ * Stable partition of several nodes' rows (missing values to the default side, else left iff bin <=
+ * split bin), each node by one thread: node k is handled when `desc[8k + 7] === t`. `desc` holds 8 ints
+ * per node: begin, end, feature, split bin, missing code, default left, side to gather (0 left, 1 right,
+ * -1 none), owner thread. The gathered child's gradients are copied to `gh` by partition position.
+ * Writes the left child's end to `out[k]`. `tmp` is scratch at the same positions as `rows`.
+ */
+export function partitionNodes(
+  codes: Uint8Array | Uint16Array,
+  nRows: number,
+  rows: Int32Array,
+  tmp: Int32Array,
+  gh: Float64Array,
+  grad: Float32Array,
+  hess: Float32Array,
+  desc: Int32Array,
+  nNodes: number,
+  t: number,
+  out: Int32Array,
+): void {
+  for (let k = 0; k < nNodes; k++) {
+    if (desc[8 * k + 7] !== t) continue;
+    const b = desc[8 * k] as number;
+    const e = desc[8 * k + 1] as number;
+    const col = (desc[8 * k + 2] as number) * nRows;
+    const s = desc[8 * k + 3] as number;
+    const miss = desc[8 * k + 4] as number;
+    const dl = desc[8 * k + 5] as number;
+    let nl = b;
+    let nr = b;
+    // branch-free: the side is unpredictable, so write both candidates and advance one cursor
+    for (let q = b; q < e; q++) {
+      const r = rows[q] as number;
+      const c = codes[col + r] as number;
+      const left = +(c <= s) | (+(c === miss) & dl);
+      rows[nl] = r;
+      tmp[nr] = r;
+      nl += left;
+      nr += 1 - left;
+    }
+    for (let q = b, d = nl; q < nr; q++, d++) rows[d] = tmp[q] as number;
+    out[k] = nl;
+    const side = desc[8 * k + 6] as number;
+    if (side >= 0) {
+      const g0 = side === 0 ? b : nl;
+      const g1 = side === 0 ? nl : e;
+      for (let q = g0; q < g1; q++) {
+        const r = rows[q] as number;
+        gh[2 * q] = grad[r] as number;
+        gh[2 * q + 1] = hess[r] as number;
+      }
+    }
+  }
+}

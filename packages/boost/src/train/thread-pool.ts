@@ -12,7 +12,7 @@
  * @module
  */
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
-import { buildHistograms, buildHistogramsWasm, evaluatePlain } from './hist-kernel.js';
+import { buildHistograms, buildHistogramsWasm, evaluatePlain, partitionNodes } from './hist-kernel.js';
 import {
   type HistKernel,
   histKernelBytes,
@@ -69,6 +69,10 @@ export interface HistBuilder {
     lambda: number,
     out: Float64Array,
   ): void;
+  /** Registers the partition scratch and the gradient arrays (allocated with `allocScratch` views). */
+  setupPartition(tmp: Int32Array, grad: Float32Array, hess: Float32Array): void;
+  /** Partitions `nNodes` nodes (see {@link partitionNodes}; owners must be < `threads`). */
+  partition(desc: Int32Array, nNodes: number, out: Int32Array): void;
   /** Stops the workers. */
   close(): Promise<void>;
 }
@@ -115,6 +119,9 @@ class LocalBuilder implements HistBuilder {
   protected slotPtr: Int32Array = new Int32Array(0);
   protected readonly chunks: Float64Array[] = [];
   protected arena: Arena | null = null;
+  protected tmp: Int32Array = new Int32Array(0);
+  protected grad: Float32Array = new Float32Array(0);
+  protected hess: Float32Array = new Float32Array(0);
 
   protected sharedMemory(): boolean {
     return false;
@@ -223,14 +230,36 @@ class LocalBuilder implements HistBuilder {
   ): void {
     evaluatePlain(nodes, nNodes, this.chunks, features, this.slotPtr, 0, 1, mcw, lambda, out);
   }
+  setupPartition(tmp: Int32Array, grad: Float32Array, hess: Float32Array): void {
+    this.tmp = tmp;
+    this.grad = grad;
+    this.hess = hess;
+  }
+  partition(desc: Int32Array, nNodes: number, out: Int32Array): void {
+    partitionNodes(
+      this.codes,
+      this.nRows,
+      this.rows,
+      this.tmp,
+      this.gh,
+      this.grad,
+      this.hess,
+      desc,
+      nNodes,
+      0,
+      out,
+    );
+  }
   async close(): Promise<void> {}
 }
 
-const WORKER_SOURCE = (kernel: string, wasmKernel: string, evaluate: string): string => `
+const WORKER_SOURCE = (kernel: string, wasmKernel: string, evaluate: string, partition: string): string => `
 const { receiveMessageOnPort, workerData, parentPort } = require('node:worker_threads');
 const buildHistograms = (${kernel});
 const buildHistogramsWasm = (${wasmKernel});
 const evaluatePlain = (${evaluate});
+const partitionNodes = (${partition});
+let tmp, grad, hess;
 const ctrl = new Int32Array(workerData.ctrl);
 const port = workerData.port;
 const index = workerData.index;
@@ -239,6 +268,10 @@ const chunks = [];
 let seen = 0;
 parentPort.postMessage('ready');
 for (;;) {
+  // spin briefly before sleeping: tasks of one tree arrive every few hundred microseconds, and a futex
+  // wake-up costs tens of them
+  const t0 = Date.now();
+  while (Atomics.load(ctrl, 0) === seen && Date.now() - t0 < 2) {}
   Atomics.wait(ctrl, 0, seen);
   seen = Atomics.load(ctrl, 0);
   let stop = false;
@@ -250,9 +283,13 @@ for (;;) {
       wasm = msg.module ? new WebAssembly.Instance(msg.module, { env: { mem: msg.memory } }).exports : null;
     } else if (msg.kind === 'chunk') {
       chunks.push(msg.chunk);
-    } else if (msg.kind === 'build' || msg.kind === 'eval') {
+    } else if (msg.kind === 'part-setup') {
+      tmp = msg.tmp; grad = msg.grad; hess = msg.hess;
+    } else if (msg.kind === 'build' || msg.kind === 'eval' || msg.kind === 'part') {
       try {
-        if (msg.kind === 'eval') {
+        if (msg.kind === 'part') {
+          partitionNodes(codes, nRows, rows, tmp, gh, grad, hess, msg.desc, msg.nNodes, index, msg.out);
+        } else if (msg.kind === 'eval') {
           evaluatePlain(msg.nodes, msg.nNodes, chunks, msg.features, slotPtr, index, msg.threads, msg.mcw, msg.lambda, msg.out);
         } else {
           const [fBegin, fEnd] = msg.ranges[index];
@@ -300,6 +337,7 @@ class ThreadedBuilder extends LocalBuilder {
       buildHistograms.toString(),
       buildHistogramsWasm.toString(),
       evaluatePlain.toString(),
+      partitionNodes.toString(),
     );
     const ready: Promise<void>[] = [];
     for (let t = 1; t < this.threads; t++) {
@@ -404,12 +442,35 @@ class ThreadedBuilder extends LocalBuilder {
     evaluatePlain(nodes, nNodes, this.chunks, features, this.slotPtr, 0, this.threads, mcw, lambda, out);
     this.waitForWorkers();
   }
+  override setupPartition(tmp: Int32Array, grad: Float32Array, hess: Float32Array): void {
+    super.setupPartition(tmp, grad, hess);
+    for (const port of this.ports) port.postMessage({ kind: 'part-setup', tmp, grad, hess });
+  }
+  override partition(desc: Int32Array, nNodes: number, out: Int32Array): void {
+    this.dispatch({ kind: 'part', desc: desc.slice(0, 8 * nNodes), nNodes, out });
+    partitionNodes(
+      this.codes,
+      this.nRows,
+      this.rows,
+      this.tmp,
+      this.gh,
+      this.grad,
+      this.hess,
+      desc,
+      nNodes,
+      0,
+      out,
+    );
+    this.waitForWorkers();
+  }
   private waitForWorkers(): void {
     const expected = this.threads - 1;
+    const t0 = Date.now();
     for (;;) {
       const done = Atomics.load(this.ctrl, 1);
       if (done >= expected) break;
-      Atomics.wait(this.ctrl, 1, done, 1000);
+      // the workers usually finish within microseconds of the main thread's share: spin, then sleep
+      if (Date.now() - t0 > 2) Atomics.wait(this.ctrl, 1, done, 1000);
     }
     if (Atomics.load(this.ctrl, 2) !== 0) throw new Error('histogram worker failed');
   }

@@ -334,8 +334,8 @@ export async function train(
       monotone,
     );
     const margin = new Float32Array(nRows).fill(margin0);
-    const grad = new Float32Array(nRows);
-    const hess = new Float32Array(nRows);
+    const grad = grower.grad;
+    const hess = grower.hess;
     const rng = createRng(p.seed);
     const allFeatures = new Int32Array(nFeat);
     for (let f = 0; f < nFeat; f++) allFeatures[f] = f;
