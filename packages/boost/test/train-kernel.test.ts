@@ -8,7 +8,7 @@ describe('histogram kernels', () => {
     it(`the wasm kernel gives bit-identical histograms to the JavaScript one (${wide ? 'u16' : 'u8'} codes)`, () => {
       const rng = createRng(wide ? 2 : 1);
       const nRows = 1000;
-      const nFeat = 7;
+      const nFeat = 13;
       const nbins = Array.from({ length: nFeat }, (_, f) => (wide ? 300 : 20) + f);
       const slotPtr = new Int32Array(nFeat + 1);
       for (let f = 0; f < nFeat; f++) slotPtr[f + 1] = slotPtr[f]! + nbins[f]! + 1;
@@ -36,7 +36,7 @@ describe('histogram kernels', () => {
       for (let i = 0; i < 2 * nRows; i++) gh[i] = rng.normal();
       const pool = new Float64Array(buf, take(8 * 3 * histSize), 3 * histSize);
       // node 0 = parent (all sampled rows), node 1 = first 40 % of them, sibling derived into slot 2
-      const features = Int32Array.from([0, 1, 2, 3, 4, 5, 6]);
+      const features = Int32Array.from({ length: nFeat }, (_, f) => f);
       const desc = Int32Array.from([
         0,
         n,

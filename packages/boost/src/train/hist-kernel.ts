@@ -215,14 +215,12 @@ export function evaluatePlain(
         if (aH < mcw) continue;
         const oG = pG - aG;
         if (aH > 0 && oH > 0) {
-          // one-division screen: the exact float32 gain is within 2^-23 of this sum, so a candidate
-          // below the best so far by more than 1e-6 (relative) cannot win and is skipped exactly
+          // screen: the exact float32 gain is within 2^-23 of aG²/da + oG²/dn, so a candidate below
+          // the best so far by more than 1e-6 (relative) cannot win and is skipped exactly
           const da = aH + lambda;
           const dn = oH + lambda;
-          if (
-            (aG * aG * dn + oG * oG * da) / (da * dn) <
-            (Math.max(locLoss, bestLoss) + rootGain) * (1 - 1e-6)
-          )
+          // compared without a division: both denominators are positive
+          if (aG * aG * dn + oG * oG * da < (Math.max(locLoss, bestLoss) + rootGain) * (1 - 1e-6) * da * dn)
             continue;
         }
         const ga = aH > 0 ? fround((aG * aG) / (aH + lambda)) : 0;
@@ -270,10 +268,8 @@ export function evaluatePlain(
         if (aH > 0 && oH > 0) {
           const da = aH + lambda;
           const dn = oH + lambda;
-          if (
-            (aG * aG * dn + oG * oG * da) / (da * dn) <
-            (Math.max(locLoss, bestLoss) + rootGain) * (1 - 1e-6)
-          )
+          // compared without a division: both denominators are positive
+          if (aG * aG * dn + oG * oG * da < (Math.max(locLoss, bestLoss) + rootGain) * (1 - 1e-6) * da * dn)
             continue;
         }
         const ga = aH > 0 ? fround((aG * aG) / (aH + lambda)) : 0;
@@ -311,6 +307,8 @@ export function evaluatePlain(
 
 /** The wasm kernel exports {@link buildHistogramsWasm} calls (see `wasm-kernel.ts`). */
 interface WasmKernelLike {
+  b8u8(...args: number[]): void;
+  b8u16(...args: number[]): void;
   b1u8(...args: number[]): void;
   b1u16(...args: number[]): void;
   b4u8(...args: number[]): void;
@@ -347,6 +345,14 @@ export function buildHistogramsWasm(
       hist.fill(0, base + 2 * (slotPtr[f] as number), base + 2 * (slotPtr[f + 1] as number));
     }
     let fi = fBegin;
+    for (; fi + 7 < fEnd; fi += 8) {
+      const args: number[] = [rowsAddr, ghAddr, begin, end];
+      for (let j = 0; j < 8; j++) args.push(codesAddr + eb * (features[fi + j] as number) * nRows);
+      for (let j = 0; j < 8; j++)
+        args.push(histAddr + 8 * (base + 2 * (slotPtr[features[fi + j] as number] as number)));
+      if (wide) kernel.b8u16(...args);
+      else kernel.b8u8(...args);
+    }
     for (; fi + 3 < fEnd; fi += 4) {
       const f0 = features[fi] as number;
       const f1 = features[fi + 1] as number;

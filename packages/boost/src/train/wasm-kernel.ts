@@ -2,7 +2,8 @@
  * The histogram scatter-add as a tiny hand-assembled WebAssembly module (SIMD `f64x2.add` on the
  * interleaved (g, h) pair, no bounds checks): about twice as fast as the best JavaScript loop. The
  * additions happen in the same order as the JavaScript kernel, so both give bit-identical histograms.
- * Exports `b1u8`, `b1u16` (one feature) and `b4u8`, `b4u16` (four features per pass) with byte
+ * Exports `b1u8`, `b1u16` (one feature), `b4u8`, `b4u16` and `b8u8`, `b8u16` (four or eight features per
+ * pass, sharing the row index and gradient loads) with byte
  * addresses: `(rows, gh, begin, end, col..., hist...)`, `col` = start of the feature's code column,
  * `hist` = start of its (g, h) slots; rows are i32, gh f64 pairs, codes u8 or u16.
  * @module
@@ -134,8 +135,10 @@ export function histKernelBytes(shared: boolean, minPages: number, maxPages: num
     ['b1u16', 1, true],
     ['b4u8', 4, false],
     ['b4u16', 4, true],
+    ['b8u8', 8, false],
+    ['b8u16', 8, true],
   ];
-  const types = [1, 4].map((k) => [0x60, ...vec(Array.from({ length: 4 + 2 * k }, () => [I32])), 0]);
+  const types = [1, 4, 8].map((k) => [0x60, ...vec(Array.from({ length: 4 + 2 * k }, () => [I32])), 0]);
   const limits = shared ? [0x03, ...uleb(minPages), ...uleb(maxPages)] : [0x00, ...uleb(minPages)];
   const bytes = [
     0x00,
@@ -148,7 +151,7 @@ export function histKernelBytes(shared: boolean, minPages: number, maxPages: num
     0,
     ...section(1, vec(types)),
     ...section(2, vec([[...name('env'), ...name('mem'), 0x02, ...limits]])),
-    ...section(3, vec(kinds.map(([, k]) => [k === 1 ? 0 : 1]))),
+    ...section(3, vec(kinds.map(([, k]) => [k === 1 ? 0 : k === 4 ? 1 : 2]))),
     ...section(7, vec(kinds.map(([n], i) => [...name(n), 0x00, i]))),
     ...section(
       10,
@@ -165,6 +168,8 @@ export function histKernelBytes(shared: boolean, minPages: number, maxPages: num
 
 /** The kernel exports. */
 export interface HistKernel {
+  b8u8(...args: number[]): void;
+  b8u16(...args: number[]): void;
   b1u8(rows: number, gh: number, begin: number, end: number, c0: number, h0: number): void;
   b1u16(rows: number, gh: number, begin: number, end: number, c0: number, h0: number): void;
   b4u8(
