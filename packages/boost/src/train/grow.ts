@@ -166,6 +166,35 @@ export class TreeGrower {
     }
   }
 
+  /** Allocates a margin array (and copies of labels/weights) shared with the workers. */
+  sharedFloat32(values: ArrayLike<number> | number, length: number): Float32Array {
+    const a = new Float32Array(this.builder.allocScratch(Math.ceil(length / 2) + 1).buffer, 0, length);
+    if (typeof values === 'number') a.fill(values);
+    else a.set(values);
+    return a;
+  }
+
+  /** Fills `grad`/`hess` from the margins, on all threads. */
+  computeGradients(margin: Float32Array, y: Float32Array, w: Float32Array, spw: number): void {
+    this.builder.gradients(margin, y, w, spw, this.grad, this.hess, this.data.nRows);
+  }
+
+  /** Adds the leaves of a grown tree to the margins of their (sampled) rows, on all threads. */
+  addLeaves(t: GrownTree, margin: Float32Array): void {
+    let n = 0;
+    for (let k = 0; k < t.numNodes; k++) if (t.left[k]! < 0) n++;
+    const desc = new Float64Array(3 * n);
+    let j = 0;
+    for (let k = 0; k < t.numNodes; k++) {
+      if (t.left[k]! >= 0) continue;
+      desc[3 * j] = t.begin[k]!;
+      desc[3 * j + 1] = t.end[k]!;
+      desc[3 * j + 2] = t.leafValue[k]!;
+      j++;
+    }
+    this.builder.leaves(margin, desc, n);
+  }
+
   /** Grows one tree. */
   grow(input: GrowInput): GrownTree {
     const { grad, hess, nSampled, treeFeatures } = input;

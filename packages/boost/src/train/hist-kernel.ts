@@ -450,3 +450,51 @@ export function partitionNodes(
     }
   }
 }
+
+/**
+ * Gradients of rows `[begin, end)` for binary:logistic, in XGBoost's float32 arithmetic:
+ * `p = 1 / (expf(-margin) + 1)`, `g = (p - y) * w`, `h = max(p (1 - p), 1e-16) * w`, w multiplied by
+ * `spw` when y = 1. `w` of length 0 means unit weights.
+ */
+export function gradientRange(
+  margin: Float32Array,
+  y: Float32Array,
+  w: Float32Array,
+  spw: number,
+  grad: Float32Array,
+  hess: Float32Array,
+  begin: number,
+  end: number,
+): void {
+  const fround = Math.fround;
+  const eps = fround(1e-16);
+  const unit = w.length === 0;
+  for (let i = begin; i < end; i++) {
+    const pr = fround(1 / fround(fround(Math.exp(-(margin[i] as number))) + 1));
+    const yi = y[i] as number;
+    let wi = unit ? 1 : (w[i] as number);
+    if (yi === 1) wi = fround(wi * spw);
+    grad[i] = fround(pr - yi) * wi;
+    const hh = fround(pr * fround(1 - pr));
+    hess[i] = Math.max(hh, eps) * wi;
+  }
+}
+
+/** Adds leaf values to the margins of the leaves' rows (`desc`: begin, end, value per leaf); leaf k by thread k mod T. */
+export function addLeafValues(
+  rows: Int32Array,
+  margin: Float32Array,
+  desc: Float64Array,
+  nLeaves: number,
+  t: number,
+  T: number,
+): void {
+  for (let k = t; k < nLeaves; k += T) {
+    const e = desc[3 * k + 1] as number;
+    const v = desc[3 * k + 2] as number;
+    for (let q = desc[3 * k] as number; q < e; q++) {
+      const r = rows[q] as number;
+      margin[r] = (margin[r] as number) + v;
+    }
+  }
+}

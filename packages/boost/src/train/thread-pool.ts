@@ -12,7 +12,14 @@
  * @module
  */
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
-import { buildHistograms, buildHistogramsWasm, evaluatePlain, partitionNodes } from './hist-kernel.js';
+import {
+  addLeafValues,
+  buildHistograms,
+  buildHistogramsWasm,
+  evaluatePlain,
+  gradientRange,
+  partitionNodes,
+} from './hist-kernel.js';
 import {
   type HistKernel,
   histKernelBytes,
@@ -73,6 +80,18 @@ export interface HistBuilder {
   setupPartition(tmp: Int32Array, grad: Float32Array, hess: Float32Array): void;
   /** Partitions `nNodes` nodes (see {@link partitionNodes}; owners must be < `threads`). */
   partition(desc: Int32Array, nNodes: number, out: Int32Array): void;
+  /** Fills `grad`/`hess` for all `n` rows from the margins (see {@link gradientRange}); arrays from `allocScratch`. */
+  gradients(
+    margin: Float32Array,
+    y: Float32Array,
+    w: Float32Array,
+    spw: number,
+    grad: Float32Array,
+    hess: Float32Array,
+    n: number,
+  ): void;
+  /** Adds leaf values to the margins of the leaves' rows (see {@link addLeafValues}). */
+  leaves(margin: Float32Array, desc: Float64Array, nLeaves: number): void;
   /** Stops the workers. */
   close(): Promise<void>;
 }
@@ -250,15 +269,38 @@ class LocalBuilder implements HistBuilder {
       out,
     );
   }
+  gradients(
+    margin: Float32Array,
+    y: Float32Array,
+    w: Float32Array,
+    spw: number,
+    grad: Float32Array,
+    hess: Float32Array,
+    n: number,
+  ): void {
+    gradientRange(margin, y, w, spw, grad, hess, 0, n);
+  }
+  leaves(margin: Float32Array, desc: Float64Array, nLeaves: number): void {
+    addLeafValues(this.rows, margin, desc, nLeaves, 0, 1);
+  }
   async close(): Promise<void> {}
 }
 
-const WORKER_SOURCE = (kernel: string, wasmKernel: string, evaluate: string, partition: string): string => `
+const WORKER_SOURCE = (
+  kernel: string,
+  wasmKernel: string,
+  evaluate: string,
+  partition: string,
+  grads: string,
+  leaves: string,
+): string => `
 const { receiveMessageOnPort, workerData, parentPort } = require('node:worker_threads');
 const buildHistograms = (${kernel});
 const buildHistogramsWasm = (${wasmKernel});
 const evaluatePlain = (${evaluate});
 const partitionNodes = (${partition});
+const gradientRange = (${grads});
+const addLeafValues = (${leaves});
 let tmp, grad, hess;
 const ctrl = new Int32Array(workerData.ctrl);
 const port = workerData.port;
@@ -285,9 +327,15 @@ for (;;) {
       chunks.push(msg.chunk);
     } else if (msg.kind === 'part-setup') {
       tmp = msg.tmp; grad = msg.grad; hess = msg.hess;
-    } else if (msg.kind === 'build' || msg.kind === 'eval' || msg.kind === 'part') {
+    } else if (msg.kind === 'build' || msg.kind === 'eval' || msg.kind === 'part' || msg.kind === 'grad' || msg.kind === 'leaves') {
       try {
-        if (msg.kind === 'part') {
+        if (msg.kind === 'grad') {
+          const b = Math.floor((index * msg.n) / msg.threads);
+          const e = Math.floor(((index + 1) * msg.n) / msg.threads);
+          gradientRange(msg.margin, msg.y, msg.w, msg.spw, msg.grad, msg.hess, b, e);
+        } else if (msg.kind === 'leaves') {
+          addLeafValues(rows, msg.margin, msg.desc, msg.nLeaves, index, msg.threads);
+        } else if (msg.kind === 'part') {
           partitionNodes(codes, nRows, rows, tmp, gh, grad, hess, msg.desc, msg.nNodes, index, msg.out);
         } else if (msg.kind === 'eval') {
           evaluatePlain(msg.nodes, msg.nNodes, chunks, msg.features, slotPtr, index, msg.threads, msg.mcw, msg.lambda, msg.out);
@@ -338,6 +386,8 @@ class ThreadedBuilder extends LocalBuilder {
       buildHistogramsWasm.toString(),
       evaluatePlain.toString(),
       partitionNodes.toString(),
+      gradientRange.toString(),
+      addLeafValues.toString(),
     );
     const ready: Promise<void>[] = [];
     for (let t = 1; t < this.threads; t++) {
@@ -461,6 +511,30 @@ class ThreadedBuilder extends LocalBuilder {
       0,
       out,
     );
+    this.waitForWorkers();
+  }
+  override gradients(
+    margin: Float32Array,
+    y: Float32Array,
+    w: Float32Array,
+    spw: number,
+    grad: Float32Array,
+    hess: Float32Array,
+    n: number,
+  ): void {
+    this.dispatch({ kind: 'grad', margin, y, w, spw, grad, hess, n, threads: this.threads });
+    gradientRange(margin, y, w, spw, grad, hess, 0, Math.floor(n / this.threads));
+    this.waitForWorkers();
+  }
+  override leaves(margin: Float32Array, desc: Float64Array, nLeaves: number): void {
+    this.dispatch({
+      kind: 'leaves',
+      margin,
+      desc: desc.slice(0, 3 * nLeaves),
+      nLeaves,
+      threads: this.threads,
+    });
+    addLeafValues(this.rows, margin, desc, nLeaves, 0, this.threads);
     this.waitForWorkers();
   }
   private waitForWorkers(): void {

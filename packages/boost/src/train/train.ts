@@ -333,7 +333,9 @@ export async function train(
       builder,
       monotone,
     );
-    const margin = new Float32Array(nRows).fill(margin0);
+    const margin = grower.sharedFloat32(margin0, nRows);
+    const ys = grower.sharedFloat32(y, nRows);
+    const ws = weights === null ? new Float32Array(0) : grower.sharedFloat32(weights, nRows);
     const grad = grower.grad;
     const hess = grower.hess;
     const rng = createRng(p.seed);
@@ -342,21 +344,12 @@ export async function train(
     const sampled = p.subsample < 1 ? new Int32Array(nRows) : null;
     const unsampled = p.subsample < 1 ? new Int32Array(nRows) : null;
     if (ev !== undefined) evalMargin = new Float32Array(ev.data.nRows).fill(margin0);
-    const eps = fround(1e-16);
-    const spw = p.scalePosWeight;
 
     for (let round = 0; round < p.numRounds; round++) {
       if (options.signal?.aborted) {
         throw new CancelledError(`training was cancelled at round ${round}`, { details: { round } });
       }
-      for (let i = 0; i < nRows; i++) {
-        const pr = sigmoid32(margin[i]!);
-        let w = weights === null ? 1 : weights[i]!;
-        if (y[i] === 1) w = fround(w * spw);
-        grad[i] = fround(pr - y[i]!) * w;
-        const hh = fround(pr * fround(1 - pr));
-        hess[i] = Math.max(hh, eps) * w;
-      }
+      grower.computeGradients(margin, ys, ws, p.scalePosWeight);
       let nSampled = nRows;
       let nUnsampled = 0;
       if (sampled !== null && unsampled !== null) {
@@ -376,15 +369,7 @@ export async function train(
         nodeFeatures: (from) => sampleFeatures(rng, from, p.colsampleByNode),
       });
       // margins of the training rows: leaves know their sampled rows; others are routed by bins
-      const rows = grown.rows;
-      for (let n = 0; n < grown.numNodes; n++) {
-        if (grown.left[n]! >= 0) continue;
-        const v = grown.leafValue[n]!;
-        for (let q = grown.begin[n]!; q < grown.end[n]!; q++) {
-          const r = rows[q]!;
-          margin[r] = margin[r]! + v;
-        }
-      }
+      grower.addLeaves(grown, margin);
       if (nUnsampled > 0) addTreeBinned(grown, binned, unsampled, nUnsampled, margin);
       const tree = toTreeArrays(grown);
       trees.push(tree);
