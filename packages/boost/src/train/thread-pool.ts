@@ -322,7 +322,12 @@ for (;;) {
     const msg = m.message;
     if (msg.kind === 'setup') {
       codes = msg.codes; nRows = msg.nRows; rows = msg.rows; gh = msg.gh; slotPtr = msg.slotPtr;
-      wasm = msg.module ? new WebAssembly.Instance(msg.module, { env: { mem: msg.memory } }).exports : null;
+      // the JavaScript kernel reads the same views, so a failed instantiation only costs speed
+      try {
+        wasm = msg.module ? new WebAssembly.Instance(msg.module, { env: { mem: msg.memory } }).exports : null;
+      } catch (e) {
+        wasm = null;
+      }
     } else if (msg.kind === 'chunk') {
       chunks.push(msg.chunk);
     } else if (msg.kind === 'part-setup') {

@@ -25,7 +25,7 @@ import type { BoosterModel, DenseMatrix, TreeArrays } from '../model/types.js';
 import { accumulateMargins, baseMarginOf, packForest, sigmoid32 } from '../predict/predict.js';
 import { averagePrecision, logLoss } from './eval-metrics.js';
 import { type GrownTree, TreeGrower } from './grow.js';
-import { type ResolvedParams, resolveParams, type TrainParams } from './params.js';
+import { resolveParams, type TrainParams } from './params.js';
 import { createHistBuilder } from './thread-pool.js';
 
 const fround = Math.fround;
@@ -443,5 +443,3 @@ export async function train(
   };
   return new Booster(model, log);
 }
-
-export type { ResolvedParams };
