@@ -689,9 +689,6 @@ export class TreeGrower {
     }
     const desc = this.partDesc;
     const T = this.builder.threads;
-    let total = 0;
-    for (const nid of applied) total += this.cur.end[nid]! - this.cur.begin[nid]!;
-    let acc = 0;
     for (let k = 0; k < n; k++) {
       const nid = applied[k]!;
       const f = t.splitFeature[nid]!;
@@ -706,8 +703,17 @@ export class TreeGrower {
       desc[8 * k + 4] = this.data.nbins[f]!;
       desc[8 * k + 5] = t.defaultLeft[nid]!;
       desc[8 * k + 6] = side;
-      desc[8 * k + 7] = Math.min(T - 1, Math.floor(((acc + (e - b) / 2) * T) / Math.max(1, total)));
-      acc += e - b;
+    }
+    // largest node first to the least-loaded thread (ties to the main thread, which needs no wake-up)
+    const load = new Float64Array(T);
+    const order = applied
+      .map((_, k) => k)
+      .sort((a, b) => desc[8 * b + 1]! - desc[8 * b]! - (desc[8 * a + 1]! - desc[8 * a]!) || a - b);
+    for (const k of order) {
+      let best = 0;
+      for (let th = 1; th < T; th++) if (load[th]! < load[best]!) best = th;
+      desc[8 * k + 7] = best;
+      load[best]! += desc[8 * k + 1]! - desc[8 * k]!;
     }
     this.builder.partition(desc, n, this.partOut);
     for (let k = 0; k < n; k++) {

@@ -97,6 +97,11 @@ export interface HistBuilder {
 }
 
 const PAGE = 65536;
+
+/** Start of thread t's share of `len` items (an even split, as `evaluatePlain` computes it). */
+function shareBoundary(t: number, T: number, len: number): number {
+  return t >= T ? len : Math.floor((len * t) / T);
+}
 /** Above this the arena is not reserved and the JavaScript kernel is used. */
 const MAX_ARENA_BYTES = 2 ** 31;
 
@@ -460,10 +465,7 @@ class ThreadedBuilder extends LocalBuilder {
   override build(nodes: Int32Array, nNodes: number, features: Int32Array, nFeatures: number): void {
     const ranges: [number, number][] = [];
     for (let t = 0; t < this.threads; t++) {
-      ranges.push([
-        Math.floor((t * nFeatures) / this.threads),
-        Math.floor(((t + 1) * nFeatures) / this.threads),
-      ]);
+      ranges.push([shareBoundary(t, this.threads, nFeatures), shareBoundary(t + 1, this.threads, nFeatures)]);
     }
     this.dispatch({
       kind: 'build',
