@@ -1,5 +1,7 @@
 /**
- * The margin-space intercept of a logistic model, computed the way XGBoost does.
+ * The margin-space intercept of a logistic model, computed the way XGBoost does. The one
+ * implementation: training, prediction, TreeSHAP and the model writers all start from this value, so
+ * they cannot drift apart in the float32 rounding.
  * @module
  */
 

@@ -24,7 +24,15 @@ export interface TreeArrays {
   readonly defaultLeft: Uint8Array;
   /** Leaf output, already multiplied by the learning rate; 0 at internal nodes. */
   readonly leafValue: Float32Array;
-  /** Unscaled optimal weight -G/(H+lambda) of every node (XGBoost's `base_weights`). */
+  /**
+   * XGBoost's `base_weights`, whose meaning depends on the node:
+   * - internal node: the optimal weight w = -G/(H+lambda) of the node's own gradient sums (after
+   *   alpha, max_delta_step and monotone bounds), NOT multiplied by the learning rate;
+   * - leaf: the scaled weight η·w, equal to `leafValue` (XGBoost's `ExpandNode` writes the children's
+   *   scaled weights, and only a later split of that child overwrites it with the unscaled one);
+   * - a tree that is a single root leaf: the unscaled w, while `leafValue` is η·w (`InitRoot`).
+   * Prediction ignores it; the LightGBM writer derives `internal_value` (η·w) from it.
+   */
   readonly baseWeight: Float32Array;
   /** Split gain (XGBoost's `loss_changes`, no 1/2 factor, no gamma); 0 at leaves. */
   readonly lossChange: Float32Array;
