@@ -18,23 +18,13 @@ import {
   rocAuc,
   v7DatasetSpec,
 } from '@leadscore/core';
+import { computeFeatures, toDenseMatrix, v7Features } from '@leadscore/features';
 import { describe, expect, it } from 'vitest';
 import type { DenseMatrix } from '../src/model/types.js';
 import { train } from '../src/train/train.js';
 import { FIXTURES, PYTHON, requireXGBoost } from './model-fixtures.js';
 
 type ArrowTable = NonNullable<Awaited<ReturnType<typeof buildDataset>>['table']>;
-
-/**
- * The slice of @leadscore/features this test uses. @leadscore/boost does not depend on it (features
- * is not linked into packages/boost/node_modules), so it is imported by file URL, untyped.
- */
-interface FeaturesModule {
-  readonly v7Features: unknown;
-  computeFeatures(table: ArrowTable, set: unknown): unknown;
-  toDenseMatrix(matrix: unknown, options: { categorical: 'codes' }): DenseMatrix;
-}
-const FEATURES_URL = new URL('../../features/src/index.ts', import.meta.url).href;
 
 const WORLD = { reps: 8000, quarters: 12, leads: 12_000, seed: 7 } as const;
 const DAY_MS = 86_400_000;
@@ -142,7 +132,6 @@ describe('learning on the synthetic world (point-in-time V7 features)', () => {
   it('reaches XGBoost 1.7 hist test AUC-PR within 0.01 and clearly beats the base rate', async () => {
     // Fail (never skip) up front when the anchor is unavailable, before the slow part.
     requireXGBoost();
-    const features = (await import(FEATURES_URL)) as FeaturesModule;
 
     const world = generateDiscoveryWorld(WORLD);
     const horizonDays = world.truth.params.labelHorizonDays;
@@ -166,7 +155,7 @@ describe('learning on the synthetic world (point-in-time V7 features)', () => {
       await wh.close();
     }
 
-    const dense = features.toDenseMatrix(features.computeFeatures(table, features.v7Features), {
+    const dense = toDenseMatrix(computeFeatures(table, v7Features), {
       categorical: 'codes',
     });
     const labels = Float64Array.from(table.getChild('label')!.toArray() as ArrayLike<number>);
