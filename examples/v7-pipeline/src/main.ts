@@ -26,6 +26,7 @@ import {
   writeDiscoveryWorld,
 } from '@leadscore/core';
 import { computeFeatures, defineFeature, featureSet, toDenseMatrix, v7Features } from '@leadscore/features';
+import { createProgress } from './progress.js';
 
 const SIZE = { reps: 20_000, quarters: 12, leads: 30_000, seed: 7 } as const;
 const DAY_MS = 86_400_000;
@@ -141,7 +142,7 @@ type ArrowTable = NonNullable<Awaited<ReturnType<typeof buildDataset>>['table']>
 async function trainAndEvaluate(
   table: ArrowTable,
   horizonDays: number,
-  log: (line: string) => void,
+  verbose: boolean,
 ): Promise<Evaluation> {
   const matrix = computeFeatures(table, features);
   // Categorical levels are sorted strings seen in the table (no label involved), used as ordinal codes.
@@ -150,7 +151,7 @@ async function trainAndEvaluate(
   const contacted = epochMs(table, 'contacted_at');
   const split = temporalSplit(contacted, horizonDays);
   const t0 = performance.now();
-  let lastPrinted = 0;
+  const progress = createProgress('training');
   const booster = await train(
     takeRows(dense, split.train),
     take(labels, split.train),
@@ -168,14 +169,13 @@ async function trainAndEvaluate(
       evalMetric: 'aucpr',
       earlyStoppingRounds: 40,
       onRound: (r) => {
-        if (performance.now() - lastPrinted > 2000) {
-          lastPrinted = performance.now();
-          log(`    round ${r.iteration + 1}: validation AUC-PR ${r.evalScore?.toFixed(4)}`);
-        }
+        if (verbose)
+          progress.update(r.iteration + 1, r.numRounds, `validation AUC-PR ${r.evalScore?.toFixed(4)}`);
         return undefined;
       },
     },
   );
+  progress.end();
   const trainMs = performance.now() - t0;
   const testLabels = take(labels, split.test);
   const p = booster.predict(takeRows(dense, split.test));
@@ -288,7 +288,7 @@ async function main(): Promise<void> {
     log(
       '[5/6] model: depth-wise boosted trees, temporal split (train | 30-day purge | validation | purge | test)',
     );
-    const ev = await trainAndEvaluate(built.table!, spec.labelHorizonDays, log);
+    const ev = await trainAndEvaluate(built.table!, spec.labelHorizonDays, true);
     const leadIds = world.leads.getChild('lead_id')!.toArray() as string[];
     const truthById = new Map<string, number>();
     for (const [i, id] of leadIds.entries()) truthById.set(id, world.truth.probability[i]!);
@@ -343,7 +343,7 @@ async function main(): Promise<void> {
         g.policy === 'current' ? { ...g, policy: 'pointInTime' as const } : g,
       ),
     });
-    const pev = await trainAndEvaluate(pit.table!, spec.labelHorizonDays, () => {});
+    const pev = await trainAndEvaluate(pit.table!, spec.labelHorizonDays, false);
     log(
       `  leakage-exposed ${pit.metadata.leakage.exposedColumns.length} columns; audit ${pit.metadata.leakage.audit.passed ? 'passed' : 'FAILED'}`,
     );
