@@ -87,6 +87,8 @@ export class TreeGrower {
   private readonly plain: boolean;
   private evalDesc = new Float64Array(0);
   private evalOut: Float64Array = new Float64Array(0);
+  /** `gh` already holds the root's pairs (set by `computeGradients`, used by the next `grow`). */
+  private rootReady = false;
 
   // per-node working state, indexed by node id
   private G: number[] = [];
@@ -174,9 +176,19 @@ export class TreeGrower {
     return a;
   }
 
-  /** Fills `grad`/`hess` from the margins, on all threads. */
-  computeGradients(margin: Float32Array, y: Float32Array, w: Float32Array, spw: number): void {
-    this.builder.gradients(margin, y, w, spw, this.grad, this.hess, this.data.nRows);
+  /**
+   * Fills `grad`/`hess` from the margins, on all threads. Pass `allRows` when the next tree uses every
+   * row: the root's gradient pairs are then written in the same pass instead of gathered serially.
+   */
+  computeGradients(
+    margin: Float32Array,
+    y: Float32Array,
+    w: Float32Array,
+    spw: number,
+    allRows = false,
+  ): void {
+    this.builder.gradients(margin, y, w, spw, this.grad, this.hess, this.data.nRows, allRows);
+    this.rootReady = allRows;
   }
 
   /** Adds the leaves of a grown tree to the margins of their (sampled) rows, on all threads. */
@@ -239,10 +251,17 @@ export class TreeGrower {
 
     let G = 0;
     let H = 0;
-    for (let i = 0; i < nSampled; i++) {
-      const r = rows[i]!;
-      G += grad[r]!;
-      H += hess[r]!;
+    if (input.sampledRows === null) {
+      for (let i = 0; i < nSampled; i++) {
+        G += grad[i]!;
+        H += hess[i]!;
+      }
+    } else {
+      for (let i = 0; i < nSampled; i++) {
+        const r = rows[i]!;
+        G += grad[r]!;
+        H += hess[r]!;
+      }
     }
     this.G[0] = G;
     this.H[0] = H;
@@ -252,7 +271,9 @@ export class TreeGrower {
     t.sumHessian[0] = fround(H);
     t.leafValue[0] = fround(this.p.learningRate * w0);
 
-    this.buildHists([0], [input.sampledRows === null ? 1 : 0], input, null, null, true);
+    const gathered = this.rootReady && input.sampledRows === null;
+    this.rootReady = false;
+    this.buildHists([0], [input.sampledRows === null ? 1 : 0], input, null, null, !gathered);
     this.evaluateNodes([0], [input.nodeFeatures(treeFeatures)]);
 
     const p = this.p;
@@ -426,7 +447,7 @@ export class TreeGrower {
       return;
     }
     const n = nids.length;
-    const T = this.builder.threads;
+    const T = this.builder.evalSlices;
     let total = 0;
     for (const l of lists) total += l.length;
     const features = new Int32Array(total);
@@ -688,7 +709,6 @@ export class TreeGrower {
       this.partOut = new Int32Array(a.buffer, 0, 2 * n);
     }
     const desc = this.partDesc;
-    const T = this.builder.threads;
     for (let k = 0; k < n; k++) {
       const nid = applied[k]!;
       const f = t.splitFeature[nid]!;
@@ -704,17 +724,11 @@ export class TreeGrower {
       desc[8 * k + 5] = t.defaultLeft[nid]!;
       desc[8 * k + 6] = side;
     }
-    // largest node first to the least-loaded thread (ties to the main thread, which needs no wake-up)
-    const load = new Float64Array(T);
+    // largest node first: the threads take nodes in this order, so the small ones even out the end
     const order = applied
       .map((_, k) => k)
       .sort((a, b) => desc[8 * b + 1]! - desc[8 * b]! - (desc[8 * a + 1]! - desc[8 * a]!) || a - b);
-    for (const k of order) {
-      let best = 0;
-      for (let th = 1; th < T; th++) if (load[th]! < load[best]!) best = th;
-      desc[8 * k + 7] = best;
-      load[best]! += desc[8 * k + 1]! - desc[8 * k]!;
-    }
+    for (let j = 0; j < n; j++) desc[8 * j + 7] = order[j]!;
     this.builder.partition(desc, n, this.partOut);
     for (let k = 0; k < n; k++) {
       const nid = applied[k]!;

@@ -305,6 +305,44 @@ export function evaluatePlain(
   }
 }
 
+/**
+ * {@link evaluatePlain} over `S` feature slices per node, taken dynamically: every thread takes the
+ * next (node, slice) from the shared counter `counter[3]` until none is left, so a thread that wakes
+ * late or runs slow takes fewer. Slice s of node k goes to `out[8 * (k * S + s)]`; the merge of the
+ * partial bests is order-independent, so the result does not depend on who took what.
+ */
+export function evaluateChunks(
+  counter: Int32Array,
+  nodes: Float64Array,
+  nNodes: number,
+  chunks: Float64Array[],
+  features: Int32Array,
+  slotPtr: Int32Array,
+  S: number,
+  mcw: number,
+  lambda: number,
+  out: Float64Array,
+): void {
+  const total = nNodes * S;
+  for (;;) {
+    const j = Atomics.add(counter, 3, 1);
+    if (j >= total) break;
+    const k = Math.floor(j / S);
+    evaluatePlain(
+      nodes.subarray(7 * k, 7 * k + 7),
+      1,
+      chunks,
+      features,
+      slotPtr,
+      j - k * S,
+      S,
+      mcw,
+      lambda,
+      out.subarray(8 * k * S, 8 * (k + 1) * S),
+    );
+  }
+}
+
 /** The wasm kernel exports {@link buildHistogramsWasm} calls (see `wasm-kernel.ts`). */
 interface WasmKernelLike {
   b8u8(...args: number[]): void;
@@ -398,10 +436,13 @@ export function buildHistogramsWasm(
 
 /**
  * Stable partition of several nodes' rows (missing values to the default side, else left iff bin <=
- * split bin), each node by one thread: node k is handled when `desc[8k + 7] === t`. `desc` holds 8 ints
- * per node: begin, end, feature, split bin, missing code, default left, side to gather (0 left, 1 right,
- * -1 none), owner thread. The gathered child's gradients are copied to `gh` by partition position.
- * Writes the left child's end to `out[k]`. `tmp` is scratch at the same positions as `rows`.
+ * split bin). `desc` holds 8 ints per node: begin, end, feature, split bin, missing code, default left,
+ * side to gather (0 left, 1 right, -1 none), and in entry j the index of the j-th node to process
+ * (largest first). With `counter` null one thread processes them all; otherwise every thread takes the
+ * next from `counter[3]` until none is left (each node's partition is independent and stable, so the
+ * result does not depend on who took it). The gathered child's gradients are copied to `gh` by
+ * partition position. Writes the left child's end to `out[k]`. `tmp` is scratch at the same positions
+ * as `rows`.
  */
 export function partitionNodes(
   codes: Uint8Array | Uint16Array,
@@ -413,11 +454,13 @@ export function partitionNodes(
   hess: Float32Array,
   desc: Int32Array,
   nNodes: number,
-  t: number,
+  counter: Int32Array | null,
   out: Int32Array,
 ): void {
-  for (let k = 0; k < nNodes; k++) {
-    if (desc[8 * k + 7] !== t) continue;
+  for (let j = 0; ; j++) {
+    if (counter !== null) j = Atomics.add(counter, 3, 1);
+    if (j >= nNodes) break;
+    const k = desc[8 * j + 7] as number;
     const b = desc[8 * k] as number;
     const e = desc[8 * k + 1] as number;
     const col = (desc[8 * k + 2] as number) * nRows;
@@ -454,7 +497,8 @@ export function partitionNodes(
 /**
  * Gradients of rows `[begin, end)` for binary:logistic, in XGBoost's float32 arithmetic:
  * `p = 1 / (expf(-margin) + 1)`, `g = (p - y) * w`, `h = max(p (1 - p), 1e-16) * w`, w multiplied by
- * `spw` when y = 1. `w` of length 0 means unit weights.
+ * `spw` when y = 1. `w` of length 0 means unit weights. When `gh` is not empty the pairs are also
+ * stored there (the root's gradients by partition position when every row is in the tree).
  */
 export function gradientRange(
   margin: Float32Array,
@@ -465,18 +509,26 @@ export function gradientRange(
   hess: Float32Array,
   begin: number,
   end: number,
+  gh: Float64Array,
 ): void {
   const fround = Math.fround;
   const eps = fround(1e-16);
   const unit = w.length === 0;
+  const both = gh.length > 0;
   for (let i = begin; i < end; i++) {
     const pr = fround(1 / fround(fround(Math.exp(-(margin[i] as number))) + 1));
     const yi = y[i] as number;
     let wi = unit ? 1 : (w[i] as number);
     if (yi === 1) wi = fround(wi * spw);
-    grad[i] = fround(pr - yi) * wi;
+    const g = fround(fround(pr - yi) * wi);
     const hh = fround(pr * fround(1 - pr));
-    hess[i] = Math.max(hh, eps) * wi;
+    const h = fround(Math.max(hh, eps) * wi);
+    grad[i] = g;
+    hess[i] = h;
+    if (both) {
+      gh[2 * i] = g;
+      gh[2 * i + 1] = h;
+    }
   }
 }
 

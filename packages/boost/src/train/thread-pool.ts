@@ -1,8 +1,10 @@
 /**
- * Histogram building and split search on one or more threads. With `nthread > 1` the features are split
- * into contiguous groups; the main thread handles group 0 and each worker one other group, on shared
- * memory. Every feature's histogram is built by exactly one thread in the same row order, so the sums
- * (and the model) do not depend on the thread count. Workers are woken with `Atomics.notify` and read
+ * Histogram building and split search on one or more threads. With `nthread > 1` the work of each step
+ * is cut into chunks (blocks of 8 features, (node, feature slice) pairs, nodes to partition) that the
+ * main thread and the workers take from a shared atomic counter until none is left, so a worker that
+ * wakes late or a slow chunk does not leave the other thread idle. Every feature's histogram is built
+ * by exactly one thread in the same row order, and partial split bests are merged order-independently,
+ * so the sums (and the model) do not depend on the thread count or on who took which chunk. Workers are woken with `Atomics.notify` and read
  * their task synchronously with `receiveMessageOnPort`, which keeps the round trip in microseconds and
  * lets a round stay synchronous.
  *
@@ -16,6 +18,7 @@ import {
   addLeafValues,
   buildHistograms,
   buildHistogramsWasm,
+  evaluateChunks,
   evaluatePlain,
   gradientRange,
   partitionNodes,
@@ -41,6 +44,8 @@ export interface ArenaSpec {
 export interface HistBuilder {
   /** Number of threads (1 = main thread only). */
   readonly threads: number;
+  /** Partial results per node written by {@link HistBuilder.evaluate}. */
+  readonly evalSlices: number;
   /**
    * Reserves one WebAssembly memory for codes, rows, gradients and the histogram pool when it fits;
    * returns whether the wasm kernel is used (then `allocInt32`/`allocFloat64` must be called for rows,
@@ -66,7 +71,7 @@ export interface HistBuilder {
   build(nodes: Int32Array, nNodes: number, features: Int32Array, nFeatures: number): void;
   /**
    * Plain-case split search of `nNodes` nodes (see {@link evaluatePlain}); `out` (from `allocFloat64`)
-   * receives 8 doubles per node and thread, `threads` partial results per node.
+   * receives 8 doubles per node and slice, `evalSlices` partial results per node.
    */
   evaluate(
     nodes: Float64Array,
@@ -78,9 +83,13 @@ export interface HistBuilder {
   ): void;
   /** Registers the partition scratch and the gradient arrays (allocated with `allocScratch` views). */
   setupPartition(tmp: Int32Array, grad: Float32Array, hess: Float32Array): void;
-  /** Partitions `nNodes` nodes (see {@link partitionNodes}; owners must be < `threads`). */
+  /** Partitions `nNodes` nodes (see {@link partitionNodes}; entry j's last field is the j-th node to do). */
   partition(desc: Int32Array, nNodes: number, out: Int32Array): void;
-  /** Fills `grad`/`hess` for all `n` rows from the margins (see {@link gradientRange}); arrays from `allocScratch`. */
+  /**
+   * Fills `grad`/`hess` for all `n` rows from the margins (see {@link gradientRange}); arrays from
+   * `allocScratch`. With `root` the pairs are also stored in the registered `gh` by row (the unsampled
+   * root's partition order), which saves the root's serial gather.
+   */
   gradients(
     margin: Float32Array,
     y: Float32Array,
@@ -89,6 +98,7 @@ export interface HistBuilder {
     grad: Float32Array,
     hess: Float32Array,
     n: number,
+    root: boolean,
   ): void;
   /** Adds leaf values to the margins of the leaves' rows (see {@link addLeafValues}). */
   leaves(margin: Float32Array, desc: Float64Array, nLeaves: number): void;
@@ -98,10 +108,10 @@ export interface HistBuilder {
 
 const PAGE = 65536;
 
-/** Start of thread t's share of `len` items (an even split, as `evaluatePlain` computes it). */
-function shareBoundary(t: number, T: number, len: number): number {
-  return t >= T ? len : Math.floor((len * t) / T);
-}
+/** Features per build chunk: the wasm kernel's widest pass. */
+const BUILD_BLOCK = 8;
+/** Feature slices per node and thread in the threaded split search (more = finer balance, more merging). */
+const SLICES_PER_THREAD = 4;
 /** Above this the arena is not reserved and the JavaScript kernel is used. */
 const MAX_ARENA_BYTES = 2 ** 31;
 
@@ -136,6 +146,7 @@ function arenaBytes(spec: ArenaSpec): number {
 
 class LocalBuilder implements HistBuilder {
   readonly threads: number = 1;
+  readonly evalSlices: number = 1;
   protected codes: Uint8Array | Uint16Array = new Uint8Array(0);
   protected nRows = 0;
   protected rows: Int32Array = new Int32Array(0);
@@ -270,7 +281,7 @@ class LocalBuilder implements HistBuilder {
       this.hess,
       desc,
       nNodes,
-      0,
+      null,
       out,
     );
   }
@@ -282,8 +293,9 @@ class LocalBuilder implements HistBuilder {
     grad: Float32Array,
     hess: Float32Array,
     n: number,
+    root: boolean,
   ): void {
-    gradientRange(margin, y, w, spw, grad, hess, 0, n);
+    gradientRange(margin, y, w, spw, grad, hess, 0, n, root ? this.gh : new Float64Array(0));
   }
   leaves(margin: Float32Array, desc: Float64Array, nLeaves: number): void {
     addLeafValues(this.rows, margin, desc, nLeaves, 0, 1);
@@ -295,6 +307,7 @@ const WORKER_SOURCE = (
   kernel: string,
   wasmKernel: string,
   evaluate: string,
+  chunksEval: string,
   partition: string,
   grads: string,
   leaves: string,
@@ -303,6 +316,7 @@ const { receiveMessageOnPort, workerData, parentPort } = require('node:worker_th
 const buildHistograms = (${kernel});
 const buildHistogramsWasm = (${wasmKernel});
 const evaluatePlain = (${evaluate});
+const evaluateChunks = (${chunksEval});
 const partitionNodes = (${partition});
 const gradientRange = (${grads});
 const addLeafValues = (${leaves});
@@ -342,20 +356,26 @@ for (;;) {
         if (msg.kind === 'grad') {
           const b = Math.floor((index * msg.n) / msg.threads);
           const e = Math.floor(((index + 1) * msg.n) / msg.threads);
-          gradientRange(msg.margin, msg.y, msg.w, msg.spw, msg.grad, msg.hess, b, e);
+          gradientRange(msg.margin, msg.y, msg.w, msg.spw, msg.grad, msg.hess, b, e, msg.root ? gh : new Float64Array(0));
         } else if (msg.kind === 'leaves') {
           addLeafValues(rows, msg.margin, msg.desc, msg.nLeaves, index, msg.threads);
         } else if (msg.kind === 'part') {
-          partitionNodes(codes, nRows, rows, tmp, gh, grad, hess, msg.desc, msg.nNodes, index, msg.out);
+          partitionNodes(codes, nRows, rows, tmp, gh, grad, hess, msg.desc, msg.nNodes, ctrl, msg.out);
         } else if (msg.kind === 'eval') {
-          evaluatePlain(msg.nodes, msg.nNodes, chunks, msg.features, slotPtr, index, msg.threads, msg.mcw, msg.lambda, msg.out);
+          evaluateChunks(ctrl, msg.nodes, msg.nNodes, chunks, msg.features, slotPtr, msg.slices, msg.mcw, msg.lambda, msg.out);
         } else {
-          const [fBegin, fEnd] = msg.ranges[index];
-          if (wasm !== null) {
-            buildHistogramsWasm(wasm, codes instanceof Uint16Array, codes.byteOffset, nRows, rows.byteOffset, gh.byteOffset,
-              chunks[0].byteOffset, chunks[0], msg.nodes, msg.nNodes, msg.features, fBegin, fEnd, slotPtr);
-          } else {
-            buildHistograms(codes, nRows, rows, gh, msg.nodes, msg.nNodes, chunks, msg.features, fBegin, fEnd, slotPtr);
+          const nBlocks = Math.ceil(msg.nFeatures / ${BUILD_BLOCK});
+          for (;;) {
+            const j = Atomics.add(ctrl, 3, 1);
+            if (j >= nBlocks) break;
+            const fBegin = j * ${BUILD_BLOCK};
+            const fEnd = Math.min(fBegin + ${BUILD_BLOCK}, msg.nFeatures);
+            if (wasm !== null) {
+              buildHistogramsWasm(wasm, codes instanceof Uint16Array, codes.byteOffset, nRows, rows.byteOffset, gh.byteOffset,
+                chunks[0].byteOffset, chunks[0], msg.nodes, msg.nNodes, msg.features, fBegin, fEnd, slotPtr);
+            } else {
+              buildHistograms(codes, nRows, rows, gh, msg.nodes, msg.nNodes, chunks, msg.features, fBegin, fEnd, slotPtr);
+            }
           }
         }
       } catch (e) {
@@ -377,6 +397,7 @@ function shared(bytes: number): SharedArrayBuffer {
 
 class ThreadedBuilder extends LocalBuilder {
   override readonly threads: number;
+  override readonly evalSlices: number;
   private readonly ctrl = new Int32Array(shared(16));
   private readonly workers: Worker[] = [];
   private readonly ports: MessagePort[] = [];
@@ -384,6 +405,7 @@ class ThreadedBuilder extends LocalBuilder {
   constructor(threads: number) {
     super();
     this.threads = threads;
+    this.evalSlices = SLICES_PER_THREAD * threads;
   }
 
   protected override sharedMemory(): boolean {
@@ -395,6 +417,7 @@ class ThreadedBuilder extends LocalBuilder {
       buildHistograms.toString(),
       buildHistogramsWasm.toString(),
       evaluatePlain.toString(),
+      evaluateChunks.toString(),
       partitionNodes.toString(),
       gradientRange.toString(),
       addLeafValues.toString(),
@@ -458,24 +481,26 @@ class ThreadedBuilder extends LocalBuilder {
   }
   private dispatch(msg: object): void {
     Atomics.store(this.ctrl, 1, 0);
+    Atomics.store(this.ctrl, 3, 0);
     for (const port of this.ports) port.postMessage(msg);
     Atomics.add(this.ctrl, 0, 1);
     Atomics.notify(this.ctrl, 0);
   }
   override build(nodes: Int32Array, nNodes: number, features: Int32Array, nFeatures: number): void {
-    const ranges: [number, number][] = [];
-    for (let t = 0; t < this.threads; t++) {
-      ranges.push([shareBoundary(t, this.threads, nFeatures), shareBoundary(t + 1, this.threads, nFeatures)]);
-    }
     this.dispatch({
       kind: 'build',
       nodes: nodes.slice(0, 9 * nNodes),
       nNodes,
       features: features.slice(0, nFeatures),
-      ranges,
+      nFeatures,
     });
-    const [b, e] = ranges[0]!;
-    this.buildRange(nodes, nNodes, features, b, e);
+    const nBlocks = Math.ceil(nFeatures / BUILD_BLOCK);
+    for (;;) {
+      const j = Atomics.add(this.ctrl, 3, 1);
+      if (j >= nBlocks) break;
+      const b = j * BUILD_BLOCK;
+      this.buildRange(nodes, nNodes, features, b, Math.min(b + BUILD_BLOCK, nFeatures));
+    }
     this.waitForWorkers();
   }
   override evaluate(
@@ -491,12 +516,23 @@ class ThreadedBuilder extends LocalBuilder {
       nodes: nodes.slice(0, 7 * nNodes),
       nNodes,
       features,
-      threads: this.threads,
+      slices: this.evalSlices,
       mcw,
       lambda,
       out,
     });
-    evaluatePlain(nodes, nNodes, this.chunks, features, this.slotPtr, 0, this.threads, mcw, lambda, out);
+    evaluateChunks(
+      this.ctrl,
+      nodes,
+      nNodes,
+      this.chunks,
+      features,
+      this.slotPtr,
+      this.evalSlices,
+      mcw,
+      lambda,
+      out,
+    );
     this.waitForWorkers();
   }
   override setupPartition(tmp: Int32Array, grad: Float32Array, hess: Float32Array): void {
@@ -515,7 +551,7 @@ class ThreadedBuilder extends LocalBuilder {
       this.hess,
       desc,
       nNodes,
-      0,
+      this.ctrl,
       out,
     );
     this.waitForWorkers();
@@ -528,9 +564,11 @@ class ThreadedBuilder extends LocalBuilder {
     grad: Float32Array,
     hess: Float32Array,
     n: number,
+    root: boolean,
   ): void {
-    this.dispatch({ kind: 'grad', margin, y, w, spw, grad, hess, n, threads: this.threads });
-    gradientRange(margin, y, w, spw, grad, hess, 0, Math.floor(n / this.threads));
+    this.dispatch({ kind: 'grad', margin, y, w, spw, grad, hess, n, root, threads: this.threads });
+    const gh = root ? this.gh : new Float64Array(0);
+    gradientRange(margin, y, w, spw, grad, hess, 0, Math.floor(n / this.threads), gh);
     this.waitForWorkers();
   }
   override leaves(margin: Float32Array, desc: Float64Array, nLeaves: number): void {

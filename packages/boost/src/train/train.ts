@@ -349,7 +349,7 @@ export async function train(
       if (options.signal?.aborted) {
         throw new CancelledError(`training was cancelled at round ${round}`, { details: { round } });
       }
-      grower.computeGradients(margin, ys, ws, p.scalePosWeight);
+      grower.computeGradients(margin, ys, ws, p.scalePosWeight, p.subsample >= 1);
       let nSampled = nRows;
       let nUnsampled = 0;
       if (sampled !== null && unsampled !== null) {
