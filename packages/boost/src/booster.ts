@@ -16,6 +16,7 @@ import {
   packForest,
   sigmoid32,
 } from './predict/predict.js';
+import { accumulateMarginsThreaded, shareForest } from './predict/predict-pool.js';
 import { predictContributions } from './shap/tree-shap.js';
 
 /** What training recorded besides the model. */
@@ -39,6 +40,14 @@ export interface PredictOptions {
    * @default [0, bestIteration + 1]: the best round of early stopping, else all trees
    */
   iterationRange?: readonly [number, number];
+  /**
+   * Threads for `predict` and `predictMargin` (the calling thread counts as one), in [1, 64]. Rows are
+   * split into blocks taken from a shared counter by a process-wide worker_threads pool started on
+   * first use; results are identical to one thread. Not taken from the training `nthread`: a loaded
+   * model has none, and a caller that did not ask for threads should not get any.
+   * @default 1
+   */
+  nthread?: number;
 }
 
 /** A boosted-tree binary classifier: the plain {@link BoosterModel} plus methods. */
@@ -48,6 +57,7 @@ export class Booster {
   /** Training record; undefined for loaded models. */
   readonly trainingLog: TrainingLog | undefined;
   private forest: PackedForest | undefined;
+  private sharedForest: PackedForest | undefined;
 
   constructor(model: BoosterModel, trainingLog?: TrainingLog) {
     assertArg(
@@ -102,9 +112,14 @@ export class Booster {
   predictMargin(data: DenseMatrix, options: PredictOptions = {}): Float64Array {
     this.check(data);
     const [start, end] = this.range(options);
+    const nthread = options.nthread ?? 1;
+    assertInteger(nthread, 'nthread', 1, 64);
     this.forest ??= packForest(this.model.trees);
     const m = new Float32Array(data.nRows).fill(baseMarginOf(this.model.baseScore));
-    accumulateMargins(this.forest, data, start, end, m);
+    if (nthread > 1) {
+      this.sharedForest ??= shareForest(this.forest);
+      accumulateMarginsThreaded(this.sharedForest, data, start, end, m, nthread);
+    } else accumulateMargins(this.forest, data, start, end, m);
     return Float64Array.from(m);
   }
 

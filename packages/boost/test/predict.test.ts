@@ -1,8 +1,10 @@
+import { createRng } from '@leadscore/core/rng';
 import { describe, expect, it } from 'vitest';
 import { Booster } from '../src/booster.js';
 import { denseMatrix } from '../src/data/matrix.js';
 import type { BoosterModel, TreeArrays } from '../src/model/types.js';
 import { baseMarginOf, sigmoid32 } from '../src/predict/predict.js';
+import { train } from '../src/train/train.js';
 
 /** A tree from (left, feature, threshold, defaultLeft, leaf) lists; right = left + 1. */
 function tree(
@@ -163,5 +165,51 @@ describe('prediction rule', () => {
       const l1 = Number.isNaN(b) || b < 1 ? 0.05 : -0.05;
       expect(m[i]).toBeCloseTo(m0 + l0 + l1 + 0.25, 6);
     }
+  });
+});
+
+describe('multi-threaded prediction', () => {
+  // enough rows for several 2048-row blocks, an uneven last block, NaN everywhere
+  const n = 9001;
+  const nCols = 6;
+  const rng = createRng(41);
+  const x = new Float32Array(n * nCols);
+  for (let i = 0; i < x.length; i++) x[i] = rng.next() < 0.1 ? Number.NaN : Math.fround(rng.normal());
+  const y = Float32Array.from({ length: n }, (_, i) => (x[i * nCols]! + x[i * nCols + 1]! > 0.5 ? 1 : 0));
+  const colMajor = new Float32Array(n * nCols);
+  for (let i = 0; i < n; i++) for (let j = 0; j < nCols; j++) colMajor[j * n + i] = x[i * nCols + j]!;
+
+  it('gives bit-identical margins and probabilities with 1, 2 and 3 threads, either layout', async () => {
+    const trained = await train(denseMatrix(x, n, nCols), y, { numRounds: 25, maxDepth: 4 });
+    const rowM = denseMatrix(x, n, nCols);
+    const colM = denseMatrix(colMajor, n, nCols, { layout: 'col' });
+    const one = trained.predictMargin(rowM);
+    const p1 = trained.predict(rowM, { iterationRange: [3, 17] });
+    for (const nthread of [2, 3]) {
+      expect(trained.predictMargin(rowM, { nthread })).toEqual(one);
+      expect(trained.predictMargin(colM, { nthread })).toEqual(one);
+      expect(trained.predict(rowM, { nthread, iterationRange: [3, 17] })).toEqual(p1);
+    }
+    // the threaded path must not be the single-threaded one in disguise: margins vary across blocks
+    expect(new Set(one).size).toBeGreaterThan(10);
+  });
+
+  it('accepts input already in shared memory and leaves it unchanged', async () => {
+    const trained = await train(denseMatrix(x, n, nCols), y, { numRounds: 5, maxDepth: 3 });
+    const sab = new Float32Array(new SharedArrayBuffer(x.byteLength));
+    sab.set(x);
+    const m = trained.predictMargin(denseMatrix(sab, n, nCols), { nthread: 2 });
+    expect(m).toEqual(trained.predictMargin(denseMatrix(x, n, nCols)));
+    expect(sab).toEqual(x);
+  });
+
+  it('refuses a bad thread count', () => {
+    const b = new Booster(model);
+    expect(() => b.predict(denseMatrix([1, 2], 1, 2), { nthread: 0 })).toThrowErrorMatchingInlineSnapshot(
+      `[InvalidArgumentError: nthread must be an integer in [1, 64], found 0]`,
+    );
+    expect(() => b.predict(denseMatrix([1, 2], 1, 2), { nthread: 1.5 })).toThrowErrorMatchingInlineSnapshot(
+      `[InvalidArgumentError: nthread must be an integer in [1, 64], found 1.5]`,
+    );
   });
 });

@@ -8,7 +8,6 @@
 import type { DenseMatrix, TreeArrays } from '../model/types.js';
 
 const fround = Math.fround;
-const BLOCK = 64;
 
 /**
  * All trees' node arrays concatenated for branch-free traversal: children are absolute indices, and a
@@ -83,8 +82,9 @@ export function sigmoid32(x: number): number {
 }
 
 /**
- * Adds trees `[treeBegin, treeEnd)` of a packed forest to `out` (one float32 margin per row), in
- * XGBoost's order: per row, tree by tree, rounding to float32 after each addition.
+ * Adds trees `[treeBegin, treeEnd)` of a packed forest to `out` (one float32 margin per row) for rows
+ * `[rowBegin, rowEnd)`, in XGBoost's order: per row, tree by tree, rounding to float32 after each
+ * addition. Self-contained (no imports, no module constants): prediction workers receive its source.
  */
 export function accumulateMargins(
   forest: PackedForest,
@@ -92,14 +92,17 @@ export function accumulateMargins(
   treeBegin: number,
   treeEnd: number,
   out: Float32Array,
+  rowBegin = 0,
+  rowEnd: number = matrix.nRows,
 ): void {
+  const BLOCK = 64;
   const { data, nRows, nCols } = matrix;
   const { root, depth, left, feature, threshold, missingRight, leafValue } = forest;
   // row-major: x(i, f) = data[i * nCols + f]; column-major: data[f * nRows + i]
   const rowStride = matrix.layout === 'row' ? nCols : 1;
   const colStride = matrix.layout === 'row' ? 1 : nRows;
-  for (let b0 = 0; b0 < nRows; b0 += BLOCK) {
-    const b1 = Math.min(nRows, b0 + BLOCK);
+  for (let b0 = rowBegin; b0 < rowEnd; b0 += BLOCK) {
+    const b1 = Math.min(rowEnd, b0 + BLOCK);
     for (let t = treeBegin; t < treeEnd; t++) {
       const r = root[t]!;
       const d = depth[t]!;

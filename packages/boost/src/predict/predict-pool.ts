@@ -1,0 +1,172 @@
+/**
+ * Multi-threaded margin accumulation over row blocks. A lazily started, process-wide pool of
+ * `worker_threads` (unref'd: it never keeps the process alive) runs {@link accumulateMargins} on shared
+ * memory. Each call gets its own small shared counter: every thread, the calling one included, takes
+ * the next block of rows until none is left, so the call is synchronous, never waits for a worker that
+ * is still booting or busy, and the margins are those of the single-threaded path (each row is summed
+ * by one thread, tree by tree, in the same order).
+ * @module
+ */
+import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
+import type { DenseMatrix } from '../model/types.js';
+import { accumulateMargins, type PackedForest } from './predict.js';
+
+/** Rows per chunk: large enough to amortise the atomic, small enough to balance 2-8 threads. */
+const ROWS_PER_CHUNK = 2048;
+
+const WORKER_SOURCE = (accumulate: string): string => `
+const { receiveMessageOnPort, workerData } = require('node:worker_threads');
+const accumulateMargins = (${accumulate});
+const ctrl = new Int32Array(workerData.ctrl);
+const port = workerData.port;
+for (;;) {
+  const seen = Atomics.load(ctrl, 0);
+  // only the newest task matters: an older one has been finished by the other threads
+  let last;
+  let m;
+  while ((m = receiveMessageOnPort(port)) !== undefined) last = m.message;
+  if (last !== undefined) {
+    if (last.kind === 'stop') break;
+    const c = last.counter;
+    const total = Math.ceil(last.nRows / last.chunk);
+    for (;;) {
+      const j = Atomics.add(c, 0, 1);
+      if (j >= total) break;
+      const b = j * last.chunk;
+      const e = Math.min(b + last.chunk, last.nRows);
+      try {
+        accumulateMargins(last.forest, last.matrix, last.treeBegin, last.treeEnd, last.out, b, e);
+      } catch (err) {
+        Atomics.store(c, 2, 1);
+      }
+      if (Atomics.add(c, 1, 1) + 1 === total) Atomics.notify(c, 1);
+    }
+    continue;
+  }
+  Atomics.wait(ctrl, 0, seen);
+}
+`;
+
+class PredictPool {
+  readonly ctrl = new Int32Array(new SharedArrayBuffer(8));
+  readonly workers: Worker[] = [];
+  readonly ports: MessagePort[] = [];
+
+  constructor(nWorkers: number) {
+    const source = WORKER_SOURCE(accumulateMargins.toString());
+    for (let t = 0; t < nWorkers; t++) {
+      const { port1, port2 } = new MessageChannel();
+      const worker = new Worker(source, {
+        eval: true,
+        workerData: { ctrl: this.ctrl.buffer, port: port2 },
+        transferList: [port2],
+      });
+      // a worker that fails only costs speed: the calling thread takes every chunk it leaves
+      worker.on('error', () => {});
+      worker.unref();
+      port1.unref();
+      this.workers.push(worker);
+      this.ports.push(port1);
+    }
+  }
+}
+
+let pool: PredictPool | null = null;
+
+function poolWith(nWorkers: number): PredictPool {
+  if (pool === null || pool.workers.length < nWorkers) {
+    pool?.ports.forEach((p) => {
+      p.postMessage({ kind: 'stop' });
+    });
+    if (pool !== null) {
+      Atomics.add(pool.ctrl, 0, 1);
+      Atomics.notify(pool.ctrl, 0);
+    }
+    pool = new PredictPool(nWorkers);
+  }
+  return pool;
+}
+
+function sharedFloat32(a: Float32Array): Float32Array {
+  if (a.buffer instanceof SharedArrayBuffer) return a;
+  const s = new Float32Array(new SharedArrayBuffer(Math.max(4, a.byteLength)), 0, a.length);
+  s.set(a);
+  return s;
+}
+
+function sharedInt32(a: Int32Array): Int32Array {
+  if (a.buffer instanceof SharedArrayBuffer) return a;
+  const s = new Int32Array(new SharedArrayBuffer(Math.max(4, a.byteLength)), 0, a.length);
+  s.set(a);
+  return s;
+}
+
+/** A copy of a packed forest in shared memory (reused across calls by the caller). */
+export function shareForest(f: PackedForest): PackedForest {
+  return {
+    numTrees: f.numTrees,
+    root: sharedInt32(f.root),
+    depth: sharedInt32(f.depth),
+    left: sharedInt32(f.left),
+    feature: sharedInt32(f.feature),
+    threshold: sharedFloat32(f.threshold),
+    missingRight: sharedInt32(f.missingRight),
+    leafValue: sharedFloat32(f.leafValue),
+  };
+}
+
+/**
+ * {@link accumulateMargins} on `threads` threads (the calling one included) over blocks of rows;
+ * `forest` should come from {@link shareForest}. Same result as the single-threaded call, bit for bit.
+ * The matrix is copied to shared memory unless its buffer already is a SharedArrayBuffer.
+ */
+export function accumulateMarginsThreaded(
+  forest: PackedForest,
+  matrix: DenseMatrix,
+  treeBegin: number,
+  treeEnd: number,
+  out: Float32Array,
+  threads: number,
+): void {
+  const nRows = matrix.nRows;
+  const total = Math.ceil(nRows / ROWS_PER_CHUNK);
+  if (threads <= 1 || total < 2) {
+    accumulateMargins(forest, matrix, treeBegin, treeEnd, out);
+    return;
+  }
+  const p = poolWith(Math.min(threads, total) - 1);
+  const data = sharedFloat32(matrix.data);
+  const shared: DenseMatrix = { data, nRows, nCols: matrix.nCols, layout: matrix.layout };
+  const margins = sharedFloat32(out);
+  // [next chunk, chunks done, error]
+  const counter = new Int32Array(new SharedArrayBuffer(12));
+  const task = {
+    kind: 'margins',
+    forest,
+    matrix: shared,
+    treeBegin,
+    treeEnd,
+    out: margins,
+    nRows,
+    chunk: ROWS_PER_CHUNK,
+    counter,
+  };
+  for (const port of p.ports) port.postMessage(task);
+  Atomics.add(p.ctrl, 0, 1);
+  Atomics.notify(p.ctrl, 0);
+  for (;;) {
+    const j = Atomics.add(counter, 0, 1);
+    if (j >= total) break;
+    const b = j * ROWS_PER_CHUNK;
+    accumulateMargins(forest, shared, treeBegin, treeEnd, margins, b, Math.min(b + ROWS_PER_CHUNK, nRows));
+    Atomics.add(counter, 1, 1);
+  }
+  // chunks a worker has taken are finished by that worker
+  for (;;) {
+    const done = Atomics.load(counter, 1);
+    if (done >= total) break;
+    Atomics.wait(counter, 1, done, 50);
+  }
+  if (Atomics.load(counter, 2) !== 0) throw new Error('prediction worker failed');
+  if (margins !== out) out.set(margins);
+}
