@@ -1,6 +1,6 @@
 /**
  * Benchmark of @leadscore/boost training and prediction against XGBoost 1.7.4 (hist) on the same data,
- * in the same run, plus ml-xgboost 1.1.2 (wasm) at a size it survives, for the record.
+ * in the same run (each nthread value is used for both training and prediction), plus ml-xgboost 1.1.2 (wasm) at a size it survives, for the record.
  * Run: npx tsx --conditions=@leadscore/source bench/boost/run.ts   (or `pnpm bench:boost`)
  * Options: --rows N (default 100000; 1000000 for the memory check), --cols N (60), --rounds N (200),
  * --threads 1,2, --no-xgb, --no-ml. Env LEADSCORE_PYTHON (default /usr/bin/python3).
@@ -81,7 +81,8 @@ async function runOurs(
   const trainCpuSeconds = (c.user + c.system) / 1e6;
   const p = booster.predict(te);
   const ap = averagePrecision(yte, p, null);
-  const speed = timePredict(() => booster.predict(te), te.nRows);
+  // prediction on as many threads as training, like XGBoost's predictor with the booster's nthread
+  const speed = timePredict(() => booster.predict(te, { nthread }), te.nRows);
   return {
     nthread,
     trainSeconds,

@@ -495,6 +495,98 @@ export function partitionNodes(
 }
 
 /**
+ * First phase of the threaded partition: nodes are cut into chunks of rows (`chunks` holds 3 ints per
+ * chunk: node index into `desc`, begin, end) taken from `counter[3]`. A chunk's left rows go, in order,
+ * to the front of its own range of `tmp`, its right rows to the back in reverse order; `counts[c]`
+ * receives its number of left rows. `desc` is laid out as for {@link partitionNodes}.
+ */
+export function partitionChunks(
+  codes: Uint8Array | Uint16Array,
+  nRows: number,
+  rows: Int32Array,
+  tmp: Int32Array,
+  desc: Int32Array,
+  chunks: Int32Array,
+  nChunks: number,
+  counter: Int32Array,
+  counts: Int32Array,
+): void {
+  for (;;) {
+    const c = Atomics.add(counter, 3, 1);
+    if (c >= nChunks) break;
+    const k = chunks[3 * c] as number;
+    const cb = chunks[3 * c + 1] as number;
+    const ce = chunks[3 * c + 2] as number;
+    const col = (desc[8 * k + 2] as number) * nRows;
+    const s = desc[8 * k + 3] as number;
+    const miss = desc[8 * k + 4] as number;
+    const dl = desc[8 * k + 5] as number;
+    let nl = cb;
+    let nr = ce - 1;
+    // branch-free: every write to the wrong side lands on a slot a later row of that side overwrites
+    for (let q = cb; q < ce; q++) {
+      const r = rows[q] as number;
+      const cd = codes[col + r] as number;
+      const left = +(cd <= s) | (+(cd === miss) & dl);
+      tmp[nl] = r;
+      tmp[nr] = r;
+      nl += left;
+      nr -= 1 - left;
+    }
+    counts[c] = nl - cb;
+  }
+}
+
+/**
+ * Second phase of the threaded partition: chunk c's left rows are copied to `rows` from
+ * `dest[2c]` on and its right rows (un-reversed) from `dest[2c + 1]` on, which puts every node's rows
+ * in the order of the one-pass stable partition; the rows of the side to gather get their gradients
+ * in `gh` by partition position, as {@link partitionNodes} does.
+ */
+export function partitionCopy(
+  rows: Int32Array,
+  tmp: Int32Array,
+  gh: Float64Array,
+  grad: Float32Array,
+  hess: Float32Array,
+  desc: Int32Array,
+  chunks: Int32Array,
+  nChunks: number,
+  counter: Int32Array,
+  counts: Int32Array,
+  dest: Int32Array,
+): void {
+  for (;;) {
+    const c = Atomics.add(counter, 3, 1);
+    if (c >= nChunks) break;
+    const k = chunks[3 * c] as number;
+    const cb = chunks[3 * c + 1] as number;
+    const ce = chunks[3 * c + 2] as number;
+    const nl = counts[c] as number;
+    const side = desc[8 * k + 6] as number;
+    const ld = dest[2 * c] as number;
+    const rd = dest[2 * c + 1] as number;
+    if (side === 0) {
+      for (let i = 0; i < nl; i++) {
+        const r = tmp[cb + i] as number;
+        rows[ld + i] = r;
+        gh[2 * (ld + i)] = grad[r] as number;
+        gh[2 * (ld + i) + 1] = hess[r] as number;
+      }
+    } else for (let i = 0; i < nl; i++) rows[ld + i] = tmp[cb + i] as number;
+    const nr = ce - cb - nl;
+    if (side === 1) {
+      for (let i = 0; i < nr; i++) {
+        const r = tmp[ce - 1 - i] as number;
+        rows[rd + i] = r;
+        gh[2 * (rd + i)] = grad[r] as number;
+        gh[2 * (rd + i) + 1] = hess[r] as number;
+      }
+    } else for (let i = 0; i < nr; i++) rows[rd + i] = tmp[ce - 1 - i] as number;
+  }
+}
+
+/**
  * Gradients of rows `[begin, end)` for binary:logistic, in XGBoost's float32 arithmetic:
  * `p = 1 / (expf(-margin) + 1)`, `g = (p - y) * w`, `h = max(p (1 - p), 1e-16) * w`, w multiplied by
  * `spw` when y = 1. `w` of length 0 means unit weights. When `gh` is not empty the pairs are also

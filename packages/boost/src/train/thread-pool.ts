@@ -21,6 +21,8 @@ import {
   evaluateChunks,
   evaluatePlain,
   gradientRange,
+  partitionChunks,
+  partitionCopy,
   partitionNodes,
 } from './hist-kernel.js';
 import {
@@ -112,6 +114,8 @@ const PAGE = 65536;
 const BUILD_BLOCK = 8;
 /** Feature slices per node and thread in the threaded split search (more = finer balance, more merging). */
 const SLICES_PER_THREAD = 4;
+/** Rows per chunk of the threaded partition: a level's 10^5 rows make a dozen chunks to share. */
+const PART_CHUNK = 8192;
 /** Above this the arena is not reserved and the JavaScript kernel is used. */
 const MAX_ARENA_BYTES = 2 ** 31;
 
@@ -309,6 +313,8 @@ const WORKER_SOURCE = (
   evaluate: string,
   chunksEval: string,
   partition: string,
+  partChunks: string,
+  partCopy: string,
   grads: string,
   leaves: string,
 ): string => `
@@ -318,6 +324,8 @@ const buildHistogramsWasm = (${wasmKernel});
 const evaluatePlain = (${evaluate});
 const evaluateChunks = (${chunksEval});
 const partitionNodes = (${partition});
+const partitionChunks = (${partChunks});
+const partitionCopy = (${partCopy});
 const gradientRange = (${grads});
 const addLeafValues = (${leaves});
 let tmp, grad, hess;
@@ -351,7 +359,7 @@ for (;;) {
       chunks.push(msg.chunk);
     } else if (msg.kind === 'part-setup') {
       tmp = msg.tmp; grad = msg.grad; hess = msg.hess;
-    } else if (msg.kind === 'build' || msg.kind === 'eval' || msg.kind === 'part' || msg.kind === 'grad' || msg.kind === 'leaves') {
+    } else if (msg.kind === 'build' || msg.kind === 'eval' || msg.kind === 'part' || msg.kind === 'part1' || msg.kind === 'part2' || msg.kind === 'grad' || msg.kind === 'leaves') {
       try {
         if (msg.kind === 'grad') {
           const b = Math.floor((index * msg.n) / msg.threads);
@@ -359,6 +367,10 @@ for (;;) {
           gradientRange(msg.margin, msg.y, msg.w, msg.spw, msg.grad, msg.hess, b, e, msg.root ? gh : new Float64Array(0));
         } else if (msg.kind === 'leaves') {
           addLeafValues(rows, msg.margin, msg.desc, msg.nLeaves, index, msg.threads);
+        } else if (msg.kind === 'part1') {
+          partitionChunks(codes, nRows, rows, tmp, msg.desc, msg.chunks, msg.nChunks, ctrl, msg.counts);
+        } else if (msg.kind === 'part2') {
+          partitionCopy(rows, tmp, gh, grad, hess, msg.desc, msg.chunks, msg.nChunks, ctrl, msg.counts, msg.dest);
         } else if (msg.kind === 'part') {
           partitionNodes(codes, nRows, rows, tmp, gh, grad, hess, msg.desc, msg.nNodes, ctrl, msg.out);
         } else if (msg.kind === 'eval') {
@@ -401,6 +413,9 @@ class ThreadedBuilder extends LocalBuilder {
   private readonly ctrl = new Int32Array(shared(16));
   private readonly workers: Worker[] = [];
   private readonly ports: MessagePort[] = [];
+  private partCounts: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  private partChunks = new Int32Array(0);
+  private partDest = new Int32Array(0);
 
   constructor(threads: number) {
     super();
@@ -419,6 +434,8 @@ class ThreadedBuilder extends LocalBuilder {
       evaluatePlain.toString(),
       evaluateChunks.toString(),
       partitionNodes.toString(),
+      partitionChunks.toString(),
+      partitionCopy.toString(),
       gradientRange.toString(),
       addLeafValues.toString(),
     );
@@ -539,20 +556,72 @@ class ThreadedBuilder extends LocalBuilder {
     super.setupPartition(tmp, grad, hess);
     for (const port of this.ports) port.postMessage({ kind: 'part-setup', tmp, grad, hess });
   }
+  /**
+   * Two phases, so that one large node is shared too: chunks of rows are split into their own left and
+   * right parts, then copied to their final positions (with the gradient gather) once every chunk's
+   * left count is known.
+   */
   override partition(desc: Int32Array, nNodes: number, out: Int32Array): void {
-    this.dispatch({ kind: 'part', desc: desc.slice(0, 8 * nNodes), nNodes, out });
-    partitionNodes(
-      this.codes,
-      this.nRows,
+    let nChunks = 0;
+    for (let j = 0; j < nNodes; j++) {
+      const k = desc[8 * j + 7]!;
+      nChunks += Math.max(1, Math.ceil((desc[8 * k + 1]! - desc[8 * k]!) / PART_CHUNK));
+    }
+    if (this.partCounts.length < nChunks) {
+      this.partCounts = new Int32Array(shared(8 * nChunks));
+      this.partChunks = new Int32Array(6 * nChunks);
+      this.partDest = new Int32Array(4 * nChunks);
+    }
+    const chunks = this.partChunks;
+    const counts = this.partCounts;
+    const dest = this.partDest;
+    // largest node first, a node's chunks consecutive and in row order
+    let c = 0;
+    for (let j = 0; j < nNodes; j++) {
+      const k = desc[8 * j + 7]!;
+      const b = desc[8 * k]!;
+      const n = desc[8 * k + 1]! - b;
+      const pieces = Math.max(1, Math.ceil(n / PART_CHUNK));
+      for (let q = 0; q < pieces; q++, c++) {
+        chunks[3 * c] = k;
+        chunks[3 * c + 1] = b + Math.floor((q * n) / pieces);
+        chunks[3 * c + 2] = b + Math.floor(((q + 1) * n) / pieces);
+      }
+    }
+    const d = desc.slice(0, 8 * nNodes);
+    const ch = chunks.slice(0, 3 * nChunks);
+    this.dispatch({ kind: 'part1', desc: d, chunks: ch, nChunks, counts });
+    partitionChunks(this.codes, this.nRows, this.rows, this.tmp, desc, chunks, nChunks, this.ctrl, counts);
+    this.waitForWorkers();
+    for (c = 0; c < nChunks; ) {
+      const k = chunks[3 * c]!;
+      let end = c;
+      let left = 0;
+      while (end < nChunks && chunks[3 * end] === k) left += counts[end++]!;
+      const b = desc[8 * k]!;
+      let l = b;
+      let r = b + left;
+      for (; c < end; c++) {
+        dest[2 * c] = l;
+        dest[2 * c + 1] = r;
+        l += counts[c]!;
+        r += chunks[3 * c + 2]! - chunks[3 * c + 1]! - counts[c]!;
+      }
+      out[k] = b + left;
+    }
+    this.dispatch({ kind: 'part2', desc: d, chunks: ch, nChunks, counts, dest: dest.slice(0, 2 * nChunks) });
+    partitionCopy(
       this.rows,
       this.tmp,
       this.gh,
       this.grad,
       this.hess,
       desc,
-      nNodes,
+      chunks,
+      nChunks,
       this.ctrl,
-      out,
+      counts,
+      dest,
     );
     this.waitForWorkers();
   }
