@@ -49,23 +49,12 @@ export interface FitBinMapperOptions {
   weights?: ArrayLike<number>;
 }
 
-/** XGBoost's `1e-5f`. */
-const EPS32 = Math.fround(1e-5);
-
-interface Summary {
-  value: Float64Array;
-  rmin: Float64Array;
-  rmax: Float64Array;
-  wmin: Float64Array;
-  size: number;
-}
-
 /**
  * Fits per-feature quantile cuts on a training matrix.
  * @example const mapper = fitBinMapper(train, { maxBin: 256 });
  */
 export function fitBinMapper(matrix: DenseMatrix, options: FitBinMapperOptions = {}): BinMapper {
-  return fitAndBin(matrix, options, false).mapper;
+  return fitAndBinWith(matrix, options, false).mapper;
 }
 
 /**
@@ -73,10 +62,236 @@ export function fitBinMapper(matrix: DenseMatrix, options: FitBinMapperOptions =
  * assigns the codes); `train` uses it when no mapper is given.
  */
 export function fitAndBinMatrix(matrix: DenseMatrix, options: FitBinMapperOptions = {}): BinnedMatrix {
-  return fitAndBin(matrix, options, true);
+  return fitAndBinWith(matrix, options, true);
 }
 
-function fitAndBin(matrix: DenseMatrix, options: FitBinMapperOptions, withCodes: boolean): BinnedMatrix {
+/** Where {@link fitBinColumns} writes a fit; `cuts` has `maxBin` slots per feature. */
+export interface BinColumnsTask {
+  readonly data: Float32Array;
+  readonly layout: 'row' | 'col';
+  readonly nRows: number;
+  readonly nCols: number;
+  /** Validated weights, or an empty array for none. */
+  readonly weights: Float64Array;
+  readonly maxBin: number;
+  /** Output codes (column-major), or an empty array to fit the cuts only. */
+  readonly codes: Uint8Array | Uint16Array;
+  readonly cuts: Float32Array;
+  readonly cutLen: Int32Array;
+  readonly minValues: Float32Array;
+}
+
+/** Runs `fitBinColumns(task, counter)` on every thread of a pool and returns when all columns are done. */
+export type BinColumnsRunner = (task: BinColumnsTask) => void;
+
+/**
+ * Fits the cuts of columns and bins them, one column at a time; the columns are taken from
+ * `counter[3]` (every thread of a pool calls it with the same task) or, with `counter` null, all in
+ * order. Each column's result depends on that column only, so it does not matter which thread fits
+ * it. Self-contained (helpers nested, no imports, no module constants): worker threads receive its
+ * source. A feature without values gets `cutLen` -1.
+ */
+export function fitBinColumns(task: BinColumnsTask, counter: Int32Array | null): void {
+  const { data, layout, nRows, nCols, maxBin, codes, cuts: cutsOut, cutLen, minValues } = task;
+  const weights = task.weights.length > 0 ? task.weights : null;
+  // XGBoost's 1e-5f
+  const EPS32 = Math.fround(1e-5);
+  const col = new Float32Array(nRows);
+  const values = new Float32Array(nRows);
+  const index = new Int32Array(nRows);
+  const sortedWeights = new Float64Array(nRows);
+  const keysA = new Uint32Array(nRows);
+  const keysB = new Uint32Array(nRows);
+  const indexB = new Int32Array(nRows);
+  const counts = new Int32Array(2048);
+
+  // LSD radix sort of the non-missing float32 values (3 passes of 11 bits over order-preserving keys),
+  // carrying row indices and weights; much faster than a comparison sort per column
+  function sortColumn(): number {
+    const bits = new Uint32Array(col.buffer, col.byteOffset, col.length);
+    let keys = keysA;
+    let idx = index;
+    let keys2 = keysB;
+    let idx2 = indexB;
+    let n = 0;
+    for (let i = 0; i < nRows; i++) {
+      const v = col[i] as number;
+      if (Number.isNaN(v) || (weights !== null && !((weights[i] as number) > 0))) continue;
+      // -0 and +0 are equal as float32 values: give them one key
+      const u = v === 0 ? 0 : (bits[i] as number);
+      keys[n] = u & 0x80000000 ? ~u >>> 0 : (u | 0x80000000) >>> 0;
+      idx[n] = i;
+      n++;
+    }
+    for (let shift = 0; shift < 33; shift += 11) {
+      counts.fill(0);
+      for (let q = 0; q < n; q++) {
+        const d = ((keys[q] as number) >>> shift) & 2047;
+        counts[d] = (counts[d] as number) + 1;
+      }
+      let sum = 0;
+      for (let d = 0; d < 2048; d++) {
+        const c = counts[d] as number;
+        counts[d] = sum;
+        sum += c;
+      }
+      for (let q = 0; q < n; q++) {
+        const k = keys[q] as number;
+        const d = (k >>> shift) & 2047;
+        const to = counts[d] as number;
+        counts[d] = to + 1;
+        keys2[to] = k;
+        idx2[to] = idx[q] as number;
+      }
+      const tk = keys;
+      keys = keys2;
+      keys2 = tk;
+      const ti = idx;
+      idx = idx2;
+      idx2 = ti;
+    }
+    // three passes: the sorted data ended in the second buffers
+    index.set(idx.subarray(0, n));
+    for (let q = 0; q < n; q++) {
+      const i = index[q] as number;
+      values[q] = col[i] as number;
+      if (weights !== null) sortedWeights[q] = weights[i] as number;
+    }
+    return n;
+  }
+
+  interface Summary {
+    value: Float64Array;
+    rmin: Float64Array;
+    rmax: Float64Array;
+    wmin: Float64Array;
+    size: number;
+  }
+
+  // exact weighted quantile summary of sorted values: one entry per distinct value, exact ranks
+  function summarise(n: number): Summary {
+    let distinct = 0;
+    for (let i = 0; i < n; i++) if (i === 0 || values[i] !== values[i - 1]) distinct++;
+    const s: Summary = {
+      value: new Float64Array(distinct),
+      rmin: new Float64Array(distinct),
+      rmax: new Float64Array(distinct),
+      wmin: new Float64Array(distinct),
+      size: distinct,
+    };
+    let k = -1;
+    let acc = 0;
+    for (let i = 0; i < n; i++) {
+      const w = weights === null ? 1 : (sortedWeights[i] as number);
+      if (i === 0 || values[i] !== values[i - 1]) {
+        k++;
+        s.value[k] = values[i] as number;
+        s.rmin[k] = acc;
+        s.wmin[k] = 0;
+      }
+      s.wmin[k] = (s.wmin[k] as number) + w;
+      acc += w;
+      s.rmax[k] = acc;
+    }
+    return s;
+  }
+
+  // WQSummary::SetPrune: keeps `maxSize` entries chosen by rank
+  function setPrune(src: Summary, maxSize: number): Summary {
+    if (src.size <= maxSize) return src;
+    const out: Summary = {
+      value: new Float64Array(maxSize),
+      rmin: new Float64Array(maxSize),
+      rmax: new Float64Array(maxSize),
+      wmin: new Float64Array(maxSize),
+      size: 0,
+    };
+    const push = (i: number): void => {
+      out.value[out.size] = src.value[i] as number;
+      out.rmin[out.size] = src.rmin[i] as number;
+      out.rmax[out.size] = src.rmax[i] as number;
+      out.wmin[out.size] = src.wmin[i] as number;
+      out.size++;
+    };
+    const begin = src.rmax[0] as number;
+    const range = (src.rmin[src.size - 1] as number) - begin;
+    const n = maxSize - 1;
+    push(0);
+    let i = 1;
+    let lastIdx = 0;
+    for (let k = 1; k < n; k++) {
+      const dx2 = 2 * ((k * range) / n + begin);
+      while (i < src.size - 1 && dx2 >= (src.rmax[i + 1] as number) + (src.rmin[i + 1] as number)) i++;
+      if (i === src.size - 1) break;
+      const rminNext = (src.rmin[i] as number) + (src.wmin[i] as number);
+      const rmaxPrev = (src.rmax[i + 1] as number) - (src.wmin[i + 1] as number);
+      if (dx2 < rminNext + rmaxPrev) {
+        if (i !== lastIdx) {
+          push(i);
+          lastIdx = i;
+        }
+      } else if (i + 1 !== lastIdx) {
+        push(i + 1);
+        lastIdx = i + 1;
+      }
+    }
+    if (lastIdx !== src.size - 1) push(src.size - 1);
+    return out;
+  }
+
+  for (let f = 0; ; f++) {
+    if (counter !== null) f = Atomics.add(counter, 3, 1);
+    if (f >= nCols) break;
+    if (layout === 'col') col.set(data.subarray(f * nRows, (f + 1) * nRows));
+    else for (let i = 0, k = f; i < nRows; i++, k += nCols) col[i] = data[k] as number;
+    const n = sortColumn();
+    const out = f * maxBin;
+    let nb: number;
+    if (n === 0) {
+      minValues[f] = Math.fround(-1e-5);
+      cutsOut[out] = Math.fround(1e-5);
+      cutLen[f] = -1;
+      nb = 1;
+    } else {
+      const summary = summarise(n);
+      const min = summary.value[0] as number;
+      minValues[f] = Math.fround(min - Math.fround(Math.abs(min) + EPS32));
+      const final = setPrune(setPrune(summary, Math.min(maxBin * 8, summary.size)), maxBin + 1);
+      // AddCutPoint plus the sentinel max + |max| + 1e-5
+      const required = Math.min(final.size, maxBin);
+      nb = 0;
+      for (let i = 1; i < required; i++) {
+        const c = final.value[i] as number;
+        if (i === 1 || c > (cutsOut[out + nb - 1] as number)) cutsOut[out + nb++] = c;
+      }
+      const max = final.value[final.size - 1] as number;
+      cutsOut[out + nb++] = Math.fround(max + Math.fround(Math.abs(max) + EPS32));
+      cutLen[f] = nb;
+    }
+    if (codes.length > 0) {
+      // sorted order: the bin only moves forward; upper_bound clamped to the last bin
+      const base = f * nRows;
+      codes.fill(nb, base, base + nRows);
+      let k = 0;
+      for (let q = 0; q < n; q++) {
+        const v = values[q] as number;
+        while (k < nb - 1 && (cutsOut[out + k] as number) <= v) k++;
+        codes[base + (index[q] as number)] = k;
+      }
+    }
+  }
+}
+
+/**
+ * Fits the cuts (and with `withCodes` bins the same matrix in one pass per column); `runner` spreads
+ * the columns over a thread pool (the buffers are then shared), else they are fitted here.
+ */
+export function fitAndBinWith(
+  matrix: DenseMatrix,
+  options: FitBinMapperOptions,
+  withCodes: boolean,
+  runner: BinColumnsRunner | null = null,
+): BinnedMatrix {
   checkMatrix(matrix);
   const maxBin = options.maxBin ?? 256;
   assertInteger(maxBin, 'maxBin', 2, 65535);
@@ -100,219 +315,62 @@ function fitAndBin(matrix: DenseMatrix, options: FitBinMapperOptions, withCodes:
       }
     }
   }
-  const perFeature: Float32Array[] = [];
-  const minValues = new Float32Array(nCols);
-  const emptyFeatures: number[] = [];
-  const sorter = new RadixSorter(nRows);
   const wide = maxBin + 1 > 256;
-  const codes = withCodes ? (wide ? new Uint16Array(nRows * nCols) : new Uint8Array(nRows * nCols)) : null;
-  let total = 0;
-  for (let f = 0; f < nCols; f++) {
-    const col = columnOf(matrix, f);
-    const n = sorter.sort(col, weights);
-    const summary = summarise(sorter.values, n, weights === undefined ? null : sorter.weights);
-    let cuts: Float32Array;
-    if (summary.size === 0) {
-      emptyFeatures.push(f);
-      minValues[f] = Math.fround(-1e-5);
-      cuts = Float32Array.of(Math.fround(1e-5));
-    } else {
-      const min = summary.value[0]!;
-      minValues[f] = Math.fround(min - Math.fround(Math.abs(min) + EPS32));
-      const intermediate = setPrune(summary, Math.min(maxBin * 8, summary.size));
-      const final = setPrune(intermediate, maxBin + 1);
-      cuts = addCutPoints(final, maxBin);
-    }
-    if (codes !== null) {
-      // sorted order: the bin only moves forward; upper_bound clamped to the last bin
-      const base = f * nRows;
-      const nb = cuts.length;
-      codes.fill(nb, base, base + nRows);
-      const idx = sorter.index;
-      const vals = sorter.values;
-      let k = 0;
-      for (let q = 0; q < n; q++) {
-        const v = vals[q]!;
-        while (k < nb - 1 && cuts[k]! <= v) k++;
-        codes[base + idx[q]!] = k;
-      }
-    }
-    perFeature.push(cuts);
-    total += cuts.length;
+  const alloc = (bytes: number): ArrayBuffer | SharedArrayBuffer =>
+    runner === null ? new ArrayBuffer(bytes) : new SharedArrayBuffer(Math.max(8, bytes));
+  const n = withCodes ? nRows * nCols : 0;
+  const codes = wide ? new Uint16Array(alloc(2 * n), 0, n) : new Uint8Array(alloc(n), 0, n);
+  let data = matrix.data;
+  if (runner !== null && !(data.buffer instanceof SharedArrayBuffer)) {
+    data = new Float32Array(alloc(data.byteLength), 0, data.length);
+    data.set(matrix.data);
   }
-  const cuts = new Float32Array(total);
+  const nw = weights === undefined ? 0 : nRows;
+  const w = new Float64Array(alloc(8 * nw), 0, nw);
+  for (let i = 0; i < nw; i++) w[i] = weights![i]!;
+  const task: BinColumnsTask = {
+    data,
+    layout: matrix.layout,
+    nRows,
+    nCols,
+    weights: w,
+    maxBin,
+    codes,
+    cuts: new Float32Array(alloc(4 * nCols * maxBin), 0, nCols * maxBin),
+    cutLen: new Int32Array(alloc(4 * nCols), 0, nCols),
+    minValues: new Float32Array(alloc(4 * nCols), 0, nCols),
+  };
+  if (runner === null) fitBinColumns(task, null);
+  else runner(task);
+  const emptyFeatures: number[] = [];
   const cutPtr = new Int32Array(nCols + 1);
-  for (let f = 0, at = 0; f < nCols; f++) {
-    cuts.set(perFeature[f]!, at);
-    at += perFeature[f]!.length;
-    cutPtr[f + 1] = at;
+  for (let f = 0; f < nCols; f++) {
+    const len = task.cutLen[f]!;
+    if (len < 0) emptyFeatures.push(f);
+    cutPtr[f + 1] = cutPtr[f]! + Math.abs(len);
   }
-  const mapper: BinMapper = { maxBin, numFeature: nCols, cuts, cutPtr, minValues, emptyFeatures };
+  const cuts = new Float32Array(cutPtr[nCols]!);
+  for (let f = 0; f < nCols; f++) {
+    cuts.set(task.cuts.subarray(f * maxBin, f * maxBin + cutPtr[f + 1]! - cutPtr[f]!), cutPtr[f]!);
+  }
+  const mapper: BinMapper = {
+    maxBin,
+    numFeature: nCols,
+    cuts,
+    cutPtr,
+    minValues: Float32Array.from(task.minValues),
+    emptyFeatures,
+  };
   let widest = 0;
   for (let f = 0; f < nCols; f++) widest = Math.max(widest, cutPtr[f + 1]! - cutPtr[f]! + 1);
-  const out =
-    codes === null
-      ? new Uint8Array(0)
-      : codes instanceof Uint16Array && widest <= 256
-        ? Uint8Array.from(codes)
-        : codes;
+  const out = !withCodes
+    ? new Uint8Array(0)
+    : codes instanceof Uint16Array && widest <= 256
+      ? Uint8Array.from(codes)
+      : codes;
   return matrix.names === undefined
     ? { mapper, codes: out, nRows, nCols }
     : { mapper, codes: out, nRows, nCols, names: matrix.names };
-}
-
-/**
- * LSD radix sort of a column's non-missing float32 values (3 passes of 11 bits over order-preserving
- * keys), carrying row indices and weights; much faster than a comparison sort per column.
- */
-class RadixSorter {
-  readonly values: Float32Array;
-  readonly index: Int32Array;
-  readonly weights: Float64Array;
-  private readonly keys: Uint32Array;
-  private readonly keys2: Uint32Array;
-  private readonly index2: Int32Array;
-  private readonly counts = new Int32Array(2048);
-
-  constructor(n: number) {
-    this.values = new Float32Array(n);
-    this.index = new Int32Array(n);
-    this.weights = new Float64Array(n);
-    this.keys = new Uint32Array(n);
-    this.keys2 = new Uint32Array(n);
-    this.index2 = new Int32Array(n);
-  }
-
-  /** Sorts the non-NaN entries of `col`; returns how many there are. */
-  sort(col: Float32Array, weights: ArrayLike<number> | undefined): number {
-    const bits = new Uint32Array(col.buffer, col.byteOffset, col.length);
-    let keys = this.keys;
-    let idx = this.index;
-    let keys2 = this.keys2;
-    let idx2 = this.index2;
-    let n = 0;
-    for (let i = 0; i < col.length; i++) {
-      const v = col[i]!;
-      if (Number.isNaN(v) || (weights !== undefined && !(weights[i]! > 0))) continue;
-      // -0 and +0 are equal as float32 values: give them one key
-      const u = v === 0 ? 0 : bits[i]!;
-      keys[n] = u & 0x80000000 ? ~u >>> 0 : (u | 0x80000000) >>> 0;
-      idx[n] = i;
-      n++;
-    }
-    const counts = this.counts;
-    for (let shift = 0; shift < 33; shift += 11) {
-      counts.fill(0);
-      for (let q = 0; q < n; q++) counts[(keys[q]! >>> shift) & 2047]!++;
-      let sum = 0;
-      for (let d = 0; d < 2048; d++) {
-        const c = counts[d]!;
-        counts[d] = sum;
-        sum += c;
-      }
-      for (let q = 0; q < n; q++) {
-        const k = keys[q]!;
-        const d = (k >>> shift) & 2047;
-        const to = counts[d]!++;
-        keys2[to] = k;
-        idx2[to] = idx[q]!;
-      }
-      [keys, keys2] = [keys2, keys];
-      [idx, idx2] = [idx2, idx];
-    }
-    // three passes: the sorted data ended in the second buffers
-    this.index.set(idx.subarray(0, n));
-    for (let q = 0; q < n; q++) {
-      const i = idx[q]!;
-      this.values[q] = col[i]!;
-      if (weights !== undefined) this.weights[q] = weights[i]!;
-    }
-    return n;
-  }
-}
-
-/** Exact weighted quantile summary of sorted values: one entry per distinct value, exact ranks. */
-function summarise(sorted: Float32Array, n: number, weights: Float64Array | null): Summary {
-  let distinct = 0;
-  for (let i = 0; i < n; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct++;
-  const s: Summary = {
-    value: new Float64Array(distinct),
-    rmin: new Float64Array(distinct),
-    rmax: new Float64Array(distinct),
-    wmin: new Float64Array(distinct),
-    size: distinct,
-  };
-  let k = -1;
-  let acc = 0;
-  for (let i = 0; i < n; i++) {
-    const w = weights === null ? 1 : weights[i]!;
-    if (i === 0 || sorted[i] !== sorted[i - 1]) {
-      k++;
-      s.value[k] = sorted[i]!;
-      s.rmin[k] = acc;
-      s.wmin[k] = 0;
-    }
-    s.wmin[k]! += w;
-    acc += w;
-    s.rmax[k] = acc;
-  }
-  return s;
-}
-
-/** `WQSummary::SetPrune`: keeps `maxSize` entries chosen by rank. */
-function setPrune(src: Summary, maxSize: number): Summary {
-  if (src.size <= maxSize) return src;
-  const out: Summary = {
-    value: new Float64Array(maxSize),
-    rmin: new Float64Array(maxSize),
-    rmax: new Float64Array(maxSize),
-    wmin: new Float64Array(maxSize),
-    size: 0,
-  };
-  const push = (i: number): void => {
-    out.value[out.size] = src.value[i]!;
-    out.rmin[out.size] = src.rmin[i]!;
-    out.rmax[out.size] = src.rmax[i]!;
-    out.wmin[out.size] = src.wmin[i]!;
-    out.size++;
-  };
-  const begin = src.rmax[0]!;
-  const range = src.rmin[src.size - 1]! - begin;
-  const n = maxSize - 1;
-  push(0);
-  let i = 1;
-  let lastIdx = 0;
-  for (let k = 1; k < n; k++) {
-    const dx2 = 2 * ((k * range) / n + begin);
-    while (i < src.size - 1 && dx2 >= src.rmax[i + 1]! + src.rmin[i + 1]!) i++;
-    if (i === src.size - 1) break;
-    const rminNext = src.rmin[i]! + src.wmin[i]!;
-    const rmaxPrev = src.rmax[i + 1]! - src.wmin[i + 1]!;
-    if (dx2 < rminNext + rmaxPrev) {
-      if (i !== lastIdx) {
-        push(i);
-        lastIdx = i;
-      }
-    } else if (i + 1 !== lastIdx) {
-      push(i + 1);
-      lastIdx = i + 1;
-    }
-  }
-  if (lastIdx !== src.size - 1) push(src.size - 1);
-  return out;
-}
-
-/** `AddCutPoint` plus the sentinel `max + |max| + 1e-5`. */
-function addCutPoints(summary: Summary, maxBin: number): Float32Array {
-  const required = Math.min(summary.size, maxBin);
-  const cuts: number[] = [];
-  for (let i = 1; i < required; i++) {
-    const c = summary.value[i]!;
-    if (i === 1 || c > cuts[cuts.length - 1]!) cuts.push(c);
-  }
-  const max = summary.value[summary.size - 1]!;
-  cuts.push(Math.fround(max + Math.fround(Math.abs(max) + EPS32)));
-  return Float32Array.from(cuts);
 }
 
 /** Number of bins of feature `f` (its missing-value code). */
