@@ -16,6 +16,8 @@ const ROWS_PER_CHUNK = 2048;
 
 const WORKER_SOURCE = (accumulate: string): string => `
 const { receiveMessageOnPort, workerData } = require('node:worker_threads');
+// source-level TypeScript runners (tsx/esbuild keepNames) may wrap functions in __name(fn, name)
+var __name = (fn) => fn;
 const accumulateMargins = (${accumulate});
 const ctrl = new Int32Array(workerData.ctrl);
 const port = workerData.port;

@@ -14,6 +14,7 @@
  * @module
  */
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
+import { type BinColumnsTask, fitBinColumns } from '../data/bin-mapper.js';
 import {
   addLeafValues,
   buildHistograms,
@@ -104,6 +105,8 @@ export interface HistBuilder {
   ): void;
   /** Adds leaf values to the margins of the leaves' rows (see {@link addLeafValues}). */
   leaves(margin: Float32Array, desc: Float64Array, nLeaves: number): void;
+  /** Fits and bins the columns of a training matrix (see {@link fitBinColumns}) on all threads. */
+  binColumns(task: BinColumnsTask): void;
   /** Stops the workers. */
   close(): Promise<void>;
 }
@@ -304,6 +307,9 @@ class LocalBuilder implements HistBuilder {
   leaves(margin: Float32Array, desc: Float64Array, nLeaves: number): void {
     addLeafValues(this.rows, margin, desc, nLeaves, 0, 1);
   }
+  binColumns(task: BinColumnsTask): void {
+    fitBinColumns(task, null);
+  }
   async close(): Promise<void> {}
 }
 
@@ -317,8 +323,11 @@ const WORKER_SOURCE = (
   partCopy: string,
   grads: string,
   leaves: string,
+  fitBin: string,
 ): string => `
 const { receiveMessageOnPort, workerData, parentPort } = require('node:worker_threads');
+// source-level TypeScript runners (tsx/esbuild keepNames) wrap nested functions in __name(fn, name)
+var __name = (fn) => fn;
 const buildHistograms = (${kernel});
 const buildHistogramsWasm = (${wasmKernel});
 const evaluatePlain = (${evaluate});
@@ -328,6 +337,7 @@ const partitionChunks = (${partChunks});
 const partitionCopy = (${partCopy});
 const gradientRange = (${grads});
 const addLeafValues = (${leaves});
+const fitBinColumns = (${fitBin});
 let tmp, grad, hess;
 const ctrl = new Int32Array(workerData.ctrl);
 const port = workerData.port;
@@ -359,9 +369,11 @@ for (;;) {
       chunks.push(msg.chunk);
     } else if (msg.kind === 'part-setup') {
       tmp = msg.tmp; grad = msg.grad; hess = msg.hess;
-    } else if (msg.kind === 'build' || msg.kind === 'eval' || msg.kind === 'part' || msg.kind === 'part1' || msg.kind === 'part2' || msg.kind === 'grad' || msg.kind === 'leaves') {
+    } else if (msg.kind === 'build' || msg.kind === 'eval' || msg.kind === 'part' || msg.kind === 'part1' || msg.kind === 'part2' || msg.kind === 'grad' || msg.kind === 'leaves' || msg.kind === 'bin') {
       try {
-        if (msg.kind === 'grad') {
+        if (msg.kind === 'bin') {
+          fitBinColumns(msg.task, ctrl);
+        } else if (msg.kind === 'grad') {
           const b = Math.floor((index * msg.n) / msg.threads);
           const e = Math.floor(((index + 1) * msg.n) / msg.threads);
           gradientRange(msg.margin, msg.y, msg.w, msg.spw, msg.grad, msg.hess, b, e, msg.root ? gh : new Float64Array(0));
@@ -438,6 +450,7 @@ class ThreadedBuilder extends LocalBuilder {
       partitionCopy.toString(),
       gradientRange.toString(),
       addLeafValues.toString(),
+      fitBinColumns.toString(),
     );
     const ready: Promise<void>[] = [];
     for (let t = 1; t < this.threads; t++) {
@@ -649,6 +662,11 @@ class ThreadedBuilder extends LocalBuilder {
       threads: this.threads,
     });
     addLeafValues(this.rows, margin, desc, nLeaves, 0, this.threads);
+    this.waitForWorkers();
+  }
+  override binColumns(task: BinColumnsTask): void {
+    this.dispatch({ kind: 'bin', task });
+    fitBinColumns(task, this.ctrl);
     this.waitForWorkers();
   }
   private waitForWorkers(): void {

@@ -13,11 +13,12 @@ import {
 import { createRng, type Rng } from '@leadscore/core/rng';
 import { Booster, type TrainingLog } from '../booster.js';
 import {
+  type BinColumnsRunner,
   type BinMapper,
   type BinnedMatrix,
   binCount,
   binMatrix,
-  fitAndBinMatrix,
+  fitAndBinWith,
   isBinnedMatrix,
 } from '../data/bin-mapper.js';
 import { checkMatrix } from '../data/matrix.js';
@@ -247,22 +248,34 @@ export async function train(
       },
     );
   }
-  if (!isBinnedMatrix(data)) {
-    binned =
-      options.binMapper !== undefined
-        ? binMatrix(data, options.binMapper)
-        : fitAndBinMatrix(data, weights === null ? { maxBin: p.maxBin } : { maxBin: p.maxBin, weights });
-  }
-  binned = binned!;
-  const mapper = binned.mapper;
-  const nFeat = binned.nCols;
-
-  // eval set
+  // the pool starts first: fitting the bins is its first threaded step
+  const builder = await createHistBuilder(p.nthread);
+  let mapper: BinMapper;
+  let nFeat: number;
   const ev = options.evalSet;
   let evalY: Float32Array | null = null;
   let evalW: Float32Array | null = null;
   let evalMargin: Float32Array | null = null;
-  if (ev !== undefined) {
+  try {
+    if (!isBinnedMatrix(data)) {
+      const runner: BinColumnsRunner | null = builder.threads > 1 ? (task) => builder.binColumns(task) : null;
+      const fitOptions = weights === null ? { maxBin: p.maxBin } : { maxBin: p.maxBin, weights };
+      binned =
+        options.binMapper !== undefined
+          ? binMatrix(data, options.binMapper)
+          : fitAndBinWith(data, fitOptions, true, runner);
+    }
+    binned = binned!;
+    mapper = binned.mapper;
+    nFeat = binned.nCols;
+    checkEvalSet();
+  } catch (e) {
+    await builder.close();
+    throw e;
+  }
+
+  function checkEvalSet(): void {
+    if (ev === undefined) return;
     assertArg(
       typeof ev === 'object' && ev !== null && typeof ev.data === 'object',
       'options.evalSet',
@@ -312,7 +325,6 @@ export async function train(
     p.monotoneConstraints.length > 0 && p.monotoneConstraints.some((c) => c !== 0)
       ? Int8Array.from(p.monotoneConstraints)
       : null;
-  const builder = await createHistBuilder(p.nthread);
   const trees: TreeArrays[] = [];
   const history: number[] = [];
   let bestIteration = -1;
