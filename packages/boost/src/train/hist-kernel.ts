@@ -306,13 +306,25 @@ export function evaluatePlain(
 }
 
 /**
- * {@link evaluatePlain} over `S` feature slices per node, taken dynamically: every thread takes the
- * next (node, slice) from the shared counter `counter[3]` until none is left, so a thread that wakes
- * late or runs slow takes fewer. Slice s of node k goes to `out[8 * (k * S + s)]`; the merge of the
- * partial bests is order-independent, so the result does not depend on who took what.
+ * Claims the next of `n` chunks, or returns -1 when none is left (`ctrl[3]` counts claims). The main
+ * thread (`front`) takes chunks from the start and the workers from the end, so with two threads
+ * each keeps mostly the same features from one level to the next and their histograms stay in its
+ * core's cache, while a thread that wakes late or runs slow still takes fewer.
+ */
+export function claimChunk(ctrl: Int32Array, n: number, front: boolean): number {
+  if (Atomics.add(ctrl, 3, 1) >= n) return -1;
+  return front ? Atomics.add(ctrl, 4, 1) : n - 1 - Atomics.add(ctrl, 5, 1);
+}
+
+/**
+ * {@link evaluatePlain} over `S` feature slices per node, claimed with {@link claimChunk} slice-major
+ * (the front thread evaluates the low feature slices of every node, the features it built). Slice s
+ * of node k goes to `out[8 * (k * S + s)]`; the merge of the partial bests is order-independent, so
+ * the result does not depend on who took what.
  */
 export function evaluateChunks(
   counter: Int32Array,
+  front: boolean,
   nodes: Float64Array,
   nNodes: number,
   chunks: Float64Array[],
@@ -325,16 +337,17 @@ export function evaluateChunks(
 ): void {
   const total = nNodes * S;
   for (;;) {
-    const j = Atomics.add(counter, 3, 1);
-    if (j >= total) break;
-    const k = Math.floor(j / S);
+    const j = claimChunk(counter, total, front);
+    if (j < 0) break;
+    const s = Math.floor(j / nNodes);
+    const k = j - s * nNodes;
     evaluatePlain(
       nodes.subarray(7 * k, 7 * k + 7),
       1,
       chunks,
       features,
       slotPtr,
-      j - k * S,
+      s,
       S,
       mcw,
       lambda,

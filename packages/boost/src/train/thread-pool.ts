@@ -19,6 +19,7 @@ import {
   addLeafValues,
   buildHistograms,
   buildHistogramsWasm,
+  claimChunk,
   evaluateChunks,
   evaluatePlain,
   gradientRange,
@@ -317,6 +318,7 @@ const WORKER_SOURCE = (
   kernel: string,
   wasmKernel: string,
   evaluate: string,
+  claim: string,
   chunksEval: string,
   partition: string,
   partChunks: string,
@@ -331,6 +333,7 @@ var __name = (fn) => fn;
 const buildHistograms = (${kernel});
 const buildHistogramsWasm = (${wasmKernel});
 const evaluatePlain = (${evaluate});
+const claimChunk = (${claim});
 const evaluateChunks = (${chunksEval});
 const partitionNodes = (${partition});
 const partitionChunks = (${partChunks});
@@ -386,12 +389,12 @@ for (;;) {
         } else if (msg.kind === 'part') {
           partitionNodes(codes, nRows, rows, tmp, gh, grad, hess, msg.desc, msg.nNodes, ctrl, msg.out);
         } else if (msg.kind === 'eval') {
-          evaluateChunks(ctrl, msg.nodes, msg.nNodes, chunks, msg.features, slotPtr, msg.slices, msg.mcw, msg.lambda, msg.out);
+          evaluateChunks(ctrl, false, msg.nodes, msg.nNodes, chunks, msg.features, slotPtr, msg.slices, msg.mcw, msg.lambda, msg.out);
         } else {
           const nBlocks = Math.ceil(msg.nFeatures / ${BUILD_BLOCK});
           for (;;) {
-            const j = Atomics.add(ctrl, 3, 1);
-            if (j >= nBlocks) break;
+            const j = claimChunk(ctrl, nBlocks, false);
+            if (j < 0) break;
             const fBegin = j * ${BUILD_BLOCK};
             const fEnd = Math.min(fBegin + ${BUILD_BLOCK}, msg.nFeatures);
             if (wasm !== null) {
@@ -422,7 +425,8 @@ function shared(bytes: number): SharedArrayBuffer {
 class ThreadedBuilder extends LocalBuilder {
   override readonly threads: number;
   override readonly evalSlices: number;
-  private readonly ctrl = new Int32Array(shared(16));
+  /** Task sequence, tasks done, error flag, chunk claims, front and back chunk cursors. */
+  private readonly ctrl = new Int32Array(shared(32));
   private readonly workers: Worker[] = [];
   private readonly ports: MessagePort[] = [];
   private partCounts: Int32Array<ArrayBufferLike> = new Int32Array(0);
@@ -444,6 +448,7 @@ class ThreadedBuilder extends LocalBuilder {
       buildHistograms.toString(),
       buildHistogramsWasm.toString(),
       evaluatePlain.toString(),
+      claimChunk.toString(),
       evaluateChunks.toString(),
       partitionNodes.toString(),
       partitionChunks.toString(),
@@ -512,6 +517,8 @@ class ThreadedBuilder extends LocalBuilder {
   private dispatch(msg: object): void {
     Atomics.store(this.ctrl, 1, 0);
     Atomics.store(this.ctrl, 3, 0);
+    Atomics.store(this.ctrl, 4, 0);
+    Atomics.store(this.ctrl, 5, 0);
     for (const port of this.ports) port.postMessage(msg);
     Atomics.add(this.ctrl, 0, 1);
     Atomics.notify(this.ctrl, 0);
@@ -526,8 +533,8 @@ class ThreadedBuilder extends LocalBuilder {
     });
     const nBlocks = Math.ceil(nFeatures / BUILD_BLOCK);
     for (;;) {
-      const j = Atomics.add(this.ctrl, 3, 1);
-      if (j >= nBlocks) break;
+      const j = claimChunk(this.ctrl, nBlocks, true);
+      if (j < 0) break;
       const b = j * BUILD_BLOCK;
       this.buildRange(nodes, nNodes, features, b, Math.min(b + BUILD_BLOCK, nFeatures));
     }
@@ -553,6 +560,7 @@ class ThreadedBuilder extends LocalBuilder {
     });
     evaluateChunks(
       this.ctrl,
+      true,
       nodes,
       nNodes,
       this.chunks,
