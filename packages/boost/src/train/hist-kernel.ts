@@ -157,7 +157,7 @@ export function buildHistograms(
  * `EnumerateSplit` forward and backward passes with its float32 roundings and tie rules.
  * `nodes` holds 7 doubles per node: chunk, slot base, G, H, root gain, feature list begin, end (in
  * `features`). Writes 8 doubles per node at `out[8 * (k * T + t)]`: loss, feature, bin (-2 = none),
- * default left, left G, left H, right G, right H.
+ * default left, left G, left H, right G, right H. Nodes before `kBegin` are skipped.
  */
 export function evaluatePlain(
   nodes: Float64Array,
@@ -170,9 +170,10 @@ export function evaluatePlain(
   mcw: number,
   lambda: number,
   out: Float64Array,
+  kBegin = 0,
 ): void {
   const fround = Math.fround;
-  for (let k = 0; k < nNodes; k++) {
+  for (let k = kBegin; k < nNodes; k++) {
     const hist = chunks[nodes[7 * k] as number] as Float64Array;
     const base = nodes[7 * k + 1] as number;
     const pG = nodes[7 * k + 2] as number;
@@ -341,18 +342,7 @@ export function evaluateChunks(
     if (j < 0) break;
     const s = Math.floor(j / nNodes);
     const k = j - s * nNodes;
-    evaluatePlain(
-      nodes.subarray(7 * k, 7 * k + 7),
-      1,
-      chunks,
-      features,
-      slotPtr,
-      s,
-      S,
-      mcw,
-      lambda,
-      out.subarray(8 * k * S, 8 * (k + 1) * S),
-    );
+    evaluatePlain(nodes, k + 1, chunks, features, slotPtr, s, S, mcw, lambda, out, k);
   }
 }
 
@@ -509,7 +499,9 @@ export function partitionNodes(
 
 /**
  * First phase of the threaded partition: nodes are cut into chunks of rows (`chunks` holds 3 ints per
- * chunk: node index into `desc`, begin, end) taken from `counter[3]`. A chunk's left rows go, in order,
+ * chunk: node index into `desc`, begin, end) claimed with {@link claimChunk}, from the same end of the
+ * list as in {@link partitionCopy} (a chunk's `tmp` rows are then mostly copied by the thread that
+ * wrote them). A chunk's left rows go, in order,
  * to the front of its own range of `tmp`, its right rows to the back in reverse order; `counts[c]`
  * receives its number of left rows. `desc` is laid out as for {@link partitionNodes}.
  */
@@ -522,11 +514,12 @@ export function partitionChunks(
   chunks: Int32Array,
   nChunks: number,
   counter: Int32Array,
+  front: boolean,
   counts: Int32Array,
 ): void {
   for (;;) {
-    const c = Atomics.add(counter, 3, 1);
-    if (c >= nChunks) break;
+    const c = claimChunk(counter, nChunks, front);
+    if (c < 0) break;
     const k = chunks[3 * c] as number;
     const cb = chunks[3 * c + 1] as number;
     const ce = chunks[3 * c + 2] as number;
@@ -566,12 +559,13 @@ export function partitionCopy(
   chunks: Int32Array,
   nChunks: number,
   counter: Int32Array,
+  front: boolean,
   counts: Int32Array,
   dest: Int32Array,
 ): void {
   for (;;) {
-    const c = Atomics.add(counter, 3, 1);
-    if (c >= nChunks) break;
+    const c = claimChunk(counter, nChunks, front);
+    if (c < 0) break;
     const k = chunks[3 * c] as number;
     const cb = chunks[3 * c + 1] as number;
     const ce = chunks[3 * c + 2] as number;

@@ -383,9 +383,9 @@ for (;;) {
         } else if (msg.kind === 'leaves') {
           addLeafValues(rows, msg.margin, msg.desc, msg.nLeaves, index, msg.threads);
         } else if (msg.kind === 'part1') {
-          partitionChunks(codes, nRows, rows, tmp, msg.desc, msg.chunks, msg.nChunks, ctrl, msg.counts);
+          partitionChunks(codes, nRows, rows, tmp, msg.desc, msg.chunks, msg.nChunks, ctrl, false, msg.counts);
         } else if (msg.kind === 'part2') {
-          partitionCopy(rows, tmp, gh, grad, hess, msg.desc, msg.chunks, msg.nChunks, ctrl, msg.counts, msg.dest);
+          partitionCopy(rows, tmp, gh, grad, hess, msg.desc, msg.chunks, msg.nChunks, ctrl, false, msg.counts, msg.dest);
         } else if (msg.kind === 'part') {
           partitionNodes(codes, nRows, rows, tmp, gh, grad, hess, msg.desc, msg.nNodes, ctrl, msg.out);
         } else if (msg.kind === 'eval') {
@@ -612,7 +612,18 @@ class ThreadedBuilder extends LocalBuilder {
     const d = desc.slice(0, 8 * nNodes);
     const ch = chunks.slice(0, 3 * nChunks);
     this.dispatch({ kind: 'part1', desc: d, chunks: ch, nChunks, counts });
-    partitionChunks(this.codes, this.nRows, this.rows, this.tmp, desc, chunks, nChunks, this.ctrl, counts);
+    partitionChunks(
+      this.codes,
+      this.nRows,
+      this.rows,
+      this.tmp,
+      desc,
+      chunks,
+      nChunks,
+      this.ctrl,
+      true,
+      counts,
+    );
     this.waitForWorkers();
     for (c = 0; c < nChunks; ) {
       const k = chunks[3 * c]!;
@@ -641,6 +652,7 @@ class ThreadedBuilder extends LocalBuilder {
       chunks,
       nChunks,
       this.ctrl,
+      true,
       counts,
       dest,
     );
