@@ -172,17 +172,25 @@ export function fitBinColumns(task: BinColumnsTask, counter: Int32Array | null):
     size: number;
   }
 
+  // summaries live in buffers allocated once: large allocations per column page-fault, and page
+  // faults of threads of one process serialise on the address-space lock
+  const newSummary = (capacity: number): Summary => ({
+    value: new Float64Array(capacity),
+    rmin: new Float64Array(capacity),
+    rmax: new Float64Array(capacity),
+    wmin: new Float64Array(capacity),
+    size: 0,
+  });
+  const full = newSummary(nRows);
+  const pruned1 = newSummary(Math.min(nRows, maxBin * 8));
+  const pruned2 = newSummary(Math.min(nRows, maxBin + 1));
+
   // exact weighted quantile summary of sorted values: one entry per distinct value, exact ranks
   function summarise(n: number): Summary {
     let distinct = 0;
     for (let i = 0; i < n; i++) if (i === 0 || values[i] !== values[i - 1]) distinct++;
-    const s: Summary = {
-      value: new Float64Array(distinct),
-      rmin: new Float64Array(distinct),
-      rmax: new Float64Array(distinct),
-      wmin: new Float64Array(distinct),
-      size: distinct,
-    };
+    const s = full;
+    s.size = distinct;
     let k = -1;
     let acc = 0;
     for (let i = 0; i < n; i++) {
@@ -200,16 +208,10 @@ export function fitBinColumns(task: BinColumnsTask, counter: Int32Array | null):
     return s;
   }
 
-  // WQSummary::SetPrune: keeps `maxSize` entries chosen by rank
-  function setPrune(src: Summary, maxSize: number): Summary {
+  // WQSummary::SetPrune: keeps `maxSize` entries chosen by rank (into `out`, of capacity >= maxSize)
+  function setPrune(src: Summary, maxSize: number, out: Summary): Summary {
     if (src.size <= maxSize) return src;
-    const out: Summary = {
-      value: new Float64Array(maxSize),
-      rmin: new Float64Array(maxSize),
-      rmax: new Float64Array(maxSize),
-      wmin: new Float64Array(maxSize),
-      size: 0,
-    };
+    out.size = 0;
     const push = (i: number): void => {
       out.value[out.size] = src.value[i] as number;
       out.rmin[out.size] = src.rmin[i] as number;
@@ -275,7 +277,11 @@ export function fitBinColumns(task: BinColumnsTask, counter: Int32Array | null):
       const summary = summarise(n);
       const min = summary.value[0] as number;
       minValues[f] = Math.fround(min - Math.fround(Math.abs(min) + EPS32));
-      const final = setPrune(setPrune(summary, Math.min(maxBin * 8, summary.size)), maxBin + 1);
+      const final = setPrune(
+        setPrune(summary, Math.min(maxBin * 8, summary.size), pruned1),
+        maxBin + 1,
+        pruned2,
+      );
       // AddCutPoint plus the sentinel max + |max| + 1e-5
       const required = Math.min(final.size, maxBin);
       nb = 0;
