@@ -117,7 +117,7 @@ const PAGE = 65536;
 /** Features per build chunk: the wasm kernel's widest pass. */
 const BUILD_BLOCK = 8;
 /** Feature slices per node and thread in the threaded split search (more = finer balance, more merging). */
-const SLICES_PER_THREAD = 4;
+const SLICES_PER_THREAD = 2;
 /** Rows per chunk of the threaded partition: a level's 10^5 rows make a dozen chunks to share. */
 const PART_CHUNK = 8192;
 /** Above this the arena is not reserved and the JavaScript kernel is used. */
