@@ -118,8 +118,8 @@ const PAGE = 65536;
 const BUILD_BLOCK = 8;
 /** Feature slices per node and thread in the threaded split search (more = finer balance, more merging). */
 const SLICES_PER_THREAD = 2;
-/** Rows per chunk of the threaded partition: a level's 10^5 rows make a dozen chunks to share. */
-const PART_CHUNK = 8192;
+/** Rows per chunk of the threaded partition (larger measured faster: fewer chunks to copy and merge). */
+const PART_CHUNK = 32768;
 /** Above this the arena is not reserved and the JavaScript kernel is used. */
 const MAX_ARENA_BYTES = 2 ** 31;
 
