@@ -150,6 +150,15 @@ describe('train: determinism, threads, sampling', () => {
     expect(JSON.stringify(three.model)).toBe(JSON.stringify(threeRef.model));
   });
 
+  it('the model does not depend on the thread count when nodes span several partition chunks', async () => {
+    // > 2 x 32768 rows: the threaded partition splits the root and the first levels into row chunks
+    const big = noisy(70_000, 2);
+    const p = { numRounds: 3, maxDepth: 4, maxBin: 32 };
+    const one = JSON.stringify((await train(big.m, big.y, { ...p, nthread: 1 })).model);
+    expect(JSON.stringify((await train(big.m, big.y, { ...p, nthread: 2 })).model)).toBe(one);
+    expect(JSON.stringify((await train(big.m, big.y, { ...p, nthread: 3 })).model)).toBe(one);
+  });
+
   it('counts match the sampled rows and children partition their parent', async () => {
     const b = await train(m, y, params);
     for (const t of b.model.trees) {
