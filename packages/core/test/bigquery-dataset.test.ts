@@ -171,3 +171,48 @@ test.each(SPECS)('%s gives the same dataset on BigQuery (fake) and DuckDB', asyn
   expect(verified.ok).toBe(true);
   await rm(outDir, { recursive: true, force: true });
 });
+
+test('fully qualified source and output names with a hyphenated project id build on BigQuery', async () => {
+  for (const name of ['rep_snapshots', 'rep_current', 'leads']) {
+    await fake.duckdb(`DROP TABLE IF EXISTS ${name}`);
+  }
+  const bq = await openBigQueryWarehouse({
+    projectId: 'acme-ml',
+    dataset: 'leadscore',
+    apiEndpoint: fake.url,
+    anonymous: true,
+    dryRun: false,
+  });
+  await loadWorld(bq, world);
+  const now = new Date('2026-01-01T00:00:00Z');
+  const bare = await buildDataset(bq, v7DatasetSpec({ dataEndDate: DATA_END, version: '20260101_05' }), {
+    now,
+  });
+  const qualified = await buildDataset(
+    bq,
+    v7DatasetSpec({
+      dataEndDate: DATA_END,
+      version: '20260101_06',
+      tables: {
+        repSnapshots: 'acme-ml.leadscore.rep_snapshots',
+        repCurrent: 'acme-ml.leadscore.rep_current',
+        leads: 'acme-ml.leadscore.leads',
+      },
+      outputBase: 'acme-ml.leadscore.training_v7',
+    }),
+    { now },
+  );
+  expect(qualified.tableName).toBe('acme-ml.leadscore.training_v7_20260101_06');
+  expect(qualified.metadata.counts).toEqual(bare.metadata.counts);
+  expect(qualified.table?.numRows).toBe(bare.table?.numRows);
+  // The same names are refused on DuckDB, whose identifiers cannot hold a hyphen unquoted.
+  const duck = await openDuckDbWarehouse({ path: ':memory:' });
+  await loadWorld(duck, world);
+  await expect(
+    buildDataset(
+      duck,
+      v7DatasetSpec({ dataEndDate: DATA_END, tables: { leads: 'acme-ml.leadscore.leads' } }),
+    ),
+  ).rejects.toThrow(/acme-ml\.leadscore\.leads/);
+  await duck.close();
+});

@@ -6,6 +6,7 @@ describe('@leadscore/core exports', () => {
     expect(Object.keys(mod).sort()).toMatchInlineSnapshot(`
       [
         "ArtifactError",
+        "BIGQUERY_PROJECT_ID",
         "BUILD_STEPS",
         "COHORT_STAT_KINDS",
         "COLUMN_GROUPS",

@@ -102,3 +102,20 @@ describe('DuckDB dialect date arithmetic (executed)', () => {
     expect(ts.get(0)?.v).toBe(Date.UTC(2024, 2, 1, 12));
   });
 });
+
+describe('BigQuery project ids', () => {
+  it('accepts a hyphenated project as the first of three segments on BigQuery only', () => {
+    expect(parseIdentifier('acme-ml.leadscore.leads', { dialect: 'bigquery' })).toEqual([
+      'acme-ml',
+      'leadscore',
+      'leads',
+    ]);
+    expect(quoteIdentifier('bigquery', 'acme-ml.leadscore.leads')).toBe('`acme-ml.leadscore.leads`');
+    expect(() => quoteIdentifier('duckdb', 'acme-ml.leadscore.leads')).toThrow(/acme-ml/);
+    // Not as a dataset or table, not in a two-part name, and not a malformed project id.
+    expect(() => parseIdentifier('acme.lead-score.leads', { dialect: 'bigquery' })).toThrow(/lead-score/);
+    expect(() => parseIdentifier('acme-ml.leads', { dialect: 'bigquery' })).toThrow(/acme-ml/);
+    expect(() => parseIdentifier('acme-.leadscore.leads', { dialect: 'bigquery' })).toThrow();
+    expect(() => parseIdentifier('a`b-ccc.leadscore.leads', { dialect: 'bigquery' })).toThrow();
+  });
+});

@@ -14,7 +14,7 @@ import {
 import { writeFileAtomic } from '../io/atomic.js';
 import { hashJson } from '../io/hash.js';
 import { getDialect, type SqlDialect } from '../warehouse/dialect.js';
-import { parseIdentifier } from '../warehouse/identifiers.js';
+import { assertIdentifier, parseIdentifier } from '../warehouse/identifiers.js';
 import type { TableDescription, Warehouse } from '../warehouse/types.js';
 import { auditDatasetLeakage } from './audit.js';
 import {
@@ -85,8 +85,12 @@ export interface BuildDatasetResult {
 
 /** The metadata file name of a dataset version: `{base}_metadata_{version}.json` (base's last segment). */
 export function datasetMetadataFileName(base: string, version: string): string {
-  const segments = parseIdentifier(base, { name: 'output.base' });
-  return `${segments[segments.length - 1]}_metadata_${version}.json`;
+  // Only the table segment names the file, so a BigQuery project or dataset prefix does not matter here.
+  const table = assertIdentifier(
+    typeof base === 'string' ? base.slice(base.lastIndexOf('.') + 1) : base,
+    'output.base',
+  );
+  return `${table}_metadata_${version}.json`;
 }
 
 /**
@@ -411,7 +415,7 @@ async function resolveVersion(
 ): Promise<{ version: string; tableName: string; metadataPath: string | null }> {
   const candidate = async (version: string) => {
     const tableName = `${spec.output.base}_${version}`;
-    parseIdentifier(tableName, { name: 'output table' });
+    parseIdentifier(tableName, { name: 'output table', dialect: warehouse.dialect });
     const metadataPath = outDir ? join(outDir, datasetMetadataFileName(spec.output.base, version)) : null;
     const tableTaken = await warehouse.tableExists(tableName);
     const fileTaken = metadataPath

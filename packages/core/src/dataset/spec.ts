@@ -28,7 +28,10 @@ export type CohortStatKind = (typeof COHORT_STAT_KINDS)[number];
 const identifier = z.string().regex(IDENTIFIER_SEGMENT, 'must be an identifier [A-Za-z_][A-Za-z0-9_]*');
 const tableName = z
   .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*){0,2}$/, 'must be a (dotted) identifier');
+  .regex(
+    /^(?:[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*){0,2}|[a-z][a-z0-9-]{4,28}[a-z0-9](\.[A-Za-z_][A-Za-z0-9_]*){2})$/,
+    'must be a (dotted) identifier; a BigQuery project id with hyphens may lead a three-part name',
+  );
 const snapshotColumn = z.enum(SNAPSHOT_COLUMNS);
 const isoDate = z
   .string()

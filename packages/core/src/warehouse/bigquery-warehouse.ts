@@ -31,7 +31,7 @@ import {
 } from './bigquery-arrow.js';
 import { type BigQueryParamType, encodeQueryParameters } from './bigquery-params.js';
 import { bigqueryDialect, type LogicalType } from './dialect.js';
-import { assertIdentifier, parseIdentifier } from './identifiers.js';
+import { assertIdentifier, parseIdentifier, quoteIdentifier } from './identifiers.js';
 import type { CreateTableOptions, QueryOptions, TableDescription, Warehouse } from './types.js';
 
 /** Query options specific to BigQuery. */
@@ -102,9 +102,6 @@ const FILE_FORMATS: Readonly<Record<string, { format: 'csv' | 'parquet' }>> = {
 };
 
 const LOGICAL_TYPES: ReadonlySet<string> = new Set(['string', 'date', 'timestamp', 'float', 'int', 'bool']);
-
-/** Project ids: 6-30 lowercase letters, digits and hyphens, starting with a letter (Google's rule). */
-const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 
 interface ApiErrorLike {
   code?: number | string;
@@ -315,17 +312,7 @@ export class BigQueryWarehouseImpl implements BigQueryWarehouse {
 
   /** Validates `table`, `dataset.table` or `project.dataset.table` and fills in the defaults. */
   #resolve(name: unknown, param = 'name'): ResolvedTable {
-    if (typeof name === 'string') {
-      const parts = name.split('.');
-      if (parts.length === 3 && PROJECT_ID.test(parts[0] as string)) {
-        const [datasetId, tableId] = parseIdentifier(parts.slice(1).join('.'), {
-          name: param,
-          maxSegments: 2,
-        });
-        return { projectId: parts[0] as string, datasetId: datasetId as string, tableId: tableId as string };
-      }
-    }
-    const segments = parseIdentifier(name, { name: param, maxSegments: 3 });
+    const segments = parseIdentifier(name, { name: param, maxSegments: 3, dialect: 'bigquery' });
     if (segments.length === 3) {
       return {
         projectId: segments[0] as string,
@@ -345,15 +332,7 @@ export class BigQueryWarehouseImpl implements BigQueryWarehouse {
   }
 
   quoteIdentifier(name: string): string {
-    if (typeof name === 'string') {
-      const parts = name.split('.');
-      if (parts.length === 3 && PROJECT_ID.test(parts[0] as string)) {
-        this.#resolve(name, 'identifier');
-        return `\`${name}\``;
-      }
-    }
-    // Validation leaves only [A-Za-z0-9_.], so the backticks cannot be escaped from.
-    return `\`${parseIdentifier(name, { name: 'identifier', maxSegments: 3 }).join('.')}\``;
+    return quoteIdentifier('bigquery', name);
   }
 
   #tableRef(t: ResolvedTable) {

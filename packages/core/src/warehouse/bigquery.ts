@@ -5,7 +5,7 @@
 import type { BigQueryOptions } from '@google-cloud/bigquery';
 import { assertArg, assertFinite, assertInteger, WarehouseError } from '../errors/index.js';
 import type { BigQueryWarehouse } from './bigquery-warehouse.js';
-import { assertIdentifier } from './identifiers.js';
+import { assertIdentifier, BIGQUERY_PROJECT_ID } from './identifiers.js';
 
 export type { BigQueryParamType } from './bigquery-params.js';
 export type {
@@ -13,9 +13,6 @@ export type {
   BigQueryQueryOptions,
   BigQueryWarehouse,
 } from './bigquery-warehouse.js';
-
-/** Project ids: 6-30 lowercase letters, digits and hyphens, starting with a letter (Google's rule). */
-const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 
 /** Where warnings (e.g. a large dry-run estimate) are written. */
 export interface BigQueryLogger {
@@ -83,7 +80,7 @@ export interface BigQueryWarehouseOptions {
  */
 export async function openBigQueryWarehouse(options: BigQueryWarehouseOptions): Promise<BigQueryWarehouse> {
   assertArg(
-    typeof options?.projectId === 'string' && PROJECT_ID.test(options.projectId),
+    typeof options?.projectId === 'string' && BIGQUERY_PROJECT_ID.test(options.projectId),
     'projectId',
     'a Google Cloud project id (6-30 lowercase letters, digits or hyphens, starting with a letter)',
     options?.projectId,

@@ -4,6 +4,13 @@ import type { Dialect } from './types.js';
 /** One identifier segment: a letter or underscore, then letters, digits or underscores. */
 export const IDENTIFIER_SEGMENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/**
+ * A BigQuery project id (6-30 characters: lowercase letters, digits and hyphens, starting with a letter).
+ * Accepted only as the first of three segments of a BigQuery table path; hyphens cannot break out of
+ * backtick quoting.
+ */
+export const BIGQUERY_PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+
 /** Longest identifier segment accepted (BigQuery's column-name limit). */
 export const MAX_IDENTIFIER_LENGTH = 300;
 
@@ -13,6 +20,12 @@ export interface ParseIdentifierOptions {
   name?: string;
   /** Most dot-separated segments allowed (3 = project.dataset.table). @default 3 */
   maxSegments?: number;
+  /**
+   * With 'bigquery', the first of three segments may also be a project id with hyphens
+   * ({@link BIGQUERY_PROJECT_ID}), as most real project ids are.
+   * @default undefined (every segment must match IDENTIFIER_SEGMENT)
+   */
+  dialect?: Dialect;
 }
 
 /**
@@ -35,7 +48,9 @@ export function parseIdentifier(value: unknown, options: ParseIdentifierOptions 
       { details: { parameter: name, value } },
     );
   }
-  for (const segment of segments) {
+  const projectAllowed = options.dialect === 'bigquery' && segments.length === 3;
+  for (const [i, segment] of segments.entries()) {
+    if (i === 0 && projectAllowed && BIGQUERY_PROJECT_ID.test(segment)) continue;
     if (!IDENTIFIER_SEGMENT.test(segment) || segment.length > MAX_IDENTIFIER_LENGTH) {
       throw new InvalidArgumentError(
         `${name} must be dot-separated identifiers matching ${IDENTIFIER_SEGMENT}, found ${formatValue(value)}`,
@@ -53,11 +68,12 @@ export function assertIdentifier(value: unknown, name = 'identifier'): string {
 
 /**
  * Validates and quotes a table or column identifier for a dialect: DuckDB `"a"."b"`, BigQuery
- * `` `project.dataset.table` `` (BigQuery accepts the whole path in one pair of backticks).
+ * `` `project.dataset.table` `` (BigQuery accepts the whole path in one pair of backticks; the project may
+ * contain hyphens).
  * @example quoteIdentifier('bigquery', 'proj.ds.leads') // '`proj.ds.leads`'
  */
 export function quoteIdentifier(dialect: Dialect, value: unknown, name = 'identifier'): string {
-  const segments = parseIdentifier(value, { name, maxSegments: 3 });
+  const segments = parseIdentifier(value, { name, maxSegments: 3, dialect });
   // Validation guarantees no quote characters, so wrapping cannot be escaped from.
   if (dialect === 'bigquery') return `\`${segments.join('.')}\``;
   return segments.map((s) => `"${s}"`).join('.');
