@@ -8,8 +8,7 @@
  *   6. compare with a fully point-in-time table: current-policy columns are exposed to the leakage trap.
  * Cross-validation, the tuned ensemble and the validation gates plug in here as they land.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Booster, type DenseMatrix, train } from '@leadscore/boost';
 import {
@@ -202,7 +201,10 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const world = generateDiscoveryWorld(SIZE);
   const generated = performance.now() - t0;
-  const dir = mkdtempSync(join(tmpdir(), 'leadscore-v7-'));
+  // Artifacts go to examples/v7-pipeline/out (git-ignored), replaced on every run.
+  const dir = join(import.meta.dirname, '..', 'out');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
   const t1 = performance.now();
   const written = await writeDiscoveryWorld(world, dir, { format: 'parquet' });
   const wrote = performance.now() - t1;
@@ -249,7 +251,7 @@ async function main(): Promise<void> {
     log(
       '[3/6] training table: point-in-time career/market columns, current financial columns, 8-quarter history',
     );
-    const spec = v7DatasetSpec({ dataEndDate: p.dataEndDate, version: '20261126_01' });
+    const spec = v7DatasetSpec({ dataEndDate: p.dataEndDate });
     const t3 = performance.now();
     const built = await buildDataset(wh, spec, {
       outDir: dir,
@@ -335,7 +337,6 @@ async function main(): Promise<void> {
     const pitSpec: DatasetSpec = v7DatasetSpec({
       dataEndDate: p.dataEndDate,
       outputBase: 'training_dataset_all_point_in_time',
-      version: '20261126_01',
     });
     const pit = await buildDataset(wh, {
       ...pitSpec,
