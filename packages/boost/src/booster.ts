@@ -8,14 +8,9 @@ import { checkMatrix } from './data/matrix.js';
 import { featureImportance } from './importance/importance.js';
 import { fromLightGBMText, toLightGBMText } from './io/lightgbm-text.js';
 import { fromXGBoostJSON, type ToXGBoostJSONOptions, toXGBoostJSON } from './io/xgboost-json.js';
+import { baseMargin } from './model/base-margin.js';
 import type { BoosterModel, DenseMatrix, ImportanceType } from './model/types.js';
-import {
-  accumulateMargins,
-  baseMarginOf,
-  type PackedForest,
-  packForest,
-  sigmoid32,
-} from './predict/predict.js';
+import { accumulateMargins, type PackedForest, packForest, sigmoid32 } from './predict/predict.js';
 import { accumulateMarginsThreaded, shareForest } from './predict/predict-pool.js';
 import { predictContributions } from './shap/tree-shap.js';
 
@@ -115,7 +110,7 @@ export class Booster {
     const nthread = options.nthread ?? 1;
     assertInteger(nthread, 'nthread', 1, 64);
     this.forest ??= packForest(this.model.trees);
-    const m = new Float32Array(data.nRows).fill(baseMarginOf(this.model.baseScore));
+    const m = new Float32Array(data.nRows).fill(baseMargin(this.model.baseScore));
     if (nthread > 1) {
       this.sharedForest ??= shareForest(this.forest);
       accumulateMarginsThreaded(this.sharedForest, data, start, end, m, nthread);

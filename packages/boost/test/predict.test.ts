@@ -2,8 +2,9 @@ import { createRng } from '@leadscore/core/rng';
 import { describe, expect, it } from 'vitest';
 import { Booster } from '../src/booster.js';
 import { denseMatrix } from '../src/data/matrix.js';
+import { baseMargin } from '../src/model/base-margin.js';
 import type { BoosterModel, TreeArrays } from '../src/model/types.js';
-import { baseMarginOf, sigmoid32 } from '../src/predict/predict.js';
+import { sigmoid32 } from '../src/predict/predict.js';
 import { train } from '../src/train/train.js';
 
 /** A tree from (left, feature, threshold, defaultLeft, leaf) lists; right = left + 1. */
@@ -121,8 +122,8 @@ describe('prediction rule', () => {
       expect(p[i]).toBeCloseTo(1 / (1 + Math.exp(-v)), 7);
       expect(p[i]).toBe(sigmoid32(v));
     });
-    expect(baseMarginOf(0.5)).toBeCloseTo(0, 12);
-    expect(baseMarginOf(0.2)).toBeCloseTo(m0, 6);
+    expect(baseMargin(0.5)).toBeCloseTo(0, 12);
+    expect(baseMargin(0.2)).toBeCloseTo(m0, 6);
   });
 
   it('iteration ranges and slices select trees', () => {

@@ -70,12 +70,6 @@ export function packForest(trees: readonly TreeArrays[]): PackedForest {
   return { numTrees: trees.length, root, depth, left, feature, threshold, missingRight, leafValue };
 }
 
-/** XGBoost's base margin `-logf(1/p - 1)` of a base score, in float32. */
-export function baseMarginOf(baseScore: number): number {
-  const p = fround(baseScore);
-  return fround(-Math.log(fround(fround(1 / p) - 1)));
-}
-
 /** XGBoost 1.7's float32 `Sigmoid`: `1 / (expf(-x) + 1 + 1e-16)`. */
 export function sigmoid32(x: number): number {
   return fround(1 / fround(fround(Math.exp(-x)) + 1));

@@ -22,8 +22,9 @@ import {
   isBinnedMatrix,
 } from '../data/bin-mapper.js';
 import { checkMatrix } from '../data/matrix.js';
+import { baseMargin } from '../model/base-margin.js';
 import type { BoosterModel, DenseMatrix, TreeArrays } from '../model/types.js';
-import { accumulateMargins, baseMarginOf, packForest, sigmoid32 } from '../predict/predict.js';
+import { accumulateMargins, packForest, sigmoid32 } from '../predict/predict.js';
 import { averagePrecision, logLoss } from './eval-metrics.js';
 import { type GrownTree, TreeGrower } from './grow.js';
 import { resolveParams, type TrainParams } from './params.js';
@@ -312,7 +313,7 @@ export async function train(
     }
     baseScore = fround(Math.min(Math.max(swy / sw, 1e-6), 1 - 1e-6));
   } else baseScore = fround(p.baseScore);
-  const margin0 = baseMarginOf(baseScore);
+  const margin0 = baseMargin(baseScore);
 
   // growth data: slots per feature = bins + 1 (missing)
   const nbins = new Int32Array(nFeat);
