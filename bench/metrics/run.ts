@@ -21,34 +21,12 @@ import {
   psi,
   rocAuc,
 } from '../../packages/core/src/metrics/index.js';
+import { lcgRows } from '../../packages/core/test/fixtures/lcg-rows.js';
 
 const ROWS = Number(process.env.METRICS_BENCH_ROWS ?? 1_000_000);
 const REPEATS = Number(process.env.METRICS_BENCH_REPEATS ?? 5);
 const PYTHON = process.env.LEADSCORE_PYTHON ?? '/usr/bin/python3';
 const here = fileURLToPath(new URL('.', import.meta.url));
-
-/** The LCG rows of packages/core/test/fixtures/make_metrics.py (base rate ~5 %, 3-decimal scores). */
-function lcgRows(seed: number, n: number) {
-  let x = seed >>> 0;
-  const next = () => {
-    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-    return x;
-  };
-  const labels = new Float64Array(n);
-  const scores = new Float64Array(n);
-  const weights = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const a = next();
-    const b = next();
-    const c = next();
-    const d = next();
-    const latent = a >>> 22;
-    labels[i] = (b >>> 8) % 10000 < 100 + 8 * latent ? 1 : 0;
-    scores[i] = (((latent * 700) >>> 10) + ((c >>> 16) % 301)) / 1000;
-    weights[i] = ((d >>> 24) + 1) / 64;
-  }
-  return { labels, scores, weights };
-}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

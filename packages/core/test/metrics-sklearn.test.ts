@@ -11,6 +11,7 @@ import {
   psi,
   rocAuc,
 } from '../src/metrics/index.js';
+import { lcgRows } from './fixtures/lcg-rows.js';
 
 // Reference values from sklearn 1.2.1 / numpy (see the header of fixtures/make_metrics.py for the command).
 
@@ -66,29 +67,6 @@ interface Fixture {
 const fixture = JSON.parse(
   readFileSync(new URL('./fixtures/metrics.json', import.meta.url), 'utf8'),
 ) as Fixture;
-
-/** The 32-bit LCG rows of make_metrics.py `lcg_rows`, reimplemented exactly. */
-function lcgRows(seed: number, n: number) {
-  let x = seed >>> 0;
-  const next = () => {
-    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-    return x;
-  };
-  const labels = new Uint8Array(n);
-  const scores = new Float64Array(n);
-  const weights = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const a = next();
-    const b = next();
-    const c = next();
-    const d = next();
-    const latent = a >>> 22;
-    labels[i] = (b >>> 8) % 10000 < 100 + 8 * latent ? 1 : 0;
-    scores[i] = (((latent * 700) >>> 10) + ((c >>> 16) % 301)) / 1000;
-    weights[i] = ((d >>> 24) + 1) / 64;
-  }
-  return { labels, scores, weights };
-}
 
 const TOL = 1e-12;
 // sklearn computes log loss in float32 for float32 input; we compute in float64 after float32-eps clipping.
