@@ -1,6 +1,6 @@
 import { createRng } from '@leadscore/core/rng';
 import { describe, expect, it } from 'vitest';
-import { buildHistograms, buildHistogramsWasm } from '../src/train/hist-kernel.js';
+import { buildHistograms, buildHistogramsWasm, gradientRange } from '../src/train/hist-kernel.js';
 import { histKernelBytes, instantiateKernel, wasmApi } from '../src/train/wasm-kernel.js';
 
 describe('histogram kernels', () => {
@@ -85,4 +85,41 @@ describe('histogram kernels', () => {
       expect(hg).toBeCloseTo(g, 9);
     });
   }
+});
+
+describe('gradientRange', () => {
+  it('equals the float32 logistic gradient through Math.exp on every margin, including the fallback range', () => {
+    const rng = createRng(20261126);
+    const bits = new Uint32Array(1);
+    const asFloat = new Float32Array(bits.buffer);
+    const values: number[] = [
+      0, -0, 80, -80, 80.5, -80.5, 87, -87, 89, -89, 104, -104, 1e-30, -1e-30, 3e38, -3e38,
+    ];
+    while (values.length < 200_000) {
+      if (values.length % 2 === 0) values.push(rng.uniform(-30, 30));
+      else {
+        bits[0] = rng.nextUint32();
+        if (Number.isFinite(asFloat[0])) values.push(asFloat[0]!);
+      }
+    }
+    const n = values.length;
+    const margin = Float32Array.from(values);
+    const y = new Float32Array(n);
+    for (let i = 0; i < n; i++) y[i] = i % 3 === 0 ? 1 : 0;
+    const grad = new Float32Array(n);
+    const hess = new Float32Array(n);
+    const gh = new Float64Array(2 * n);
+    gradientRange(margin, y, new Float32Array(0), 2.5, grad, hess, 0, n, gh);
+    const f = Math.fround;
+    let mismatches = 0;
+    for (let i = 0; i < n; i++) {
+      const p = f(1 / f(f(Math.exp(-margin[i]!)) + 1));
+      const w = y[i] === 1 ? f(2.5) : 1;
+      const g = f(f(p - y[i]!) * w);
+      const h = f(Math.max(f(p * f(1 - p)), f(1e-16)) * w);
+      if (!Object.is(grad[i], g) || !Object.is(hess[i], h) || gh[2 * i] !== g || gh[2 * i + 1] !== h)
+        mismatches++;
+    }
+    expect(mismatches).toBe(0);
+  });
 });

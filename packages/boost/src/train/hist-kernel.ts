@@ -614,8 +614,32 @@ export function gradientRange(
   const eps = fround(1e-16);
   const unit = w.length === 0;
   const both = gh.length > 0;
+  // expf through a table-and-polynomial exp in double (relative error < 3e-15, V8's Math.exp costs
+  // about half the loop): its float32 rounding is taken only when everything within 1e-12 of it rounds
+  // to the same float, so it equals fround(Math.exp(x)) exactly; otherwise Math.exp decides. The tables
+  // are built per call because this function also runs as source text in the workers.
+  const frac = new Float64Array(32);
+  for (let j = 0; j < 32; j++) frac[j] = 2 ** (j / 32);
+  const pow2 = new Float64Array(256);
+  for (let m = 0; m < 256; m++) pow2[m] = 2 ** (m - 128);
+  const inv = 32 / Math.LN2;
+  // fdlibm's split of ln 2 (the high part has trailing zero bits, so k * hi is exact), over 32
+  const ln2Hi = 0.6931471803691238 / 32;
+  const ln2Lo = 1.9082149292705877e-10 / 32;
+  const round = 6755399441055744; // 1.5 * 2^52: adding and subtracting it rounds to an integer
   for (let i = begin; i < end; i++) {
-    const pr = fround(1 / fround(fround(Math.exp(-(margin[i] as number))) + 1));
+    const x = -(margin[i] as number);
+    let e = Number.NaN;
+    if (x >= -80 && x <= 80) {
+      const k = (x * inv + round - round) | 0;
+      const r = x - k * ln2Hi - k * ln2Lo;
+      const q = 1 + r * (1 + r * (0.5 + r * (1 / 6 + r * (1 / 24 + r * (1 / 120)))));
+      const v = (frac[k & 31] as number) * (pow2[(k >> 5) + 128] as number) * q;
+      const a = fround(v * (1 + 1e-12));
+      if (a === fround(v * (1 - 1e-12))) e = a;
+    }
+    if (e !== e) e = fround(Math.exp(x));
+    const pr = fround(1 / fround(e + 1));
     const yi = y[i] as number;
     let wi = unit ? 1 : (w[i] as number);
     if (yi === 1) wi = fround(wi * spw);
