@@ -629,7 +629,7 @@ export function gradientRange(
   const round = 6755399441055744; // 1.5 * 2^52: adding and subtracting it rounds to an integer
   for (let i = begin; i < end; i++) {
     const x = -(margin[i] as number);
-    let e = Number.NaN;
+    let e = -1; // exp is never negative: -1 marks "not decided"
     if (x >= -80 && x <= 80) {
       const k = (x * inv + round - round) | 0;
       const r = x - k * ln2Hi - k * ln2Lo;
@@ -638,7 +638,7 @@ export function gradientRange(
       const a = fround(v * (1 + 1e-12));
       if (a === fround(v * (1 - 1e-12))) e = a;
     }
-    if (e !== e) e = fround(Math.exp(x));
+    if (e < 0) e = fround(Math.exp(x));
     const pr = fround(1 / fround(e + 1));
     const yi = y[i] as number;
     let wi = unit ? 1 : (w[i] as number);
