@@ -203,6 +203,8 @@ export function evaluatePlain(
       let bG = 0;
       let bH = 0;
       let i = 0;
+      // the screen's bound, (max(locLoss, bestLoss) + rootGain) * (1 - 1e-6), kept up to date
+      let screen = (Math.max(locLoss, bestLoss) + rootGain) * (1 - 1e-6);
       for (; i < nb; i++) {
         const hg = hist[s0 + 2 * i] as number;
         const hh = hist[s0 + 2 * i + 1] as number;
@@ -221,14 +223,14 @@ export function evaluatePlain(
           const da = aH + lambda;
           const dn = oH + lambda;
           // compared without a division: both denominators are positive
-          if (aG * aG * dn + oG * oG * da < (Math.max(locLoss, bestLoss) + rootGain) * (1 - 1e-6) * da * dn)
-            continue;
+          if (aG * aG * dn + oG * oG * da < screen * da * dn) continue;
         }
         const ga = aH > 0 ? fround((aG * aG) / (aH + lambda)) : 0;
         const go = oH > 0 ? fround((oG * oG) / (oH + lambda)) : 0;
         const loss = fround(fround(ga + go) - rootGain);
         if (loss > locLoss && loss !== Number.POSITIVE_INFINITY) {
           locLoss = loss;
+          screen = (Math.max(locLoss, bestLoss) + rootGain) * (1 - 1e-6);
           locBin = i;
           bG = aG;
           bH = aH;
@@ -256,6 +258,7 @@ export function evaluatePlain(
       aH = 0;
       locLoss = 0;
       locBin = -2;
+      screen = (Math.max(locLoss, bestLoss) + rootGain) * (1 - 1e-6);
       for (i = nb - 1; i >= 0; i--) {
         const hg = hist[s0 + 2 * i] as number;
         const hh = hist[s0 + 2 * i + 1] as number;
@@ -270,14 +273,14 @@ export function evaluatePlain(
           const da = aH + lambda;
           const dn = oH + lambda;
           // compared without a division: both denominators are positive
-          if (aG * aG * dn + oG * oG * da < (Math.max(locLoss, bestLoss) + rootGain) * (1 - 1e-6) * da * dn)
-            continue;
+          if (aG * aG * dn + oG * oG * da < screen * da * dn) continue;
         }
         const ga = aH > 0 ? fround((aG * aG) / (aH + lambda)) : 0;
         const go = oH > 0 ? fround((oG * oG) / (oH + lambda)) : 0;
         const loss = fround(fround(go + ga) - rootGain);
         if (loss > locLoss && loss !== Number.POSITIVE_INFINITY) {
           locLoss = loss;
+          screen = (Math.max(locLoss, bestLoss) + rootGain) * (1 - 1e-6);
           locBin = i - 1;
           bG = aG;
           bH = aH;
