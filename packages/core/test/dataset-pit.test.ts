@@ -50,7 +50,10 @@ interface LeadDraw {
   offset: 'lag-1' | 'lag' | 'lookback' | 'lookback+1' | number;
   timeMs: number;
   converted: boolean;
+  /** Days from contact to conversion; negative = a conversion dated before the contact. */
   convDelayDays: number;
+  /** A non-converted lead that still carries a conversion date (contradictory source row). */
+  strayDate: boolean;
 }
 interface WorldDraw {
   lag: number;
@@ -91,7 +94,8 @@ const worldArb: fc.Arbitrary<WorldDraw> = fc
         ),
         timeMs: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: DAY - 1 })),
         converted: fc.boolean(),
-        convDelayDays: fc.integer({ min: 0, max: 45 }),
+        convDelayDays: fc.integer({ min: -10, max: 45 }),
+        strayDate: fc.boolean(),
       }),
       { minLength: 1, maxLength: 25 },
     ),
@@ -136,7 +140,7 @@ function materialise(w: WorldDraw) {
       rep_id: `R${l.rep}`,
       contactedMs,
       converted: l.converted,
-      convertedMs: l.converted ? contactedMs + l.convDelayDays * DAY : null,
+      convertedMs: l.converted || l.strayDate ? contactedMs + l.convDelayDays * DAY : null,
     };
   });
   return { snapshots, leads };
@@ -251,7 +255,7 @@ describe('point-in-time join against an independent implementation', () => {
         const out = new Map<string, Record<string, unknown>>();
         for (const row of result.table ?? []) out.set(String(row.lead_id), row.toJSON());
 
-        let expectedExcluded = { unknown: 0, after: 0, open: 0 };
+        let expectedExcluded = { unknown: 0, after: 0, open: 0, before: 0, stray: 0 };
         for (const lead of t.leads) {
           const cutoff = Math.floor(lead.contactedMs / DAY);
           const known = Number(lead.rep_id.slice(1)) < w.reps.length;
@@ -268,6 +272,16 @@ describe('point-in-time join against an independent implementation', () => {
           }
           if (cutoff + HORIZON > DATA_END) {
             expectedExcluded = { ...expectedExcluded, open: expectedExcluded.open + 1 };
+            expect(row).toBeUndefined();
+            continue;
+          }
+          if (lead.converted && (lead.convertedMs as number) < lead.contactedMs) {
+            expectedExcluded = { ...expectedExcluded, before: expectedExcluded.before + 1 };
+            expect(row).toBeUndefined();
+            continue;
+          }
+          if (!lead.converted && lead.convertedMs !== null) {
+            expectedExcluded = { ...expectedExcluded, stray: expectedExcluded.stray + 1 };
             expect(row).toBeUndefined();
             continue;
           }
@@ -301,6 +315,8 @@ describe('point-in-time join against an independent implementation', () => {
         expect(ex.unknown_rep).toBe(expectedExcluded.unknown);
         expect(ex.contacted_after_data_end).toBe(expectedExcluded.after);
         expect(ex.label_horizon_open).toBe(expectedExcluded.open);
+        expect(ex.converted_before_contact).toBe(expectedExcluded.before);
+        expect(ex.conversion_date_without_flag).toBe(expectedExcluded.stray);
         expect(result.metadata.counts.leadsOut).toBe(out.size);
         expect(result.metadata.counts.keptWithNulls.noSnapshotWithinLookback).toBe(
           [...out.values()].filter((r) => r.pit_snapshot_date === null).length,

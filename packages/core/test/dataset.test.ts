@@ -204,7 +204,9 @@ describe('buildDataset on hand-built tables', () => {
   it('counts every exclusion by reason and keeps leads without snapshots with nulls', async () => {
     await loadSources(
       '',
-      `, (NULL, 'R1', '2024-07-01 09:00:00', false, NULL, 'web'), ('K', 'R1', '2024-07-01 09:00:00', NULL, NULL, 'web')`,
+      `, (NULL, 'R1', '2024-07-01 09:00:00', false, NULL, 'web'), ('K', 'R1', '2024-07-01 09:00:00', NULL, NULL, 'web')` +
+        `, ('M', 'R1', '2024-07-01 09:00:00', true, '2024-07-01 08:59:59', 'web')` +
+        `, ('N', 'R1', '2024-07-01 09:00:00', false, '2024-07-05 00:00:00', 'web')`,
     );
     const r = await buildDataset(wh, smallSpec());
     expect(r.metadata.counts.excluded).toEqual({
@@ -216,10 +218,12 @@ describe('buildDataset on hand-built tables', () => {
       label_horizon_open: 1, // H: 2024-12-15 + 30 days > 2024-12-31
       null_converted: 1, // K
       converted_without_date: 1, // J
+      converted_before_contact: 1, // M: converted one second before the contact
+      conversion_date_without_flag: 1, // N: a conversion date on a non-converted lead
     });
-    expect(r.metadata.counts.leadsIn).toBe(13);
+    expect(r.metadata.counts.leadsIn).toBe(15);
     expect(r.metadata.counts.leadsOut).toBe(4);
-    expect(r.metadata.counts.excludedTotal).toBe(9);
+    expect(r.metadata.counts.excludedTotal).toBe(11);
     const rows = (r.table?.toArray() ?? []).map((row) => row.toJSON());
     expect(rows.map((x) => x.lead_id)).toEqual(['B', 'A', 'C', 'D']);
     // D (R4, contacted 2024-08-01): its only snapshot 2024-03-31 is 123 days old > 120: kept with nulls.

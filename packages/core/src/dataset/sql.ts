@@ -26,6 +26,8 @@ export const EXCLUSION_REASONS = [
   'label_horizon_open',
   'null_converted',
   'converted_without_date',
+  'converted_before_contact',
+  'conversion_date_without_flag',
 ] as const;
 /** Why a lead was excluded from the dataset. */
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
@@ -185,6 +187,10 @@ export function compileDatasetSql(
     `WHEN ${d.dateAddDays(cutoffDate, spec.labelHorizonDays)} > ${dataEnd} THEN 'label_horizon_open'`,
     `WHEN lr.converted IS NULL THEN 'null_converted'`,
     `WHEN lr.converted AND lr.converted_at IS NULL THEN 'converted_without_date'`,
+    // A conversion dated before the contact is not this lead's outcome (the rep had already moved), and a
+    // date without the flag contradicts itself: both are counted, never labelled.
+    `WHEN lr.converted AND lr.converted_at < lr.contacted_at THEN 'converted_before_contact'`,
+    `WHEN NOT lr.converted AND lr.converted_at IS NOT NULL THEN 'conversion_date_without_flag'`,
   ];
   const spineDate = d.cast('c.contacted_at', 'date');
   const anchor = d.dateAddDays(spineDate, -lag);
