@@ -88,3 +88,40 @@ describe('row schemas', () => {
     expect(validateRows(repSnapshotSchema, [{ ...snap, firm_type: 'ria' }]).invalidCount).toBe(0);
   });
 });
+
+describe('dates in row schemas', () => {
+  const lead = {
+    lead_id: 'L1',
+    rep_id: 'R1',
+    contacted_at: '2024-06-30T23:30:00Z',
+    converted: false,
+    converted_at: null,
+    lead_source: 'web',
+  };
+
+  it('accepts Dates, ISO dates and zoned ISO date-times, all as UTC instants', () => {
+    const at = (v: unknown) =>
+      parseRows(leadSchema, [{ ...lead, contacted_at: v }], 'leads')[0]?.contacted_at;
+    expect(at('2024-06-30T23:30:00Z')?.toISOString()).toBe('2024-06-30T23:30:00.000Z');
+    expect(at('2024-06-30T23:30:00-04:00')?.toISOString()).toBe('2024-07-01T03:30:00.000Z');
+    expect(at('2024-06-30')?.toISOString()).toBe('2024-06-30T00:00:00.000Z');
+    expect(at(new Date(Date.UTC(2024, 5, 30)))?.toISOString()).toBe('2024-06-30T00:00:00.000Z');
+  });
+
+  it('refuses values that coercion would have turned into dates, and zone-less date-times', () => {
+    for (const v of [
+      null,
+      true,
+      [2024],
+      0,
+      '2024-06-30 23:30',
+      '2024-06-30T23:30:00',
+      'yesterday',
+      new Date(Number.NaN),
+    ]) {
+      const r = validateRows(leadSchema, [{ ...lead, contacted_at: v }]);
+      expect(r.invalidCount, String(v)).toBe(1);
+      expect(r.issues[0]?.path).toBe('contacted_at');
+    }
+  });
+});

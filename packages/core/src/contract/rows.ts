@@ -1,6 +1,17 @@
 import { z } from 'zod';
 import { FIRM_TYPES, REGISTRATION_TYPES } from './columns.js';
 
+/**
+ * A point in time: a valid Date, an ISO date `YYYY-MM-DD` (UTC midnight) or an ISO date-time with a zone
+ * (`Z` or `+hh:mm`). Anything else is refused: coercion would turn null, booleans or arrays into dates,
+ * and a zone-less date-time would be read in the host's time zone, moving cutoffs between machines.
+ */
+const instant = z.union([
+  z.date(),
+  z.iso.date().transform((s) => new Date(`${s}T00:00:00Z`)),
+  z.iso.datetime({ offset: true }).transform((s) => new Date(s)),
+]);
+
 const fraction = z.number().min(0).max(1);
 const nonNegInt = z.number().int().min(0);
 
@@ -8,7 +19,7 @@ const nonNegInt = z.number().int().min(0);
 export const repSnapshotSchema = z
   .object({
     rep_id: z.string().min(1),
-    snapshot_date: z.coerce.date(),
+    snapshot_date: instant,
     firm_id: z.string().min(1).nullable(),
     firm_type: z.enum(FIRM_TYPES).nullable(),
     registration_type: z.enum(REGISTRATION_TYPES).nullable(),
@@ -44,9 +55,9 @@ export const leadSchema = z
   .object({
     lead_id: z.string().min(1),
     rep_id: z.string().min(1),
-    contacted_at: z.coerce.date(),
+    contacted_at: instant,
     converted: z.boolean(),
-    converted_at: z.coerce.date().nullable(),
+    converted_at: instant.nullable(),
     lead_source: z.string().min(1),
   })
   .strict()

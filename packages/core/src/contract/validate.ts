@@ -3,7 +3,7 @@ import { DataError, formatValue } from '../errors/index.js';
 
 /** Result of {@link validateRows}: parsed rows and the first problems found. */
 export interface ValidateRowsResult<T> {
-  /** Rows that passed, parsed (dates coerced). */
+  /** Rows that passed, parsed (date strings turned into Dates). */
   readonly rows: T[];
   /** One entry per failing row, up to `maxIssues`. */
   readonly issues: { index: number; path: string; message: string; value: unknown }[];

@@ -6,6 +6,9 @@ import { formatValue, InvalidArgumentError } from '../errors/index.js';
 import { IDENTIFIER_SEGMENT } from './identifiers.js';
 import type { SqlValue } from './types.js';
 
+/** An ISO-8601 date-time with an explicit zone. */
+const ISO_ZONED = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
 /** Scalar BigQuery parameter types the warehouse sends. */
 export type BigQueryParamType = 'STRING' | 'INT64' | 'FLOAT64' | 'BOOL' | 'DATE' | 'TIMESTAMP';
 
@@ -76,10 +79,12 @@ function encodeValue(name: string, value: Exclude<SqlValue, null>, type: BigQuer
       return bad("a 'YYYY-MM-DD' string or a valid Date for type DATE");
     }
     case 'TIMESTAMP': {
-      const d = typeof value === 'string' ? new Date(value) : value;
+      // Strings must carry their zone (Z or +hh:mm): without one, Date parsing would use the host's zone.
+      const zoned = typeof value === 'string' && ISO_ZONED.test(value);
+      const d = zoned ? new Date(value as string) : value;
       return d instanceof Date && !Number.isNaN(d.getTime())
         ? formatTimestamp(d)
-        : bad('a valid Date or ISO-8601 string for type TIMESTAMP');
+        : bad('a valid Date or an ISO-8601 string with a zone (Z or +hh:mm) for type TIMESTAMP');
     }
   }
 }
