@@ -211,6 +211,14 @@ describe('predictContributions against Shapley values by definition', () => {
     expect(Array.from(phi)).toEqual([-0.75, 0, -0.25, 2.25, 0, -0.25, -0.75, 0, -0.25]);
   });
 
+  it('refuses a layout other than row or col instead of reading the data as columns', () => {
+    const tree = layout(randomSpec(createRng(4), 2, 2));
+    const data = { data: new Float32Array(4), nRows: 2, nCols: 2, layout: 'rows' } as unknown as DenseMatrix;
+    expect(() => predictContributions(modelOf([tree], 2), data)).toThrowErrorMatchingInlineSnapshot(
+      `[InvalidArgumentError: data.layout must be 'row' or 'col', found "rows"]`,
+    );
+  });
+
   it('random trees with repeated features and NaNs (fast-check, seeded)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), (seed) => {

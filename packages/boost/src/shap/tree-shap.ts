@@ -17,7 +17,8 @@ export const MAX_SHAP_DEPTH = 1024;
 export interface PredictContributionsOptions {
   /**
    * Trees `[start, end)` to explain (one tree per boosting round). The bias always includes the base
-   * margin.
+   * margin. The default is every tree, like XGBoost's `pred_contribs`; `Booster.predictContributions`
+   * defaults to the best iteration instead, matching `Booster.predict` after early stopping.
    * @default [0, model.trees.length]
    */
   readonly iterationRange?: readonly [number, number];
@@ -256,6 +257,7 @@ export function predictContributions(
     `an array of nRows * nCols = ${nRows * nCols} values`,
     data.data.length,
   );
+  assertArg(data.layout === 'row' || data.layout === 'col', 'data.layout', "'row' or 'col'", data.layout);
   const [start, end] = options.iterationRange ?? [0, model.trees.length];
   assertArg(
     Number.isInteger(start) &&
