@@ -152,6 +152,15 @@ describe('DatasetSpec', () => {
     expect(() =>
       parseDatasetSpec({ ...base, cohortStats: [{ name: 'x', kind: 'sum', partitionBy: ['state'] }] }),
     ).toThrow(/^spec\.cohortStats\.0\.column: sum needs a column/);
+    // A cohort statistic may not shadow a history date column, which the leakage audit reads by name.
+    expect(() =>
+      parseDatasetSpec({
+        ...base,
+        featureGroups: [...base.featureGroups, { name: 'h', policy: 'history', columns: ['aum'] }],
+        historyQuarters: 2,
+        cohortStats: [{ name: 'history_snapshot_date_q1', kind: 'count', partitionBy: ['state'] }],
+      }),
+    ).toThrow(/^spec\.cohortStats\.0\.name: history_snapshot_date_q1 collides with another output column/);
   });
 
   it('v7 preset: financial current, the rest point-in-time, 8 quarters of history, cohort stats', () => {

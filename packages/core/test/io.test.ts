@@ -53,3 +53,14 @@ describe('writeFileAtomic', () => {
     expect(readdirSync(dir)).toEqual(['taken']);
   });
 });
+
+describe('canonicalJson refuses values it cannot tell apart', () => {
+  it('throws on Maps, Sets, typed arrays, bigints and functions instead of printing {}', () => {
+    for (const v of [new Map([['a', 1]]), new Set([1]), new Float32Array(2), 1n, () => 1]) {
+      expect(() => canonicalJson({ spec: v }), String(v)).toThrow(/^value\.spec must be a plain object/);
+    }
+    expect(canonicalJson(Object.freeze({ b: null, a: [new Date(0)] }))).toBe(
+      '{"a":["1970-01-01T00:00:00.000Z"],"b":null}',
+    );
+  });
+});

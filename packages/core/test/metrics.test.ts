@@ -425,6 +425,10 @@ describe('input validation', () => {
     expect(() => precisionAt([0, 1], [Number.POSITIVE_INFINITY, 0.2])).toThrowErrorMatchingInlineSnapshot(
       `[DataError: scores[0] must be finite, found Infinity]`,
     );
+    // A string that looks like a number is quoted, so the message shows it is a string.
+    expect(() =>
+      averagePrecision([1, 0], ['0.3', '0.2'] as unknown as number[]),
+    ).toThrowErrorMatchingInlineSnapshot(`[DataError: scores[0] must be finite, found "0.3"]`);
     expect(() => brierScore([0, 1], [0.5, 1.2])).toThrowErrorMatchingInlineSnapshot(
       `[DataError: scores[1] must be a probability in [0, 1], found 1.2]`,
     );

@@ -290,6 +290,24 @@ describe('computeFeaturesForRow', () => {
       computeFeaturesForRow({ aum: '12', num_clients: 1 }, featureSet([perClient])),
     ).toThrowErrorMatchingInlineSnapshot(`[DataError: aum must be a number or null, found "12"]`);
   });
+
+  it('treats column names like constructor or toString as ordinary inputs, not prototype members', () => {
+    const odd = defineFeature({
+      name: 'odd_names',
+      description: 'constructor + toString',
+      group: 'custom',
+      kind: 'numeric',
+      businessSignal: false,
+      inputs: ['constructor', 'toString'],
+      compute: (row) => (row.constructor as number) + (row.toString as number),
+    });
+    expect(computeFeaturesForRow({ constructor: 2, toString: 3 }, featureSet([odd]))).toEqual({
+      odd_names: 5,
+    });
+    expect(() => computeFeaturesForRow({ constructor: 2 }, featureSet([odd]))).toThrow(
+      /^toString: column is missing from the record/,
+    );
+  });
 });
 
 describe('toDenseMatrix', () => {

@@ -171,6 +171,10 @@ export const datasetSpecSchema = z
         for (let k = 0; k < spec.historyQuarters; k++) outputs.add(`${c}_q${k}`);
       }
     }
+    // The history dates exist whenever any history group does; the audit reads them by name.
+    if (historyGroups.length > 0) {
+      for (let k = 0; k < spec.historyQuarters; k++) outputs.add(`history_snapshot_date_q${k}`);
+    }
     spec.cohortStats.forEach((s, si) => {
       if (s.kind !== 'count' && s.column === undefined) {
         ctx.addIssue({

@@ -109,7 +109,7 @@ export function requiredSourceColumns(spec: DatasetSpec): {
 export interface DatasetSql {
   /** `CREATE TABLE <output> AS ...`. */
   readonly createOutput: string;
-  /** One row per exclusion reason present: `reason, n`, plus the total as reason `__all__`. */
+  /** One row per exclusion reason present: `reason, n`, plus the kept leads as reason `__kept__`. */
   readonly exclusionCounts: string;
   readonly columns: readonly OutputColumn[];
   readonly columnMap: ColumnMap;

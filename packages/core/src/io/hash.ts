@@ -25,11 +25,24 @@ function sortKeys(value: unknown, path: string): unknown {
         },
       );
     }
-    if (typeof value === 'bigint') return value.toString();
+    if (typeof value === 'bigint' || typeof value === 'function' || typeof value === 'symbol') {
+      throw new InvalidArgumentError(
+        `${path} must be a plain object, array, string, number, boolean, null or Date for canonical JSON, found a ${typeof value}`,
+        { details: { parameter: path } },
+      );
+    }
     return value;
   }
   if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) return value.map((v, i) => sortKeys(v, `${path}[${i}]`));
+  // Maps, Sets, class instances and typed arrays would all print as {} (or lose their type) and collide.
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) {
+    throw new InvalidArgumentError(
+      `${path} must be a plain object, array, string, number, boolean, null or Date for canonical JSON, found ${Object.prototype.toString.call(value)}`,
+      { details: { parameter: path } },
+    );
+  }
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value).sort()) {
     const v = (value as Record<string, unknown>)[key];

@@ -1,4 +1,4 @@
-import { assertSameLength, DataError, InvalidArgumentError } from '../errors/index.js';
+import { assertSameLength, DataError, formatValue, InvalidArgumentError } from '../errors/index.js';
 
 /** Throws unless `values` is non-empty. */
 export function checkNonEmpty(values: ArrayLike<number>, name: string): void {
@@ -10,8 +10,7 @@ export function checkNonEmpty(values: ArrayLike<number>, name: string): void {
 }
 
 function badValue(name: string, i: number, requirement: string, value: number): DataError {
-  const shown = Number.isNaN(value) ? 'NaN' : String(value);
-  return new DataError(`${name}[${i}] must be ${requirement}, found ${shown}`, {
+  return new DataError(`${name}[${i}] must be ${requirement}, found ${formatValue(value)}`, {
     details: { parameter: name, index: i, value },
   });
 }

@@ -720,7 +720,7 @@ export class DuckDbWarehouse implements Warehouse {
       const types = Object.entries(options.columnTypes ?? {}).map(([column, type]) => {
         assertIdentifier(column, 'options.columnTypes');
         assertArg(
-          type in DUCKDB_TYPE_NAMES,
+          typeof type === 'string' && Object.hasOwn(DUCKDB_TYPE_NAMES, type),
           `options.columnTypes.${column}`,
           `one of ${Object.keys(DUCKDB_TYPE_NAMES).join(', ')}`,
           type,

@@ -203,7 +203,7 @@ export function computeFeaturesForRow(
   const interners = new Map<string, StringInterner>();
   const columns = new Map<string, DecodedColumn>();
   for (const [column, req] of needs) {
-    if (!(column in record)) {
+    if (!Object.hasOwn(record, column)) {
       throw new SchemaError(
         `${column}: column is missing from the record, required by feature ${formatValue(req.feature)}`,
         { details: { column, feature: req.feature } },

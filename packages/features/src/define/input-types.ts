@@ -80,7 +80,7 @@ export type InputValue<P extends string, T> = P extends keyof T
 /** Resolves the runtime type of an input. */
 export function inputTypeOf(name: string, declared: Readonly<Record<string, InputType>>): InputType {
   return (
-    declared[name] ??
+    (Object.hasOwn(declared, name) ? declared[name] : undefined) ??
     (Object.hasOwn(KNOWN_INPUT_TYPES, name) ? KNOWN_INPUT_TYPES[name as KnownInput] : 'number')
   );
 }
@@ -88,7 +88,7 @@ export function inputTypeOf(name: string, declared: Readonly<Record<string, Inpu
 /** Resolves the runtime type of a history series. */
 export function historyTypeOf(name: string, declared: Readonly<Record<string, InputType>>): InputType {
   return (
-    declared[name] ??
+    (Object.hasOwn(declared, name) ? declared[name] : undefined) ??
     (Object.hasOwn(KNOWN_HISTORY_TYPES, name) ? KNOWN_HISTORY_TYPES[name as KnownHistory] : 'number')
   );
 }
