@@ -152,6 +152,9 @@ describe('DatasetSpec', () => {
     expect(() =>
       parseDatasetSpec({ ...base, cohortStats: [{ name: 'x', kind: 'sum', partitionBy: ['state'] }] }),
     ).toThrow(/^spec\.cohortStats\.0\.column: sum needs a column/);
+    expect(() =>
+      v7DatasetSpec({ dataEndDate: '2025-12-31', outputbase: 'mine', lookbackDays: 30 } as never),
+    ).toThrow(/^options\.outputbase is not a known option/);
     // A cohort statistic may not shadow a history date column, which the leakage audit reads by name.
     expect(() =>
       parseDatasetSpec({

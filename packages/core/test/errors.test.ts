@@ -3,6 +3,7 @@ import {
   assertArg,
   assertFinite,
   assertInteger,
+  assertKnownKeys,
   assertSameLength,
   DataError,
   formatValue,
@@ -69,5 +70,20 @@ describe('formatValue', () => {
     expect(formatValue('a'.repeat(100))).toHaveLength(82);
     expect(formatValue(null)).toBe('null');
     expect(formatValue(10n)).toBe('10n');
+  });
+});
+
+describe('assertKnownKeys', () => {
+  it('refuses a misspelt option instead of silently using the default', () => {
+    expect(() =>
+      assertKnownKeys({ sampleWeights: [1] }, ['sampleWeight']),
+    ).toThrowErrorMatchingInlineSnapshot(
+      `[InvalidArgumentError: options.sampleWeights is not a known option, found "sampleWeights"; known: sampleWeight]`,
+    );
+    expect(() => assertKnownKeys(5, ['k'], 'opts')).toThrowErrorMatchingInlineSnapshot(
+      `[InvalidArgumentError: opts must be an object, found 5]`,
+    );
+    expect(() => assertKnownKeys(undefined, ['k'])).not.toThrow();
+    expect(() => assertKnownKeys({ k: 1 }, ['k', 'fraction'])).not.toThrow();
   });
 });

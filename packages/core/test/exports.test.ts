@@ -40,6 +40,7 @@ describe('@leadscore/core exports', () => {
         "assertFinite",
         "assertIdentifier",
         "assertInteger",
+        "assertKnownKeys",
         "assertSameLength",
         "auditDatasetLeakage",
         "averagePrecision",
@@ -112,6 +113,7 @@ describe('@leadscore/core exports', () => {
         "assertArg",
         "assertFinite",
         "assertInteger",
+        "assertKnownKeys",
         "assertSameLength",
         "formatValue",
       ]

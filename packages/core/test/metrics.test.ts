@@ -425,6 +425,11 @@ describe('input validation', () => {
     expect(() => precisionAt([0, 1], [Number.POSITIVE_INFINITY, 0.2])).toThrowErrorMatchingInlineSnapshot(
       `[DataError: scores[0] must be finite, found Infinity]`,
     );
+    // A misspelt option fails instead of silently computing the unweighted value.
+    expect(() => averagePrecision([0, 1], [0.2, 0.1], { sampleWeights: [0, 1] } as never)).toThrow(
+      /^options\.sampleWeights is not a known option/,
+    );
+    expect(() => precisionAt([0, 1], [0.2, 0.1], { fration: 0.5 } as never)).toThrow(/^options\.fration/);
     // A string that looks like a number is quoted, so the message shows it is a string.
     expect(() =>
       averagePrecision([1, 0], ['0.3', '0.2'] as unknown as number[]),

@@ -4,7 +4,7 @@
  * `shared/reference/xgboost-lightgbm-formats.md`, section 1 and the exporter checklist (section 5).
  * @module
  */
-import { assertArg, ModelFormatError } from '@leadscore/core/errors';
+import { assertArg, assertKnownKeys, ModelFormatError } from '@leadscore/core/errors';
 import type { BoosterModel, ModelParams, TreeArrays } from '../model/types.js';
 import { checkTreeStructure, validateModel } from '../model/validate.js';
 import {
@@ -121,6 +121,7 @@ function treeJSON(tree: TreeArrays, id: number, numFeature: number): string {
  * @example writeFileSync('model.json', toXGBoostJSON(booster.model));
  */
 export function toXGBoostJSON(model: BoosterModel, options: ToXGBoostJSONOptions = {}): string {
+  assertKnownKeys(options, ['featureNames'], 'options');
   validateModel(model);
   const withNames = options.featureNames ?? true;
   assertArg(typeof withNames === 'boolean', 'options.featureNames', 'a boolean', withNames);

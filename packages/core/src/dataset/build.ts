@@ -4,6 +4,7 @@ import type { Table } from 'apache-arrow';
 import { LEAD_COLUMNS, type LeadColumn, type SnapshotColumn } from '../contract/columns.js';
 import {
   ArtifactError,
+  assertKnownKeys,
   CancelledError,
   DataError,
   formatValue,
@@ -120,6 +121,7 @@ export async function buildDataset(
   specInput: DatasetSpec | DatasetSpecInput,
   options: BuildDatasetOptions = {},
 ): Promise<BuildDatasetResult> {
+  assertKnownKeys(options, ['outDir', 'now', 'returnTable', 'onProgress', 'signal'], 'options');
   const spec = parseDatasetSpec(specInput);
   const d = getDialect(warehouse.dialect);
   const now = options.now ?? new Date();

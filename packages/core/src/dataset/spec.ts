@@ -6,7 +6,7 @@ import {
   SNAPSHOT_COLUMNS,
   type SnapshotColumn,
 } from '../contract/columns.js';
-import { formatValue, InvalidArgumentError } from '../errors/index.js';
+import { assertKnownKeys, formatValue, InvalidArgumentError } from '../errors/index.js';
 import { IDENTIFIER_SEGMENT } from '../warehouse/identifiers.js';
 
 /**
@@ -293,6 +293,22 @@ export interface V7DatasetSpecOptions {
  * @example const spec = v7DatasetSpec({ dataEndDate: '2025-12-31' })
  */
 export function v7DatasetSpec(options: V7DatasetSpecOptions): DatasetSpec {
+  assertKnownKeys(
+    options,
+    [
+      'dataEndDate',
+      'tables',
+      'columnMap',
+      'outputBase',
+      'version',
+      'overwrite',
+      'availabilityLagDays',
+      'maxLookbackDays',
+      'historyQuarters',
+      'labelHorizonDays',
+    ],
+    'options',
+  );
   return parseDatasetSpec({
     tables: {
       repSnapshots: options.tables?.repSnapshots ?? 'rep_snapshots',

@@ -190,3 +190,25 @@ export function assertSameLength(
     );
   }
 }
+
+/**
+ * Throws an {@link InvalidArgumentError} when `options` has a key outside `known`, so a misspelt option
+ * fails instead of silently falling back to its default.
+ * @example assertKnownKeys(options, ['sampleWeight'], 'options') // options.sampleWeights -> error
+ */
+export function assertKnownKeys(options: unknown, known: readonly string[], name = 'options'): void {
+  if (options === undefined) return;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new InvalidArgumentError(`${name} must be an object, found ${formatValue(options)}`, {
+      details: { parameter: name, value: options },
+    });
+  }
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) {
+      throw new InvalidArgumentError(
+        `${name}.${key} is not a known option, found ${formatValue(key)}; known: ${known.join(', ') || 'none'}`,
+        { details: { parameter: `${name}.${key}`, value: key } },
+      );
+    }
+  }
+}

@@ -1,3 +1,4 @@
+import { assertKnownKeys } from '../errors/index.js';
 import { type RankedGroups, rankGroups, rankGroupsWeighted } from './rank.js';
 import { checkLabelsScores, checkWeights } from './validate.js';
 
@@ -24,6 +25,7 @@ export function averagePrecision(
   scores: ArrayLike<number>,
   options: AveragePrecisionOptions = {},
 ): number {
+  assertKnownKeys(options, ['sampleWeight'], 'options');
   const positives = checkLabelsScores(labels, scores);
   const { sampleWeight } = options;
   if (sampleWeight !== undefined) checkWeights(sampleWeight, labels);

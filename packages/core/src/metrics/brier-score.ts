@@ -1,3 +1,4 @@
+import { assertKnownKeys } from '../errors/index.js';
 import { CompensatedSum, checkLabelsScores, checkWeights } from './validate.js';
 
 /** Options of {@link brierScore}. */
@@ -19,6 +20,7 @@ export function brierScore(
   scores: ArrayLike<number>,
   options: BrierScoreOptions = {},
 ): number {
+  assertKnownKeys(options, ['sampleWeight'], 'options');
   checkLabelsScores(labels, scores, true);
   const { sampleWeight } = options;
   const n = labels.length;

@@ -1,4 +1,4 @@
-import { assertArg, assertInteger } from '../errors/index.js';
+import { assertArg, assertInteger, assertKnownKeys } from '../errors/index.js';
 import { binIndex, linspaceUnit, quantileEdges } from './quantile.js';
 import { checkLabelsScores } from './validate.js';
 
@@ -60,6 +60,7 @@ export function calibrationCurve(
   scores: ArrayLike<number>,
   options: CalibrationCurveOptions = {},
 ): CalibrationCurveResult {
+  assertKnownKeys(options, ['nBins', 'strategy'], 'options');
   checkLabelsScores(labels, scores, true);
   const nBins = options.nBins ?? 5;
   const strategy = options.strategy ?? 'uniform';
@@ -107,6 +108,7 @@ export function expectedCalibrationError(
   scores: ArrayLike<number>,
   options: ExpectedCalibrationErrorOptions = {},
 ): number {
+  assertKnownKeys(options, ['nBins', 'strategy'], 'options');
   const curve = calibrationCurve(labels, scores, {
     nBins: options.nBins ?? 10,
     strategy: options.strategy ?? 'uniform',

@@ -1,4 +1,4 @@
-import { assertArg } from '../errors/index.js';
+import { assertArg, assertKnownKeys } from '../errors/index.js';
 import { CompensatedSum, checkLabelsScores, checkWeights } from './validate.js';
 
 /** Options of {@link logLoss}. */
@@ -29,6 +29,7 @@ export function logLoss(
   scores: ArrayLike<number>,
   options: LogLossOptions = {},
 ): number {
+  assertKnownKeys(options, ['sampleWeight', 'eps'], 'options');
   checkLabelsScores(labels, scores, true);
   const { sampleWeight } = options;
   const eps = options.eps ?? 'auto';

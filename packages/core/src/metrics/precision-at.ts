@@ -1,4 +1,4 @@
-import { assertArg, assertInteger } from '../errors/index.js';
+import { assertArg, assertInteger, assertKnownKeys } from '../errors/index.js';
 import { selectInPlace } from './select.js';
 import { checkLabelsScores } from './validate.js';
 
@@ -77,6 +77,7 @@ export function precisionAt(
   scores: ArrayLike<number>,
   options: PrecisionAtOptions = {},
 ): number {
+  assertKnownKeys(options, ['k', 'fraction'], 'options');
   checkLabelsScores(labels, scores);
   const k = resolveK(labels.length, options);
   return expectedPositivesInTop(labels, scores, k) / k;
@@ -93,6 +94,7 @@ export function liftAt(
   scores: ArrayLike<number>,
   options: LiftAtOptions = {},
 ): number {
+  assertKnownKeys(options, ['fraction'], 'options');
   const positives = checkLabelsScores(labels, scores);
   const n = labels.length;
   const k = resolveK(n, { fraction: options.fraction ?? 0.1 });

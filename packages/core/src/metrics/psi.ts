@@ -1,4 +1,4 @@
-import { assertArg, assertInteger } from '../errors/index.js';
+import { assertArg, assertInteger, assertKnownKeys } from '../errors/index.js';
 import { binIndex, quantileEdges } from './quantile.js';
 import { checkFinite } from './validate.js';
 
@@ -39,6 +39,7 @@ export function psiTable(
   actual: ArrayLike<number>,
   options: PsiOptions = {},
 ): PsiResult {
+  assertKnownKeys(options, ['nBins', 'epsilon'], 'options');
   checkFinite(expected, 'expected');
   checkFinite(actual, 'actual');
   const nBins = options.nBins ?? 10;

@@ -1,4 +1,4 @@
-import { DataError } from '../errors/index.js';
+import { assertKnownKeys, DataError } from '../errors/index.js';
 import { rankGroups, rankGroupsWeighted } from './rank.js';
 import { checkLabelsScores, checkWeights } from './validate.js';
 
@@ -25,6 +25,7 @@ export function rocAuc(
   scores: ArrayLike<number>,
   options: RocAucOptions = {},
 ): number {
+  assertKnownKeys(options, ['sampleWeight'], 'options');
   const positives = checkLabelsScores(labels, scores);
   const { sampleWeight } = options;
   if (sampleWeight !== undefined) checkWeights(sampleWeight, labels);

@@ -1,5 +1,6 @@
 import {
   assertInteger,
+  assertKnownKeys,
   DataError,
   formatValue,
   InvalidArgumentError,
@@ -97,6 +98,7 @@ function requirements(set: FeatureSet, quarters: number): Map<string, Requiremen
 }
 
 function resolveOptions(options: ComputeFeaturesOptions): number {
+  assertKnownKeys(options, ['historyQuarters'], 'options');
   const quarters = options.historyQuarters ?? 8;
   assertInteger(quarters, 'historyQuarters', 1, 64);
   return quarters;

@@ -1,4 +1,4 @@
-import { formatValue, InvalidArgumentError } from '@leadscore/core/errors';
+import { assertKnownKeys, formatValue, InvalidArgumentError } from '@leadscore/core/errors';
 import type { FeatureMatrix } from './compute-features.js';
 
 /** The shape of `@leadscore/boost`'s `DenseMatrix` (column layout), as a plain object. */
@@ -65,6 +65,7 @@ export function categoricalColumn(matrix: FeatureMatrix, name: string): string[]
  * @example const dense = toDenseMatrix(matrix, { categorical: 'drop' });
  */
 export function toDenseMatrix(matrix: FeatureMatrix, options: ToDenseMatrixOptions = {}): DenseMatrixLike {
+  assertKnownKeys(options, ['categorical'], 'options');
   const mode = options.categorical ?? 'error';
   if (mode !== 'error' && mode !== 'drop' && mode !== 'codes') {
     throw new InvalidArgumentError(

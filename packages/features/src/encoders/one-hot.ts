@@ -1,4 +1,4 @@
-import { assertInteger } from '@leadscore/core/errors';
+import { assertInteger, assertKnownKeys } from '@leadscore/core/errors';
 import { MISSING_LEVEL } from '../define/feature.js';
 import {
   type CategoryValue,
@@ -56,6 +56,7 @@ export function fitOneHotEncoder(
   values: readonly CategoryValue[],
   options: OneHotEncoderOptions = {},
 ): OneHotEncoder {
+  assertKnownKeys(options, ['name', 'topK', 'minCount'], 'options');
   checkValues(values, 'values');
   const name = checkName(options.name ?? 'value');
   const topK = options.topK ?? 20;

@@ -1,3 +1,4 @@
+import { assertKnownKeys } from '@leadscore/core/errors';
 import {
   type CategoryValue,
   checkName,
@@ -42,6 +43,7 @@ export function fitOrdinalEncoder(
   values: readonly CategoryValue[],
   options: OrdinalEncoderOptions = {},
 ): OrdinalEncoder {
+  assertKnownKeys(options, ['name'], 'options');
   checkValues(values, 'values');
   const name = checkName(options.name ?? 'value');
   const seen = new Set<string>();

@@ -2,6 +2,7 @@ import {
   assertArg,
   assertFinite,
   assertInteger,
+  assertKnownKeys,
   assertSameLength,
   DataError,
   formatValue,
@@ -85,6 +86,7 @@ export function fitTargetEncoder(
   labels: ArrayLike<number>,
   options: TargetEncoderOptions = {},
 ): TargetEncoderFitResult {
+  assertKnownKeys(options, ['name', 'smoothing', 'folds', 'foldIds', 'seed'], 'options');
   checkValues(values, 'values');
   assertSameLength(values, 'values', labels, 'labels');
   const name = checkName(options.name ?? 'value');
