@@ -1,15 +1,7 @@
-import { assertKnownKeys } from '../errors/index.js';
-import { type RankedGroups, rankGroups, rankGroupsWeighted } from './rank.js';
-import { checkLabelsScores, checkWeights } from './validate.js';
+import { type RankedGroups, rankedGroupsOf, type SampleWeightOptions } from './rank.js';
 
 /** Options of {@link averagePrecision}. */
-export interface AveragePrecisionOptions {
-  /**
-   * Non-negative weight per row (sklearn's `sample_weight`); zero-weight rows are ignored.
-   * @default undefined (every row weighs 1)
-   */
-  sampleWeight?: ArrayLike<number> | undefined;
-}
+export type AveragePrecisionOptions = SampleWeightOptions;
 
 /**
  * Average precision (AUC-PR), sklearn's step sum `AP = sum_n (R_n - R_{n-1}) P_n` over distinct score
@@ -25,14 +17,7 @@ export function averagePrecision(
   scores: ArrayLike<number>,
   options: AveragePrecisionOptions = {},
 ): number {
-  assertKnownKeys(options, ['sampleWeight'], 'options');
-  const positives = checkLabelsScores(labels, scores);
-  const { sampleWeight } = options;
-  if (sampleWeight !== undefined) checkWeights(sampleWeight, labels);
-  const groups =
-    sampleWeight === undefined
-      ? rankGroups(labels, scores, positives)
-      : rankGroupsWeighted(labels, scores, sampleWeight);
+  const groups = rankedGroupsOf(labels, scores, options);
   return averagePrecisionOfGroups(groups);
 }
 

@@ -1,3 +1,5 @@
+import { assertKnownKeys } from '../errors/index.js';
+import { checkLabelsScores, checkWeights } from './validate.js';
 /**
  * Groups rows by distinct score, highest score first, with the (weighted) count of positives and negatives
  * per group. Average precision, ROC AUC and precision@k are all single walks over these groups, which is
@@ -184,4 +186,30 @@ export function argsortAscending(values: Float64Array): Uint32Array {
     tmp = swap;
   }
   return idx;
+}
+
+/** Options shared by the ranking metrics that accept sklearn's `sample_weight`. */
+export interface SampleWeightOptions {
+  /**
+   * Non-negative weight per row (sklearn's `sample_weight`); zero-weight rows are ignored.
+   * @default undefined (every row weighs 1)
+   */
+  sampleWeight?: ArrayLike<number> | undefined;
+}
+
+/**
+ * Validates a (labels, scores[, weights]) input of a ranking metric and groups it by distinct score:
+ * the shared front half of averagePrecision and rocAuc.
+ */
+export function rankedGroupsOf(
+  labels: ArrayLike<number>,
+  scores: ArrayLike<number>,
+  options: SampleWeightOptions,
+): RankedGroups {
+  assertKnownKeys(options, ['sampleWeight'], 'options');
+  const positives = checkLabelsScores(labels, scores);
+  const { sampleWeight } = options;
+  if (sampleWeight === undefined) return rankGroups(labels, scores, positives);
+  checkWeights(sampleWeight, labels);
+  return rankGroupsWeighted(labels, scores, sampleWeight);
 }

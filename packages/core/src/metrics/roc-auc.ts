@@ -1,15 +1,8 @@
-import { assertKnownKeys, DataError } from '../errors/index.js';
-import { rankGroups, rankGroupsWeighted } from './rank.js';
-import { checkLabelsScores, checkWeights } from './validate.js';
+import { DataError } from '../errors/index.js';
+import { rankedGroupsOf, type SampleWeightOptions } from './rank.js';
 
 /** Options of {@link rocAuc}. */
-export interface RocAucOptions {
-  /**
-   * Non-negative weight per row (sklearn's `sample_weight`); zero-weight rows are ignored.
-   * @default undefined (every row weighs 1)
-   */
-  sampleWeight?: ArrayLike<number> | undefined;
-}
+export type RocAucOptions = SampleWeightOptions;
 
 /**
  * Area under the ROC curve, computed as the Mann-Whitney statistic: the (weighted) share of
@@ -25,14 +18,7 @@ export function rocAuc(
   scores: ArrayLike<number>,
   options: RocAucOptions = {},
 ): number {
-  assertKnownKeys(options, ['sampleWeight'], 'options');
-  const positives = checkLabelsScores(labels, scores);
-  const { sampleWeight } = options;
-  if (sampleWeight !== undefined) checkWeights(sampleWeight, labels);
-  const groups =
-    sampleWeight === undefined
-      ? rankGroups(labels, scores, positives)
-      : rankGroupsWeighted(labels, scores, sampleWeight);
+  const groups = rankedGroupsOf(labels, scores, options);
   const { size, pos, neg, totalPos, totalNeg } = groups;
   if (totalPos === 0 || totalNeg === 0) {
     const only = totalPos === 0 ? 0 : 1;
