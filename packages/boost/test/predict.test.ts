@@ -2,6 +2,7 @@ import { createRng } from '@leadscore/core/rng';
 import { describe, expect, it } from 'vitest';
 import { Booster } from '../src/booster.js';
 import { denseMatrix } from '../src/data/matrix.js';
+import { XGBOOST_DEFAULT_PARAMS } from '../src/io/xgboost-json.js';
 import { baseMargin } from '../src/model/base-margin.js';
 import type { BoosterModel, TreeArrays } from '../src/model/types.js';
 import { sigmoid32 } from '../src/predict/predict.js';
@@ -56,20 +57,7 @@ const model: BoosterModel = {
   numFeature: 2,
   featureNames: [],
   bestIteration: 2,
-  params: {
-    objective: 'binary:logistic',
-    learningRate: 0.3,
-    maxDepth: 6,
-    maxLeaves: 0,
-    growPolicy: 'depthwise',
-    lambda: 1,
-    alpha: 0,
-    gamma: 0,
-    minChildWeight: 1,
-    maxDeltaStep: 0,
-    scalePosWeight: 1,
-    maxBin: 256,
-  },
+  params: XGBOOST_DEFAULT_PARAMS,
 };
 const rows = [
   [0.2, 1.5], // 0.1 + 0.05... x1=1.5 >= 1 -> -0.05

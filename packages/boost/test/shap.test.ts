@@ -1,7 +1,7 @@
 import { createRng, type Rng } from '@leadscore/core/rng';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fromXGBoostJSON } from '../src/io/xgboost-json.js';
+import { fromXGBoostJSON, XGBOOST_DEFAULT_PARAMS } from '../src/io/xgboost-json.js';
 import type { BoosterModel, DenseMatrix, TreeArrays } from '../src/model/types.js';
 import { predictContributions } from '../src/shap/tree-shap.js';
 import { CASES, expected, loadMatrix, maxAbsDiff, modelText, walkMargin } from './model-fixtures.js';
@@ -79,20 +79,7 @@ function modelOf(trees: TreeArrays[], numFeature: number, baseScore = 0.5): Boos
     numFeature,
     featureNames: [],
     bestIteration: trees.length - 1,
-    params: {
-      objective: 'binary:logistic',
-      learningRate: 0.3,
-      maxDepth: 6,
-      maxLeaves: 0,
-      growPolicy: 'depthwise',
-      lambda: 1,
-      alpha: 0,
-      gamma: 0,
-      minChildWeight: 1,
-      maxDeltaStep: 0,
-      scalePosWeight: 1,
-      maxBin: 256,
-    },
+    params: XGBOOST_DEFAULT_PARAMS,
   };
 }
 
