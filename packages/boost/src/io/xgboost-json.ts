@@ -4,7 +4,9 @@
  * `shared/reference/xgboost-lightgbm-formats.md`, section 1 and the exporter checklist (section 5).
  * @module
  */
+
 import { assertArg, assertKnownKeys, ModelFormatError } from '@leadscore/core/errors';
+import { pickModelParams } from '../model/params.js';
 import type { BoosterModel, ModelParams, TreeArrays } from '../model/types.js';
 import { checkTreeStructure, validateModel } from '../model/validate.js';
 import {
@@ -168,21 +170,7 @@ export function toXGBoostJSON(model: BoosterModel, options: ToXGBoostJSONOptions
 }
 
 function paramsToString(p: ModelParams): string {
-  // Fixed key order, so the attribute (and the file) is byte-deterministic.
-  return JSON.stringify({
-    objective: p.objective,
-    learningRate: p.learningRate,
-    maxDepth: p.maxDepth,
-    maxLeaves: p.maxLeaves,
-    growPolicy: p.growPolicy,
-    lambda: p.lambda,
-    alpha: p.alpha,
-    gamma: p.gamma,
-    minChildWeight: p.minChildWeight,
-    maxDeltaStep: p.maxDeltaStep,
-    scalePosWeight: p.scalePosWeight,
-    maxBin: p.maxBin,
-  });
+  return JSON.stringify(pickModelParams(p));
 }
 
 function paramsFromString(text: string, path: string, scalePosWeight: number): ModelParams {

@@ -3,6 +3,7 @@
  * @module
  */
 import { assertArg, assertFinite, assertInteger } from '@leadscore/core/errors';
+import type { ModelParams } from '../model/types.js';
 
 /** Parameters of {@link train}; names follow XGBoost's in camelCase. */
 export interface TrainParams {
@@ -46,28 +47,17 @@ export interface TrainParams {
   monotoneConstraints?: readonly number[];
   /** Seed of the row and column sampling. @default 0 */
   seed?: number;
-  /** Threads for histogram building (worker_threads); the model does not depend on it. @default 1 */
+  /** Threads for binning, gradients, histograms, split search and partition; the model does not depend on it. @default 1 */
   nthread?: number;
 }
 
 /** Parameters after defaults and validation (float parameters rounded to float32 as XGBoost stores them). */
-export interface ResolvedParams {
+export interface ResolvedParams extends Omit<ModelParams, 'objective'> {
   readonly numRounds: number;
-  readonly learningRate: number;
-  readonly maxDepth: number;
-  readonly maxLeaves: number;
-  readonly growPolicy: 'depthwise' | 'lossguide';
-  readonly lambda: number;
-  readonly alpha: number;
-  readonly gamma: number;
-  readonly minChildWeight: number;
-  readonly maxDeltaStep: number;
   readonly subsample: number;
   readonly colsampleByTree: number;
   readonly colsampleByNode: number;
-  readonly scalePosWeight: number;
   readonly baseScore: 'mean' | number;
-  readonly maxBin: number;
   readonly monotoneConstraints: readonly number[];
   readonly seed: number;
   readonly nthread: number;

@@ -23,6 +23,7 @@ import {
 } from '../data/bin-mapper.js';
 import { checkMatrix } from '../data/matrix.js';
 import { baseMargin } from '../model/base-margin.js';
+import { pickModelParams } from '../model/params.js';
 import type { BoosterModel, DenseMatrix, TreeArrays } from '../model/types.js';
 import { accumulateMargins, packForest, sigmoid32 } from '../predict/predict.js';
 import { averagePrecision, logLoss } from './eval-metrics.js';
@@ -432,20 +433,7 @@ export async function train(
     numFeature: nFeat,
     featureNames,
     bestIteration,
-    params: {
-      objective: 'binary:logistic',
-      learningRate: p.learningRate,
-      maxDepth: p.maxDepth,
-      maxLeaves: p.maxLeaves,
-      growPolicy: p.growPolicy,
-      lambda: p.lambda,
-      alpha: p.alpha,
-      gamma: p.gamma,
-      minChildWeight: p.minChildWeight,
-      maxDeltaStep: p.maxDeltaStep,
-      scalePosWeight: p.scalePosWeight,
-      maxBin: mapper.maxBin,
-    },
+    params: pickModelParams({ ...p, maxBin: mapper.maxBin }),
   };
   const log: TrainingLog = {
     evalMetric: ev === undefined ? null : evalMetric,
