@@ -1,6 +1,11 @@
 import { createRng } from '@leadscore/core/rng';
 import { describe, expect, it } from 'vitest';
-import { buildHistograms, buildHistogramsWasm, gradientRange } from '../src/train/hist-kernel.js';
+import {
+  buildHistograms,
+  buildHistogramsWasm,
+  evaluatePlain,
+  gradientRange,
+} from '../src/train/hist-kernel.js';
 import { histKernelBytes, instantiateKernel, wasmApi } from '../src/train/wasm-kernel.js';
 
 describe('histogram kernels', () => {
@@ -121,5 +126,96 @@ describe('gradientRange', () => {
         mismatches++;
     }
     expect(mismatches).toBe(0);
+  });
+});
+
+describe('split search kernels', () => {
+  it('the wasm split search gives the same best splits as the JavaScript one (ties, empty bins, no missing values, min_child_weight)', () => {
+    const api = wasmApi()!;
+    const pages = 16;
+    const memory = new api.Memory({ initial: pages });
+    const kernel = instantiateKernel(api, new api.Module(histKernelBytes(false, pages, pages)), memory);
+    const rng = createRng(7);
+    const nFeat = 24;
+    const nNodes = 12;
+    const slotPtr = new Int32Array(nFeat + 1);
+    for (let f = 0; f < nFeat; f++) slotPtr[f + 1] = slotPtr[f]! + (f % 5 === 0 ? 3 : 40 + 13 * f) + 1;
+    const histSize = 2 * slotPtr[nFeat]!;
+    const pool = new Float64Array(memory.buffer, 64, nNodes * histSize);
+    const scratch = new Float64Array(memory.buffer, 64 + 8 * nNodes * histSize, 8);
+    const nodes = new Float64Array(7 * nNodes);
+    const features = new Int32Array(nNodes * nFeat);
+    const f32 = Math.fround;
+    let checked = 0;
+    let missingLeft = 0;
+    for (const lambda of [1, 0, 5]) {
+      for (let k = 0; k < nNodes; k++) {
+        const base = k * histSize;
+        // every feature holds the same rows (the node's), binned differently
+        const nRows = [3, 20, 200, 2000][k % 4]!;
+        const g = Array.from({ length: nRows }, () => f32(rng.uniform(-1, 1)));
+        const h = Array.from({ length: nRows }, () => (k % 3 === 0 ? 0.25 : f32(rng.uniform(0, 0.3))));
+        let pG = 0;
+        let pH = 0;
+        for (let i = 0; i < nRows; i++) {
+          pG += g[i]!;
+          pH += h[i]!;
+        }
+        for (let f = 0; f < nFeat; f++) {
+          const nb = slotPtr[f + 1]! - slotPtr[f]! - 1;
+          const s0 = base + 2 * slotPtr[f]!;
+          pool.fill(0, s0, s0 + 2 * (nb + 1));
+          // feature 7 repeats feature 6's histogram (a tie between features); features 3 mod 4 have no missing values
+          const seed = f === 7 ? 6 : f;
+          const r = createRng(1000 * k + seed);
+          for (let i = 0; i < nRows; i++) {
+            const missing = seed % 4 !== 3 && r.next() < 0.1;
+            const bin = missing ? nb : Math.min(nb - 1, Math.floor(r.next() ** 2 * nb));
+            pool[s0 + 2 * bin] = pool[s0 + 2 * bin]! + g[i]!;
+            pool[s0 + 2 * bin + 1] = pool[s0 + 2 * bin + 1]! + h[i]!;
+          }
+          features[k * nFeat + f] = f;
+        }
+        nodes[7 * k] = 0;
+        nodes[7 * k + 1] = base;
+        nodes[7 * k + 2] = pG;
+        nodes[7 * k + 3] = pH;
+        nodes[7 * k + 4] = f32((pG * pG) / (pH + lambda));
+        nodes[7 * k + 5] = k * nFeat;
+        nodes[7 * k + 6] = (k + 1) * nFeat;
+      }
+      for (const mcw of [0, 1, 0.5, 30]) {
+        for (const T of [1, 3]) {
+          const js = new Float64Array(8 * nNodes * T);
+          const wasm = new Float64Array(8 * nNodes * T);
+          for (let t = 0; t < T; t++) {
+            evaluatePlain(nodes, nNodes, [pool], features, slotPtr, t, T, mcw, lambda, js, 0, null, scratch);
+            evaluatePlain(
+              nodes,
+              nNodes,
+              [pool],
+              features,
+              slotPtr,
+              t,
+              T,
+              mcw,
+              lambda,
+              wasm,
+              0,
+              kernel,
+              scratch,
+            );
+          }
+          expect(Array.from(wasm)).toEqual(Array.from(js));
+          for (let q = 0; q < js.length; q += 8) {
+            if (js[q + 2] !== -2) checked++;
+            if (js[q + 3] === 1) missingLeft++;
+          }
+        }
+      }
+    }
+    // most nodes found a split, some with missing values to the left
+    expect(checked).toBeGreaterThan(100);
+    expect(missingLeft).toBeGreaterThan(10);
   });
 });

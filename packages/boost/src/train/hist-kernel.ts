@@ -158,6 +158,8 @@ export function buildHistograms(
  * `nodes` holds 7 doubles per node: chunk, slot base, G, H, root gain, feature list begin, end (in
  * `features`). Writes 8 doubles per node at `out[8 * (k * T + t)]`: loss, feature, bin (-2 = none),
  * default left, left G, left H, right G, right H. Nodes before `kBegin` are skipped.
+ * With `wasm` (histograms in its memory) each feature's two scans run in its `ev`, which writes its
+ * results to `scratch` (8 doubles in the same memory, one per thread): same operations, same result.
  */
 export function evaluatePlain(
   nodes: Float64Array,
@@ -170,9 +172,12 @@ export function evaluatePlain(
   mcw: number,
   lambda: number,
   out: Float64Array,
-  kBegin = 0,
+  kBegin: number,
+  wasm: WasmSplitLike | null,
+  scratch: Float64Array,
 ): void {
   const fround = Math.fround;
+  const so = scratch.byteOffset;
   for (let k = kBegin; k < nNodes; k++) {
     const hist = chunks[nodes[7 * k] as number] as Float64Array;
     const base = nodes[7 * k + 1] as number;
@@ -195,6 +200,45 @@ export function evaluatePlain(
       const f = features[fi] as number;
       const s0 = base + 2 * (slotPtr[f] as number);
       const nb = (slotPtr[f + 1] as number) - (slotPtr[f] as number) - 1;
+      if (wasm !== null) {
+        wasm.ev(
+          hist.byteOffset + 8 * s0,
+          nb,
+          pG,
+          pH,
+          rootGain,
+          mcw,
+          lambda,
+          bestLoss,
+          bestIdx <= f ? 1 : 0,
+          so,
+        );
+        let loss = scratch[0] as number;
+        let bin = scratch[1] as number;
+        if (bin !== -2 && (bestIdx <= f ? loss > bestLoss : !(bestLoss > loss))) {
+          bestLoss = loss;
+          bestIdx = f;
+          bestBin = bin;
+          bestDL = 0;
+          bestLG = scratch[2] as number;
+          bestLH = scratch[3] as number;
+          bestRG = pG - bestLG;
+          bestRH = pH - bestLH;
+        }
+        loss = scratch[4] as number;
+        bin = scratch[5] as number;
+        if (bin !== -3 && bin !== -2 && (bestIdx <= f ? loss > bestLoss : !(bestLoss > loss))) {
+          bestLoss = loss;
+          bestIdx = f;
+          bestBin = bin;
+          bestDL = 1;
+          bestRG = scratch[6] as number;
+          bestRH = scratch[7] as number;
+          bestLG = pG - bestRG;
+          bestLH = pH - bestRH;
+        }
+        continue;
+      }
       // forward: accumulate low bins into the left child; missing values go right (threshold cut[i])
       let aG = 0;
       let aH = 0;
@@ -338,6 +382,8 @@ export function evaluateChunks(
   mcw: number,
   lambda: number,
   out: Float64Array,
+  wasm: WasmSplitLike | null,
+  scratch: Float64Array,
 ): void {
   const total = nNodes * S;
   for (;;) {
@@ -345,8 +391,13 @@ export function evaluateChunks(
     if (j < 0) break;
     const s = Math.floor(j / nNodes);
     const k = j - s * nNodes;
-    evaluatePlain(nodes, k + 1, chunks, features, slotPtr, s, S, mcw, lambda, out, k);
+    evaluatePlain(nodes, k + 1, chunks, features, slotPtr, s, S, mcw, lambda, out, k, wasm, scratch);
   }
+}
+
+/** The wasm split-search export {@link evaluatePlain} calls (see `wasm-kernel.ts`). */
+interface WasmSplitLike {
+  ev(...args: number[]): void;
 }
 
 /** The wasm kernel exports {@link buildHistogramsWasm} calls (see `wasm-kernel.ts`). */

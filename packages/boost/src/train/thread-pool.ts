@@ -165,15 +165,22 @@ class LocalBuilder implements HistBuilder {
   protected tmp: Int32Array = new Int32Array(0);
   protected grad: Float32Array = new Float32Array(0);
   protected hess: Float32Array = new Float32Array(0);
+  /** Split-search results of the wasm kernel: 8 doubles per thread (in the arena when there is one). */
+  protected evalScratch: Float64Array<ArrayBufferLike> = new Float64Array(8);
 
   protected sharedMemory(): boolean {
     return false;
   }
   prepare(spec: ArenaSpec): boolean {
-    const bytes = arenaBytes(spec);
+    const bytes = arenaBytes(spec) + 64 * this.threads;
     if (bytes > MAX_ARENA_BYTES || wasmApi() === null) return false;
     try {
       this.arena = new Arena(bytes, this.sharedMemory());
+      this.evalScratch = new Float64Array(
+        this.arena.memory.buffer,
+        this.arena.alloc(64 * this.threads),
+        8 * this.threads,
+      );
     } catch {
       this.arena = null;
     }
@@ -271,7 +278,21 @@ class LocalBuilder implements HistBuilder {
     lambda: number,
     out: Float64Array,
   ): void {
-    evaluatePlain(nodes, nNodes, this.chunks, features, this.slotPtr, 0, 1, mcw, lambda, out);
+    evaluatePlain(
+      nodes,
+      nNodes,
+      this.chunks,
+      features,
+      this.slotPtr,
+      0,
+      1,
+      mcw,
+      lambda,
+      out,
+      0,
+      this.arena?.kernel ?? null,
+      this.evalScratch,
+    );
   }
   setupPartition(tmp: Int32Array, grad: Float32Array, hess: Float32Array): void {
     this.tmp = tmp;
@@ -345,7 +366,7 @@ let tmp, grad, hess;
 const ctrl = new Int32Array(workerData.ctrl);
 const port = workerData.port;
 const index = workerData.index;
-let codes, nRows, rows, gh, slotPtr, wasm = null;
+let codes, nRows, rows, gh, slotPtr, wasm = null, scratch = new Float64Array(8);
 const chunks = [];
 let seen = 0;
 parentPort.postMessage('ready');
@@ -366,6 +387,7 @@ for (;;) {
       // the JavaScript kernel reads the same views, so a failed instantiation only costs speed
       try {
         wasm = msg.module ? new WebAssembly.Instance(msg.module, { env: { mem: msg.memory } }).exports : null;
+        if (wasm !== null) scratch = new Float64Array(msg.memory.buffer, msg.scratch + 64 * index, 8);
       } catch (e) {
         wasm = null;
       }
@@ -390,7 +412,7 @@ for (;;) {
         } else if (msg.kind === 'part') {
           partitionNodes(codes, nRows, rows, tmp, gh, grad, hess, msg.desc, msg.nNodes, ctrl, msg.out);
         } else if (msg.kind === 'eval') {
-          evaluateChunks(ctrl, false, msg.nodes, msg.nNodes, chunks, msg.features, slotPtr, msg.slices, msg.mcw, msg.lambda, msg.out);
+          evaluateChunks(ctrl, false, msg.nodes, msg.nNodes, chunks, msg.features, slotPtr, msg.slices, msg.mcw, msg.lambda, msg.out, wasm, scratch);
         } else {
           const nBlocks = Math.ceil(msg.nFeatures / ${BUILD_BLOCK});
           for (;;) {
@@ -506,7 +528,10 @@ class ThreadedBuilder extends LocalBuilder {
       sharedCodes.set(codes);
     }
     super.setup(sharedCodes, nRows, rows, gh, slotPtr);
-    const wasm = this.arena === null ? {} : { module: this.arena.module, memory: this.arena.memory };
+    const wasm =
+      this.arena === null
+        ? {}
+        : { module: this.arena.module, memory: this.arena.memory, scratch: this.evalScratch.byteOffset };
     for (const port of this.ports) {
       port.postMessage({ kind: 'setup', codes: this.codes, nRows, rows, gh, slotPtr, ...wasm });
     }
@@ -571,6 +596,8 @@ class ThreadedBuilder extends LocalBuilder {
       mcw,
       lambda,
       out,
+      this.arena?.kernel ?? null,
+      this.evalScratch.subarray(0, 8),
     );
     this.waitForWorkers();
   }
