@@ -6,7 +6,13 @@ import {
   evaluatePlain,
   gradientRange,
 } from '../src/train/hist-kernel.js';
-import { histKernelBytes, instantiateKernel, wasmApi } from '../src/train/wasm-kernel.js';
+import {
+  EXP_TABLE_DOUBLES,
+  expTable,
+  histKernelBytes,
+  instantiateKernel,
+  wasmApi,
+} from '../src/train/wasm-kernel.js';
 
 describe('histogram kernels', () => {
   for (const wide of [false, true]) {
@@ -126,6 +132,89 @@ describe('gradientRange', () => {
         mismatches++;
     }
     expect(mismatches).toBe(0);
+  });
+
+  it('the wasm kernels (pairs and single rows) equal it bit for bit, with weights, scale_pos_weight and odd ranges', () => {
+    const rng = createRng(99);
+    const bits = new Uint32Array(1);
+    const asFloat = new Float32Array(bits.buffer);
+    const n = 60_001;
+    const api = wasmApi()!;
+    const pages = 128;
+    const memory = new api.Memory({ initial: pages });
+    const kernel = instantiateKernel(api, new api.Module(histKernelBytes(false, pages, pages)), memory);
+    const buf = memory.buffer;
+    let at = 16;
+    const take = (bytes: number): number => {
+      const p = at;
+      at += (bytes + 15) & ~15;
+      return p;
+    };
+    const f32 = (): Float32Array => new Float32Array(buf, take(4 * n), n);
+    const margin = f32();
+    const y = f32();
+    const w = f32();
+    const grad = f32();
+    const hess = f32();
+    const gh = new Float64Array(buf, take(16 * n), 2 * n);
+    const tab = new Float64Array(buf, take(8 * EXP_TABLE_DOUBLES), EXP_TABLE_DOUBLES);
+    expTable(tab);
+    const special = [0, -0, 80, -80, 80.5, -80.5, 87, -87, 89, -89, 104, -104, 1e-30, 3e38, -3e38];
+    for (let i = 0; i < n; i++) {
+      if (i < special.length) margin[i] = special[i]!;
+      else if (i % 3 !== 0) margin[i] = rng.uniform(-30, 30);
+      else {
+        bits[0] = rng.nextUint32();
+        margin[i] = Number.isFinite(asFloat[0]) ? asFloat[0]! : 1;
+      }
+      y[i] = rng.next() < 0.3 ? 1 : 0;
+      w[i] = rng.uniform(0, 3);
+    }
+    const want = (weights: Float32Array, spw: number, b: number, e: number) => {
+      const g = new Float32Array(n);
+      const h = new Float32Array(n);
+      const pairs = new Float64Array(2 * n);
+      gradientRange(margin, y, weights, spw, g, h, b, e, pairs);
+      return { g, h, pairs };
+    };
+    for (const [weighted, spw, b, e] of [
+      [false, 1, 0, n],
+      [true, 2.5, 0, n],
+      [true, 1, 7, n - 4],
+      [false, 3, 1, 2],
+    ] as const) {
+      const ref = want(weighted ? w : new Float32Array(0), spw, b, e);
+      for (const fn of ['gr', 'gr2'] as const) {
+        grad.fill(Number.NaN);
+        hess.fill(Number.NaN);
+        gh.fill(Number.NaN);
+        kernel[fn](
+          margin.byteOffset,
+          y.byteOffset,
+          weighted ? w.byteOffset : 0,
+          spw,
+          grad.byteOffset,
+          hess.byteOffset,
+          b,
+          e,
+          gh.byteOffset,
+          tab.byteOffset,
+        );
+        let mismatches = 0;
+        for (let i = b; i < e; i++) {
+          if (
+            !Object.is(grad[i], ref.g[i]) ||
+            !Object.is(hess[i], ref.h[i]) ||
+            !Object.is(gh[2 * i], ref.pairs[2 * i]) ||
+            !Object.is(gh[2 * i + 1], ref.pairs[2 * i + 1])
+          )
+            mismatches++;
+        }
+        expect(mismatches, `${fn} weighted=${weighted} spw=${spw} [${b}, ${e})`).toBe(0);
+        // nothing outside the range is written
+        expect(Number.isNaN(grad[b - 1] ?? Number.NaN) && Number.isNaN(grad[e] ?? Number.NaN)).toBe(true);
+      }
+    }
   });
 });
 

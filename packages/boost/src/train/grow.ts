@@ -135,8 +135,8 @@ export class TreeGrower {
       return a.buffer;
     };
     this.tmp = new Int32Array(scratch(data.nRows), 0, data.nRows);
-    this.grad = new Float32Array(scratch(data.nRows), 0, data.nRows);
-    this.hess = new Float32Array(scratch(data.nRows), 0, data.nRows);
+    this.grad = builder.allocFloat32(data.nRows);
+    this.hess = builder.allocFloat32(data.nRows);
     this.partOut = new Int32Array(scratch(1024), 0, 1024);
     this.gh = builder.allocFloat64(2 * data.nRows);
     this.perChunk = wasm ? capacity : 8;
@@ -170,7 +170,7 @@ export class TreeGrower {
 
   /** Allocates a margin array (and copies of labels/weights) shared with the workers. */
   sharedFloat32(values: ArrayLike<number> | number, length: number): Float32Array {
-    const a = new Float32Array(this.builder.allocScratch(Math.ceil(length / 2) + 1).buffer, 0, length);
+    const a = this.builder.allocFloat32(length);
     if (typeof values === 'number') a.fill(values);
     else a.set(values);
     return a;

@@ -402,6 +402,7 @@ interface WasmSplitLike {
 
 /** The wasm kernel exports {@link buildHistogramsWasm} calls (see `wasm-kernel.ts`). */
 interface WasmKernelLike {
+  sub(dst: number, a: number, b: number, n: number): void;
   b8u8(...args: number[]): void;
   b8u16(...args: number[]): void;
   b1u8(...args: number[]): void;
@@ -478,14 +479,17 @@ export function buildHistogramsWasm(
       else kernel.b1u8(rowsAddr, ghAddr, begin, end, c, h);
     }
     if ((nodes[9 * k + 5] as number) >= 0) {
-      const pb = (nodes[9 * k + 6] as number) - base;
-      const ob = (nodes[9 * k + 8] as number) - base;
-      for (let fj = fBegin; fj < fEnd; fj++) {
-        const f = features[fj] as number;
-        const s1 = base + 2 * (slotPtr[f + 1] as number);
-        for (let q = base + 2 * (slotPtr[f] as number); q < s1; q++) {
-          hist[ob + q] = (hist[pb + q] as number) - (hist[q] as number);
+      // sibling = parent - built, over runs of adjacent features' slots
+      const pb = 8 * ((nodes[9 * k + 6] as number) - base);
+      const ob = 8 * ((nodes[9 * k + 8] as number) - base);
+      for (let fj = fBegin; fj < fEnd; ) {
+        const s0 = slotPtr[features[fj] as number] as number;
+        let s1 = slotPtr[(features[fj] as number) + 1] as number;
+        for (fj++; fj < fEnd && slotPtr[features[fj] as number] === s1; fj++) {
+          s1 = slotPtr[(features[fj] as number) + 1] as number;
         }
+        const q = histAddr + 8 * (base + 2 * s0);
+        kernel.sub(q + ob, q + pb, q, s1 - s0);
       }
     }
   }

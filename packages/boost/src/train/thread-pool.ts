@@ -28,6 +28,8 @@ import {
   partitionNodes,
 } from './hist-kernel.js';
 import {
+  EXP_TABLE_DOUBLES,
+  expTable,
   type HistKernel,
   histKernelBytes,
   instantiateKernel,
@@ -60,6 +62,11 @@ export interface HistBuilder {
   allocFloat64(length: number): Float64Array;
   /** Allocates an array shared with the workers, outside the arena (for growing scratch buffers). */
   allocScratch(length: number): Float64Array;
+  /**
+   * Allocates a row array shared with the workers, in the arena while it has room (up to five: margins,
+   * labels, weights, gradients, hessians), where the wasm gradient kernel can read it.
+   */
+  allocFloat32(length: number): Float32Array;
   allocInt32(length: number): Int32Array;
   /** Registers the per-training arrays (`codes` is copied when needed). */
   setup(
@@ -141,15 +148,26 @@ class Arena {
   }
   alloc(bytes: number): number {
     const p = this.at;
+    if (!this.fits(bytes)) throw new Error('histogram arena exhausted');
     this.at += (bytes + 15) & ~15;
-    if (this.at > this.memory.buffer.byteLength) throw new Error('histogram arena exhausted');
     return p;
+  }
+  fits(bytes: number): boolean {
+    return this.at + ((bytes + 15) & ~15) <= this.memory.buffer.byteLength;
   }
 }
 
 function arenaBytes(spec: ArenaSpec): number {
   const r = (b: number): number => (b + 15) & ~15;
-  return r(spec.codeBytes) + r(4 * spec.nRows) + r(16 * spec.nRows) + r(8 * spec.poolDoubles);
+  // codes, rows, gradient pairs, the pool, five float rows (see allocFloat32) and the exp table
+  return (
+    r(spec.codeBytes) +
+    r(4 * spec.nRows) +
+    r(16 * spec.nRows) +
+    r(8 * spec.poolDoubles) +
+    5 * r(4 * spec.nRows) +
+    r(8 * EXP_TABLE_DOUBLES)
+  );
 }
 
 class LocalBuilder implements HistBuilder {
@@ -167,6 +185,8 @@ class LocalBuilder implements HistBuilder {
   protected hess: Float32Array = new Float32Array(0);
   /** Split-search results of the wasm kernel: 8 doubles per thread (in the arena when there is one). */
   protected evalScratch: Float64Array<ArrayBufferLike> = new Float64Array(8);
+  /** The wasm gradient kernel's exp table (in the arena), or empty. */
+  protected expTab: Float64Array<ArrayBufferLike> = new Float64Array(0);
 
   protected sharedMemory(): boolean {
     return false;
@@ -181,6 +201,12 @@ class LocalBuilder implements HistBuilder {
         this.arena.alloc(64 * this.threads),
         8 * this.threads,
       );
+      this.expTab = new Float64Array(
+        this.arena.memory.buffer,
+        this.arena.alloc(8 * EXP_TABLE_DOUBLES),
+        EXP_TABLE_DOUBLES,
+      );
+      expTable(this.expTab);
     } catch {
       this.arena = null;
     }
@@ -198,6 +224,41 @@ class LocalBuilder implements HistBuilder {
   }
   allocScratch(length: number): Float64Array {
     return new Float64Array(length);
+  }
+  allocFloat32(length: number): Float32Array {
+    if (this.arena?.fits(4 * length))
+      return new Float32Array(this.arena.memory.buffer, this.arena.alloc(4 * length), length);
+    return new Float32Array(this.allocScratch(Math.ceil(length / 2) + 1).buffer, 0, length);
+  }
+  /** Whether the wasm gradient kernel can read and write these arrays (all in the arena). */
+  protected gradientsInArena(...arrays: Float32Array[]): boolean {
+    const a = this.arena;
+    return a !== null && arrays.every((x) => x.length === 0 || x.buffer === a.memory.buffer);
+  }
+  /** Gradients of rows `[begin, end)` through the wasm kernel (arrays in the arena). */
+  protected gradientsWasm(
+    margin: Float32Array,
+    y: Float32Array,
+    w: Float32Array,
+    spw: number,
+    grad: Float32Array,
+    hess: Float32Array,
+    begin: number,
+    end: number,
+    root: boolean,
+  ): void {
+    this.arena!.kernel.gr2(
+      margin.byteOffset,
+      y.byteOffset,
+      w.length === 0 ? 0 : w.byteOffset,
+      spw,
+      grad.byteOffset,
+      hess.byteOffset,
+      begin,
+      end,
+      root ? this.gh.byteOffset : 0,
+      this.expTab.byteOffset,
+    );
   }
   setup(
     codes: Uint8Array | Uint16Array,
@@ -324,7 +385,9 @@ class LocalBuilder implements HistBuilder {
     n: number,
     root: boolean,
   ): void {
-    gradientRange(margin, y, w, spw, grad, hess, 0, n, root ? this.gh : new Float64Array(0));
+    if (this.gradientsInArena(margin, y, w, grad, hess))
+      this.gradientsWasm(margin, y, w, spw, grad, hess, 0, n, root);
+    else gradientRange(margin, y, w, spw, grad, hess, 0, n, root ? this.gh : new Float64Array(0));
   }
   leaves(margin: Float32Array, desc: Float64Array, nLeaves: number): void {
     addLeafValues(this.rows, margin, desc, nLeaves, 0, 1);
@@ -366,7 +429,7 @@ let tmp, grad, hess;
 const ctrl = new Int32Array(workerData.ctrl);
 const port = workerData.port;
 const index = workerData.index;
-let codes, nRows, rows, gh, slotPtr, wasm = null, scratch = new Float64Array(8);
+let codes, nRows, rows, gh, slotPtr, wasm = null, scratch = new Float64Array(8), expTab = 0;
 const chunks = [];
 let seen = 0;
 parentPort.postMessage('ready');
@@ -386,8 +449,9 @@ for (;;) {
       codes = msg.codes; nRows = msg.nRows; rows = msg.rows; gh = msg.gh; slotPtr = msg.slotPtr;
       // the JavaScript kernel reads the same views, so a failed instantiation only costs speed
       try {
-        wasm = msg.module ? new WebAssembly.Instance(msg.module, { env: { mem: msg.memory } }).exports : null;
+        wasm = msg.module ? new WebAssembly.Instance(msg.module, { env: { mem: msg.memory, exp: Math.exp } }).exports : null;
         if (wasm !== null) scratch = new Float64Array(msg.memory.buffer, msg.scratch + 64 * index, 8);
+        expTab = msg.expTab;
       } catch (e) {
         wasm = null;
       }
@@ -402,7 +466,12 @@ for (;;) {
         } else if (msg.kind === 'grad') {
           const b = Math.floor((index * msg.n) / msg.threads);
           const e = Math.floor(((index + 1) * msg.n) / msg.threads);
-          gradientRange(msg.margin, msg.y, msg.w, msg.spw, msg.grad, msg.hess, b, e, msg.root ? gh : new Float64Array(0));
+          if (wasm !== null && msg.wasm) {
+            wasm.gr2(msg.margin.byteOffset, msg.y.byteOffset, msg.w.length === 0 ? 0 : msg.w.byteOffset, msg.spw,
+              msg.grad.byteOffset, msg.hess.byteOffset, b, e, msg.root ? gh.byteOffset : 0, expTab);
+          } else {
+            gradientRange(msg.margin, msg.y, msg.w, msg.spw, msg.grad, msg.hess, b, e, msg.root ? gh : new Float64Array(0));
+          }
         } else if (msg.kind === 'leaves') {
           addLeafValues(rows, msg.margin, msg.desc, msg.nLeaves, index, msg.threads);
         } else if (msg.kind === 'part1') {
@@ -531,7 +600,12 @@ class ThreadedBuilder extends LocalBuilder {
     const wasm =
       this.arena === null
         ? {}
-        : { module: this.arena.module, memory: this.arena.memory, scratch: this.evalScratch.byteOffset };
+        : {
+            module: this.arena.module,
+            memory: this.arena.memory,
+            scratch: this.evalScratch.byteOffset,
+            expTab: this.expTab.byteOffset,
+          };
     for (const port of this.ports) {
       port.postMessage({ kind: 'setup', codes: this.codes, nRows, rows, gh, slotPtr, ...wasm });
     }
@@ -696,9 +770,11 @@ class ThreadedBuilder extends LocalBuilder {
     n: number,
     root: boolean,
   ): void {
-    this.dispatch({ kind: 'grad', margin, y, w, spw, grad, hess, n, root, threads: this.threads });
-    const gh = root ? this.gh : new Float64Array(0);
-    gradientRange(margin, y, w, spw, grad, hess, 0, Math.floor(n / this.threads), gh);
+    const wasm = this.gradientsInArena(margin, y, w, grad, hess);
+    this.dispatch({ kind: 'grad', margin, y, w, spw, grad, hess, n, root, threads: this.threads, wasm });
+    const end = Math.floor(n / this.threads);
+    if (wasm) this.gradientsWasm(margin, y, w, spw, grad, hess, 0, end, root);
+    else gradientRange(margin, y, w, spw, grad, hess, 0, end, root ? this.gh : new Float64Array(0));
     this.waitForWorkers();
   }
   override leaves(margin: Float32Array, desc: Float64Array, nLeaves: number): void {

@@ -144,6 +144,55 @@ function sleb(n: number): number[] {
   }
 }
 
+// instruction helpers for the kernels below
+const get = (i: number): number[] => [0x20, ...uleb(i)];
+const set = (i: number): number[] => [0x21, ...uleb(i)];
+const tee = (i: number): number[] => [0x22, ...uleb(i)];
+const i32 = (x: number): number[] => [0x41, ...sleb(x)];
+const f64 = (x: number): number[] => [0x44, ...new Uint8Array(Float64Array.of(x).buffer)];
+/** f64.load / f64.store with a byte offset (< 128). */
+const load = (offset: number): number[] => [0x2b, 3, offset];
+const store = (offset: number): number[] => [0x39, 3, offset];
+const F32_LOAD = [0x2a, 2, 0];
+const F32_STORE = [0x38, 2, 0];
+const V128_LOAD = [0xfd, 0x00, 3, 0];
+const V128_STORE = [0xfd, 0x0b, 3, 0];
+const F64X2_SUB = [0xfd, 0xf1, 0x01];
+const ADD = 0xa0;
+const SUB = 0xa1;
+const MUL = 0xa2;
+const DIV = 0xa3;
+const MAX = 0xa5;
+const NEG = 0x9a;
+const F_EQ = 0x61;
+const F_NE = 0x62;
+const F_LT = 0x63;
+const F_GT = 0x64;
+const F_LE = 0x65;
+const F_GE = 0x66;
+const I_ADD = 0x6a;
+const I_SUB = 0x6b;
+const I_AND = 0x71;
+const I_SHL = 0x74;
+const I_SHR_S = 0x75;
+const I_NE = 0x47;
+const I_EQZ = 0x45;
+const AND = I_AND;
+const BLOCK = [0x02, 0x40];
+const LOOP = [0x03, 0x40];
+const IF = [0x04, 0x40];
+const ELSE = 0x05;
+const END = 0x0b;
+const BR = 0x0c;
+const BR_IF = 0x0d;
+const CALL = 0x10;
+/** Math.fround: f32.demote_f64 then f64.promote_f32 (both round to nearest even, as JavaScript). */
+const fround = [0xb6, 0xbb];
+const F64_FROM_I32 = 0xb7;
+const I32_FROM_F64 = 0xaa; // i32.trunc_f64_s
+const F64_FROM_F32 = 0xbb;
+const F32_FROM_F64 = 0xb6;
+
 /** Parameters and locals of `ev`, by index. */
 enum E {
   // params
@@ -189,29 +238,6 @@ enum E {
  * JavaScript loop performs, in the same order, with `fround` as `f32.demote_f64` + `f64.promote_f32`.
  */
 export function splitKernelBody(): number[] {
-  const get = (i: number): number[] => [0x20, ...uleb(i)];
-  const set = (i: number): number[] => [0x21, ...uleb(i)];
-  const i32 = (x: number): number[] => [0x41, ...sleb(x)];
-  const f64 = (x: number): number[] => [0x44, ...new Uint8Array(Float64Array.of(x).buffer)];
-  const load = (offset: number): number[] => [0x2b, 3, offset];
-  const store = (offset: number): number[] => [0x39, 3, offset];
-  const ADD = 0xa0;
-  const SUB = 0xa1;
-  const MUL = 0xa2;
-  const DIV = 0xa3;
-  const MAX = 0xa5;
-  const F_EQ = 0x61;
-  const F_NE = 0x62;
-  const F_LT = 0x63;
-  const F_GT = 0x64;
-  const AND = 0x71;
-  const BLOCK = [0x02, 0x40];
-  const LOOP = [0x03, 0x40];
-  const IF = [0x04, 0x40];
-  const END = 0x0b;
-  const BR = 0x0c;
-  const BR_IF = 0x0d;
-  const fround = [0xb6, 0xbb];
   const SCREEN = 1 - 1e-6;
   // screen = (max(locLoss, bestLoss) + rootGain) * (1 - 1e-6)
   const setScreen = [
@@ -269,7 +295,7 @@ export function splitKernelBody(): number[] {
     AND,
     ...get(E.i),
     ...(forward ? i32(0) : [...get(E.nb), ...i32(1), 0x6b]),
-    0x47, // i32.ne
+    I_NE,
     AND,
     BR_IF,
     0,
@@ -472,18 +498,18 @@ export function splitKernelBody(): number[] {
     // SplitEntry::NeedReplace decides whether the forward result raises the best the backward screen uses
     ...get(E.locBin),
     ...i32(-2),
-    0x47,
+    I_NE,
     ...get(E.low),
     0x04,
     I32, // if (result i32)
     ...get(E.locLoss),
     ...get(E.bestLoss),
     F_GT,
-    0x05, // else
+    ELSE,
     ...get(E.bestLoss),
     ...get(E.locLoss),
     F_GT,
-    0x45, // i32.eqz
+    I_EQZ,
     END,
     AND,
     ...IF,
@@ -494,6 +520,612 @@ export function splitKernelBody(): number[] {
     ...result(32),
     END,
   ];
+}
+
+/**
+ * Body of `sub(dst, a, b, n)`: `n` (g, h) pairs `dst[j] = a[j] - b[j]` (the sibling histogram as parent
+ * minus built), two doubles per SIMD subtraction: each lane rounds as the scalar subtraction does.
+ */
+function subtractBody(): number[] {
+  const [dst, a, b, n] = [0, 1, 2, 3];
+  const bump = (x: number): number[] => [...get(x), ...i32(16), I_ADD, ...set(x)];
+  return [
+    0,
+    ...BLOCK,
+    ...get(n),
+    I_EQZ,
+    BR_IF,
+    0,
+    ...LOOP,
+    ...get(dst),
+    ...get(a),
+    ...V128_LOAD,
+    ...get(b),
+    ...V128_LOAD,
+    ...F64X2_SUB,
+    ...V128_STORE,
+    ...bump(dst),
+    ...bump(a),
+    ...bump(b),
+    ...get(n),
+    ...i32(1),
+    I_SUB,
+    ...tee(n),
+    BR_IF,
+    0,
+    END,
+    END,
+    END,
+  ];
+}
+
+/** Parameters and locals of `gr`, by index. */
+enum G {
+  margin = 0,
+  y,
+  w,
+  spw,
+  grad,
+  hess,
+  begin,
+  end,
+  gh,
+  tab,
+  // i32 locals
+  i,
+  k,
+  o,
+  // f64 locals
+  x,
+  e,
+  r,
+  q,
+  v,
+  a,
+  pr,
+  yi,
+  wi,
+  g,
+  h,
+}
+
+/**
+ * Body of `gr(margin, y, w, spw, grad, hess, begin, end, gh, tab)`: `gradientRange` of `hist-kernel.ts`
+ * with the same operations in the same order (byte addresses; `w` = 0 for unit weights, `gh` = 0 for no
+ * pairs; `tab` holds {@link EXP_TABLE_DOUBLES} doubles: 2^(j/32) for j < 32, then 2^(m - 128) for
+ * m < 256). The imported function 0 is `Math.exp`, for the rare value the fast path cannot decide.
+ */
+function gradientBody(): number[] {
+  const inv = 32 / Math.LN2;
+  const ln2Hi = 0.6931471803691238 / 32;
+  const ln2Lo = 1.9082149292705877e-10 / 32;
+  const round = 6755399441055744;
+  const at = (base: G): number[] => [...get(base), ...get(G.o), I_ADD];
+  return [
+    ...vec([
+      [3, I32],
+      [11, F64],
+    ]),
+    ...get(G.begin),
+    ...set(G.i),
+    ...BLOCK,
+    ...LOOP,
+    ...get(G.i),
+    ...get(G.end),
+    0x4e, // i32.ge_s
+    BR_IF,
+    1,
+    ...get(G.i),
+    ...i32(2),
+    I_SHL,
+    ...set(G.o),
+    // x = -margin[i]; e = -1 (not decided)
+    ...at(G.margin),
+    ...F32_LOAD,
+    F64_FROM_F32,
+    NEG,
+    ...set(G.x),
+    ...f64(-1),
+    ...set(G.e),
+    ...get(G.x),
+    ...f64(-80),
+    F_GE,
+    ...get(G.x),
+    ...f64(80),
+    F_LE,
+    AND,
+    ...IF,
+    // k = (x * inv + round - round) | 0
+    ...get(G.x),
+    ...f64(inv),
+    MUL,
+    ...f64(round),
+    ADD,
+    ...f64(round),
+    SUB,
+    I32_FROM_F64,
+    ...set(G.k),
+    // r = x - k * ln2Hi - k * ln2Lo
+    ...get(G.x),
+    ...get(G.k),
+    F64_FROM_I32,
+    ...f64(ln2Hi),
+    MUL,
+    SUB,
+    ...get(G.k),
+    F64_FROM_I32,
+    ...f64(ln2Lo),
+    MUL,
+    SUB,
+    ...set(G.r),
+    // q = 1 + r * (1 + r * (0.5 + r * (1 / 6 + r * (1 / 24 + r * (1 / 120)))))
+    ...f64(1),
+    ...get(G.r),
+    ...f64(1),
+    ...get(G.r),
+    ...f64(0.5),
+    ...get(G.r),
+    ...f64(1 / 6),
+    ...get(G.r),
+    ...f64(1 / 24),
+    ...get(G.r),
+    ...f64(1 / 120),
+    MUL,
+    ADD,
+    MUL,
+    ADD,
+    MUL,
+    ADD,
+    MUL,
+    ADD,
+    MUL,
+    ADD,
+    ...set(G.q),
+    // v = frac[k & 31] * pow2[(k >> 5) + 128] * q
+    ...get(G.tab),
+    ...get(G.k),
+    ...i32(31),
+    I_AND,
+    ...i32(3),
+    I_SHL,
+    I_ADD,
+    ...load(0),
+    ...get(G.tab),
+    ...i32(8 * (32 + 128)),
+    I_ADD,
+    ...get(G.k),
+    ...i32(5),
+    I_SHR_S,
+    ...i32(3),
+    I_SHL,
+    I_ADD,
+    ...load(0),
+    MUL,
+    ...get(G.q),
+    MUL,
+    ...set(G.v),
+    // a = fround(v * (1 + 1e-12)); taken when fround(v * (1 - 1e-12)) agrees
+    ...get(G.v),
+    ...f64(1 + 1e-12),
+    MUL,
+    ...fround,
+    ...set(G.a),
+    ...get(G.a),
+    ...get(G.v),
+    ...f64(1 - 1e-12),
+    MUL,
+    ...fround,
+    F_EQ,
+    ...IF,
+    ...get(G.a),
+    ...set(G.e),
+    END,
+    END,
+    // if (e < 0) e = fround(Math.exp(x))
+    ...get(G.e),
+    ...f64(0),
+    F_LT,
+    ...IF,
+    ...get(G.x),
+    CALL,
+    0,
+    ...fround,
+    ...set(G.e),
+    END,
+    // pr = fround(1 / fround(e + 1))
+    ...f64(1),
+    ...get(G.e),
+    ...f64(1),
+    ADD,
+    ...fround,
+    DIV,
+    ...fround,
+    ...set(G.pr),
+    ...at(G.y),
+    ...F32_LOAD,
+    F64_FROM_F32,
+    ...set(G.yi),
+    ...f64(1),
+    ...set(G.wi),
+    ...get(G.w),
+    ...IF,
+    ...at(G.w),
+    ...F32_LOAD,
+    F64_FROM_F32,
+    ...set(G.wi),
+    END,
+    ...get(G.yi),
+    ...f64(1),
+    F_EQ,
+    ...IF,
+    ...get(G.wi),
+    ...get(G.spw),
+    MUL,
+    ...fround,
+    ...set(G.wi),
+    END,
+    // g = fround(fround(pr - yi) * wi); h = fround(max(fround(pr * fround(1 - pr)), eps) * wi)
+    ...get(G.pr),
+    ...get(G.yi),
+    SUB,
+    ...fround,
+    ...get(G.wi),
+    MUL,
+    ...fround,
+    ...set(G.g),
+    ...get(G.pr),
+    ...f64(1),
+    ...get(G.pr),
+    SUB,
+    ...fround,
+    MUL,
+    ...fround,
+    ...f64(Math.fround(1e-16)),
+    MAX,
+    ...get(G.wi),
+    MUL,
+    ...fround,
+    ...set(G.h),
+    ...at(G.grad),
+    ...get(G.g),
+    F32_FROM_F64,
+    ...F32_STORE,
+    ...at(G.hess),
+    ...get(G.h),
+    F32_FROM_F64,
+    ...F32_STORE,
+    ...get(G.gh),
+    ...IF,
+    ...get(G.gh),
+    ...get(G.i),
+    ...i32(4),
+    I_SHL,
+    I_ADD,
+    ...get(G.g),
+    ...store(0),
+    ...get(G.gh),
+    ...get(G.i),
+    ...i32(4),
+    I_SHL,
+    I_ADD,
+    ...get(G.h),
+    ...store(8),
+    END,
+    ...get(G.i),
+    ...i32(1),
+    I_ADD,
+    ...set(G.i),
+    BR,
+    0,
+    END,
+    END,
+    END,
+  ];
+}
+
+/** A SIMD instruction (0xfd prefix). */
+const simd = (op: number, ...imm: number[]): number[] => [0xfd, ...uleb(op), ...imm];
+/** v128.const with both f64 lanes = x. */
+const f64x2 = (x: number): number[] => [0xfd, 0x0c, ...new Uint8Array(Float64Array.of(x, x).buffer)];
+/** fround of both lanes: f32x4.demote_f64x2_zero, f64x2.promote_low_f32x4. */
+const FROUND2 = [...simd(0x5e), ...simd(0x5f)];
+const LOAD2_F32 = [...simd(0x5d, 2, 0), ...simd(0x5f)]; // two f32 as f64x2
+const X2_ADD = simd(0xf0);
+const X2_SUB = simd(0xf1);
+const X2_MUL = simd(0xf2);
+const X2_DIV = simd(0xf3);
+const X2_MAX = simd(0xf5);
+const X2_ALL = simd(0xc3); // i64x2.all_true
+
+/** Parameters and locals of `gr2` (parameters as `gr`). */
+enum G2 {
+  i = 10,
+  o,
+  k0,
+  k1,
+  x,
+  kd,
+  ki,
+  r,
+  q,
+  v,
+  a,
+  pr,
+  yi,
+  wi,
+  g,
+  h,
+}
+
+/**
+ * Body of `gr2`, `gr` on two rows at a time (f64x2 lanes: every lane operation rounds as the scalar one).
+ * A pair outside the fast exp range or with an undecided rounding, and an odd last row, go through `gr`
+ * (function `grIndex`).
+ */
+function gradientPairsBody(grIndex: number): number[] {
+  const inv = 32 / Math.LN2;
+  const ln2Hi = 0.6931471803691238 / 32;
+  const ln2Lo = 1.9082149292705877e-10 / 32;
+  const round = 6755399441055744;
+  const at = (base: G): number[] => [...get(base), ...get(G2.o), I_ADD];
+  const scalar = (from: number[], to: number[]): number[] => [
+    ...get(G.margin),
+    ...get(G.y),
+    ...get(G.w),
+    ...get(G.spw),
+    ...get(G.grad),
+    ...get(G.hess),
+    ...from,
+    ...to,
+    ...get(G.gh),
+    ...get(G.tab),
+    CALL,
+    ...uleb(grIndex),
+  ];
+  const table = (k: G2, offset: number): number[] => [
+    ...get(G.tab),
+    ...(offset === 0 ? [] : [...i32(offset), I_ADD]),
+    ...get(k),
+    ...(offset === 0 ? [...i32(31), I_AND] : [...i32(5), I_SHR_S]),
+    ...i32(3),
+    I_SHL,
+    I_ADD,
+    ...load(0),
+  ];
+  const lanes = (offset: number): number[] => [
+    ...table(G2.k0, offset),
+    ...simd(0x14), // f64x2.splat
+    ...table(G2.k1, offset),
+    ...simd(0x22, 1), // f64x2.replace_lane 1
+  ];
+  const ghAt = (plus: number): number[] => [
+    ...get(G.gh),
+    ...get(G2.i),
+    ...i32(4),
+    I_SHL,
+    I_ADD,
+    ...(plus === 0 ? [] : [...i32(plus), I_ADD]),
+  ];
+  const shuffle = (lane: number): number[] => [
+    0xfd,
+    0x0d,
+    ...Array.from({ length: 8 }, (_, j) => 8 * lane + j),
+    ...Array.from({ length: 8 }, (_, j) => 16 + 8 * lane + j),
+  ];
+  return [
+    ...vec([
+      [4, I32],
+      [12, V128],
+    ]),
+    ...get(G.begin),
+    ...set(G2.i),
+    ...BLOCK, // done
+    ...LOOP, // top
+    ...get(G2.i),
+    ...i32(2),
+    I_ADD,
+    ...get(G.end),
+    0x4a, // i32.gt_s
+    BR_IF,
+    1,
+    ...get(G2.i),
+    ...i32(2),
+    I_SHL,
+    ...set(G2.o),
+    ...BLOCK, // next
+    ...BLOCK, // scalar
+    // x = -margin; both lanes within [-80, 80] or the pair goes scalar
+    ...at(G.margin),
+    ...LOAD2_F32,
+    ...simd(0xed), // f64x2.neg
+    ...set(G2.x),
+    ...get(G2.x),
+    ...f64x2(-80),
+    ...simd(0x4c), // f64x2.ge
+    ...get(G2.x),
+    ...f64x2(80),
+    ...simd(0x4b), // f64x2.le
+    ...simd(0x4e), // v128.and
+    ...X2_ALL,
+    I_EQZ,
+    BR_IF,
+    0,
+    // k = x * inv + round - round (integral), r = x - k ln2Hi - k ln2Lo
+    ...get(G2.x),
+    ...f64x2(inv),
+    ...X2_MUL,
+    ...f64x2(round),
+    ...X2_ADD,
+    ...f64x2(round),
+    ...X2_SUB,
+    ...set(G2.kd),
+    ...get(G2.kd),
+    ...simd(0xfc), // i32x4.trunc_sat_f64x2_s_zero
+    ...set(G2.ki),
+    ...get(G2.ki),
+    ...simd(0x1b, 0), // i32x4.extract_lane 0
+    ...set(G2.k0),
+    ...get(G2.ki),
+    ...simd(0x1b, 1),
+    ...set(G2.k1),
+    ...get(G2.x),
+    ...get(G2.kd),
+    ...f64x2(ln2Hi),
+    ...X2_MUL,
+    ...X2_SUB,
+    ...get(G2.kd),
+    ...f64x2(ln2Lo),
+    ...X2_MUL,
+    ...X2_SUB,
+    ...set(G2.r),
+    ...f64x2(1),
+    ...get(G2.r),
+    ...f64x2(1),
+    ...get(G2.r),
+    ...f64x2(0.5),
+    ...get(G2.r),
+    ...f64x2(1 / 6),
+    ...get(G2.r),
+    ...f64x2(1 / 24),
+    ...get(G2.r),
+    ...f64x2(1 / 120),
+    ...X2_MUL,
+    ...X2_ADD,
+    ...X2_MUL,
+    ...X2_ADD,
+    ...X2_MUL,
+    ...X2_ADD,
+    ...X2_MUL,
+    ...X2_ADD,
+    ...X2_MUL,
+    ...X2_ADD,
+    ...set(G2.q),
+    // v = frac[k & 31] * pow2[(k >> 5) + 128] * q
+    ...lanes(0),
+    ...lanes(8 * (32 + 128)),
+    ...X2_MUL,
+    ...get(G2.q),
+    ...X2_MUL,
+    ...set(G2.v),
+    ...get(G2.v),
+    ...f64x2(1 + 1e-12),
+    ...X2_MUL,
+    ...FROUND2,
+    ...set(G2.a),
+    ...get(G2.a),
+    ...get(G2.v),
+    ...f64x2(1 - 1e-12),
+    ...X2_MUL,
+    ...FROUND2,
+    ...simd(0x47), // f64x2.eq
+    ...X2_ALL,
+    I_EQZ,
+    BR_IF,
+    0,
+    // pr = fround(1 / fround(e + 1)) with e = a
+    ...f64x2(1),
+    ...get(G2.a),
+    ...f64x2(1),
+    ...X2_ADD,
+    ...FROUND2,
+    ...X2_DIV,
+    ...FROUND2,
+    ...set(G2.pr),
+    ...at(G.y),
+    ...LOAD2_F32,
+    ...set(G2.yi),
+    ...f64x2(1),
+    ...set(G2.wi),
+    ...get(G.w),
+    ...IF,
+    ...at(G.w),
+    ...LOAD2_F32,
+    ...set(G2.wi),
+    END,
+    // wi = yi === 1 ? fround(wi * spw) : wi
+    ...get(G2.wi),
+    ...get(G.spw),
+    ...simd(0x14),
+    ...X2_MUL,
+    ...FROUND2,
+    ...get(G2.wi),
+    ...get(G2.yi),
+    ...f64x2(1),
+    ...simd(0x47),
+    ...simd(0x52), // v128.bitselect
+    ...set(G2.wi),
+    ...get(G2.pr),
+    ...get(G2.yi),
+    ...X2_SUB,
+    ...FROUND2,
+    ...get(G2.wi),
+    ...X2_MUL,
+    ...FROUND2,
+    ...set(G2.g),
+    ...get(G2.pr),
+    ...f64x2(1),
+    ...get(G2.pr),
+    ...X2_SUB,
+    ...FROUND2,
+    ...X2_MUL,
+    ...FROUND2,
+    ...f64x2(Math.fround(1e-16)),
+    ...X2_MAX,
+    ...get(G2.wi),
+    ...X2_MUL,
+    ...FROUND2,
+    ...set(G2.h),
+    ...at(G.grad),
+    ...get(G2.g),
+    ...simd(0x5e),
+    ...simd(0x5b, 2, 0, 0), // v128.store64_lane 0
+    ...at(G.hess),
+    ...get(G2.h),
+    ...simd(0x5e),
+    ...simd(0x5b, 2, 0, 0),
+    ...get(G.gh),
+    ...IF,
+    ...ghAt(0),
+    ...get(G2.g),
+    ...get(G2.h),
+    ...shuffle(0),
+    ...V128_STORE,
+    ...ghAt(16),
+    ...get(G2.g),
+    ...get(G2.h),
+    ...shuffle(1),
+    ...V128_STORE,
+    END,
+    BR,
+    1, // next
+    END, // scalar
+    ...scalar(get(G2.i), [...get(G2.i), ...i32(2), I_ADD]),
+    END, // next
+    ...get(G2.i),
+    ...i32(2),
+    I_ADD,
+    ...set(G2.i),
+    BR,
+    0,
+    END, // top
+    END, // done
+    ...get(G2.i),
+    ...get(G.end),
+    0x48, // i32.lt_s
+    ...IF,
+    ...scalar(get(G2.i), get(G.end)),
+    END,
+    END,
+  ];
+}
+
+/** Doubles of the table `gr` reads (see {@link expTable}). */
+export const EXP_TABLE_DOUBLES = 32 + 256;
+
+/** Writes the table `gr` reads at `tab`: 2^(j/32) for j < 32, then 2^(m - 128) for m < 256. */
+export function expTable(out: Float64Array): void {
+  for (let j = 0; j < 32; j++) out[j] = 2 ** (j / 32);
+  for (let m = 0; m < 256; m++) out[32 + m] = 2 ** (m - 128);
 }
 
 /** The module bytes; `shared` imports a shared memory (for worker threads) of `maxPages` pages. */
@@ -507,9 +1139,29 @@ export function histKernelBytes(shared: boolean, minPages: number, maxPages: num
     ['b8u16', 8, true],
   ];
   const types = [1, 4, 8].map((k) => [0x60, ...vec(Array.from({ length: 4 + 2 * k }, () => [I32])), 0]);
-  // ev(h, nb: i32, pG, pH, rootGain, mcw, lambda, bestLoss: f64, low, out: i32)
+  // 3: ev(h, nb: i32, pG, pH, rootGain, mcw, lambda, bestLoss: f64, low, out: i32)
   types.push([0x60, ...vec([[I32], [I32], [F64], [F64], [F64], [F64], [F64], [F64], [I32], [I32]]), 0]);
+  // 4: exp(f64) -> f64 (imported); 5: sub(dst, a, b, n); 6: gr(margin, y, w: i32, spw: f64, grad .. tab: i32)
+  types.push([0x60, 1, F64, 1, F64]);
+  types.push([0x60, ...vec([[I32], [I32], [I32], [I32]]), 0]);
+  types.push([0x60, ...vec([[I32], [I32], [I32], [F64], [I32], [I32], [I32], [I32], [I32], [I32]]), 0]);
+  const funcs: [string, number, number[]][] = [
+    ...kinds.map(([n, k, wide]): [string, number, number[]] => [
+      n,
+      k === 1 ? 0 : k === 4 ? 1 : 2,
+      kernelBody(k, wide),
+    ]),
+    ['ev', 3, splitKernelBody()],
+    ['sub', 5, subtractBody()],
+    ['gr', 6, gradientBody()],
+  ];
+  // gr2 calls gr (function indices count the imported exp first)
+  funcs.push(['gr2', 6, gradientPairsBody(funcs.length)]);
   const limits = shared ? [0x03, ...uleb(minPages), ...uleb(maxPages)] : [0x00, ...uleb(minPages)];
+  const imports = [
+    [...name('env'), ...name('mem'), 0x02, ...limits],
+    [...name('env'), ...name('exp'), 0x00, 4],
+  ];
   const bytes = [
     0x00,
     0x61,
@@ -520,27 +1172,42 @@ export function histKernelBytes(shared: boolean, minPages: number, maxPages: num
     0,
     0,
     ...section(1, vec(types)),
-    ...section(2, vec([[...name('env'), ...name('mem'), 0x02, ...limits]])),
-    ...section(3, vec([...kinds.map(([, k]) => [k === 1 ? 0 : k === 4 ? 1 : 2]), [3]])),
-    ...section(
-      7,
-      vec([...kinds.map(([n], i) => [...name(n), 0x00, i]), [...name('ev'), 0x00, kinds.length]]),
-    ),
-    ...section(
-      10,
-      vec(
-        [...kinds.map(([, k, wide]) => kernelBody(k, wide)), splitKernelBody()].map((body) => [
-          ...uleb(body.length),
-          ...body,
-        ]),
-      ),
-    ),
+    ...section(2, vec(imports)),
+    ...section(3, vec(funcs.map(([, type]) => [type]))),
+    // the imported exp is function 0
+    ...section(7, vec(funcs.map(([n], i) => [...name(n), 0x00, i + 1]))),
+    ...section(10, vec(funcs.map(([, , body]) => [...uleb(body.length), ...body]))),
   ];
   return Uint8Array.from(bytes);
 }
 
 /** The kernel exports. */
 export interface HistKernel {
+  gr2(
+    margin: number,
+    y: number,
+    w: number,
+    spw: number,
+    grad: number,
+    hess: number,
+    begin: number,
+    end: number,
+    gh: number,
+    tab: number,
+  ): void;
+  sub(dst: number, a: number, b: number, n: number): void;
+  gr(
+    margin: number,
+    y: number,
+    w: number,
+    spw: number,
+    grad: number,
+    hess: number,
+    begin: number,
+    end: number,
+    gh: number,
+    tab: number,
+  ): void;
   ev(
     h: number,
     nb: number,
@@ -609,6 +1276,6 @@ export function wasmApi(): WasmApi | null {
 
 /** Instantiates the kernel on `memory` (synchronously: the module is small). */
 export function instantiateKernel(api: WasmApi, module: WasmModule, memory: WasmMemory): HistKernel {
-  const instance = new api.Instance(module, { env: { mem: memory } });
+  const instance = new api.Instance(module, { env: { mem: memory, exp: Math.exp } });
   return instance.exports as unknown as HistKernel;
 }
