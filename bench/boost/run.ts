@@ -3,8 +3,10 @@
  * in the same run (each nthread value is used for both training and prediction), plus ml-xgboost 1.1.2 (wasm) at a size it survives, for the record.
  * Run: npx tsx --conditions=@leadscore/source bench/boost/run.ts   (or `pnpm bench:boost`)
  * Options: --rows N (default 100000; 1000000 for the memory check), --cols N (60), --rounds N (200),
- * --threads 1,2, --no-xgb, --no-ml. Env LEADSCORE_PYTHON (default /usr/bin/python3).
- * Writes bench/boost/results.json (or results-<rows>.json for non-default sizes).
+ * --threads 1,2, --repeat N (3: training is timed N times per thread count on both sides and the
+ * median is compared), --no-xgb, --no-ml. Env LEADSCORE_PYTHON (default /usr/bin/python3).
+ * A complete run writes bench/boost/results.json (results-<rows>.json for other sizes); a run with
+ * --threads, --rounds, --cols, --no-xgb or --no-ml only prints.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,6 +32,9 @@ const ROUNDS = Number(arg('rounds', '200'));
 const THREADS = arg('threads', '1,2').split(',').map(Number);
 const WITH_XGB = !args.includes('--no-xgb');
 const WITH_ML = !args.includes('--no-ml');
+const REPEAT = Number(arg('repeat', '3'));
+const PARTIAL =
+  !WITH_XGB || !WITH_ML || args.includes('--threads') || args.includes('--rounds') || args.includes('--cols');
 const PYTHON = process.env.LEADSCORE_PYTHON ?? '/usr/bin/python3';
 const PARAMS = { maxDepth: 6, learningRate: 0.1, maxBin: 256 };
 
@@ -53,7 +58,10 @@ function timePredict(predict: () => unknown, nRows: number): { wall: number; cpu
 
 interface Run {
   nthread: number;
+  /** Median of the timed trainings. */
   trainSeconds: number;
+  /** Every timed training, in order. */
+  trainSecondsAll: number[];
   /** Process CPU time (all threads). */
   trainCpuSeconds: number;
   ap: number;
@@ -61,8 +69,14 @@ interface Run {
   predictCpuRowsPerSecond: number;
 }
 
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
 function line(r: Run): string {
-  return `train ${r.trainSeconds.toFixed(2)} s wall, ${r.trainCpuSeconds.toFixed(2)} s cpu; AP ${r.ap.toFixed(4)}; predict ${(r.predictRowsPerSecond / 1e6).toFixed(3)} M rows/s wall, ${(r.predictCpuRowsPerSecond / 1e6).toFixed(3)} M rows/s cpu`;
+  return `train ${r.trainSeconds.toFixed(2)} s wall (median of ${r.trainSecondsAll.map((t) => t.toFixed(2)).join(', ')}), ${r.trainCpuSeconds.toFixed(2)} s cpu; AP ${r.ap.toFixed(4)}; predict ${(r.predictRowsPerSecond / 1e6).toFixed(3)} M rows/s wall, ${(r.predictCpuRowsPerSecond / 1e6).toFixed(3)} M rows/s cpu`;
 }
 
 async function runOurs(
@@ -73,12 +87,20 @@ async function runOurs(
   nthread: number,
   baseScore: number,
 ): Promise<Run> {
-  const t0 = performance.now();
-  const c0 = process.cpuUsage();
-  const booster = await train(tr, ytr, { ...PARAMS, numRounds: ROUNDS, nthread, baseScore });
-  const c = process.cpuUsage(c0);
-  const trainSeconds = (performance.now() - t0) / 1000;
-  const trainCpuSeconds = (c.user + c.system) / 1e6;
+  const walls: number[] = [];
+  const cpus: number[] = [];
+  let booster: Awaited<ReturnType<typeof train>> | null = null;
+  for (let r = 0; r < REPEAT; r++) {
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    booster = await train(tr, ytr, { ...PARAMS, numRounds: ROUNDS, nthread, baseScore });
+    const c = process.cpuUsage(c0);
+    walls.push((performance.now() - t0) / 1000);
+    cpus.push((c.user + c.system) / 1e6);
+  }
+  booster = booster!;
+  const trainSeconds = median(walls);
+  const trainCpuSeconds = median(cpus);
   const p = booster.predict(te);
   const ap = averagePrecision(yte, p, null);
   // prediction on as many threads as training, like XGBoost's predictor with the booster's nthread
@@ -86,6 +108,7 @@ async function runOurs(
   return {
     nthread,
     trainSeconds,
+    trainSecondsAll: walls,
     trainCpuSeconds,
     ap,
     predictRowsPerSecond: speed.wall,
@@ -180,7 +203,7 @@ async function main(): Promise<void> {
           baseScore,
         }),
       );
-      const res = spawnSync(PYTHON, [join(here, 'xgb_anchor.py'), dir, THREADS.join(',')], {
+      const res = spawnSync(PYTHON, [join(here, 'xgb_anchor.py'), dir, THREADS.join(','), String(REPEAT)], {
         encoding: 'utf8',
         maxBuffer: 1 << 24,
       });
@@ -227,8 +250,13 @@ async function main(): Promise<void> {
     ratios,
     peakRssMiB: { ours: oursPeakRss, dataOnly: rssBefore, xgboost: xgb?.peakRssMiB ?? null },
     mlXgboost: ml,
-    note: 'Timings on a shared 2-core machine; re-run on a quiet machine for final figures.',
+    repeat: REPEAT,
+    note: 'Train times are medians of `repeat` trainings on each side; 2-core machine.',
   };
+  if (PARTIAL) {
+    console.log('partial run (--threads, --rounds, --cols, --no-xgb or --no-ml): results not written');
+    return;
+  }
   writeFileSync(
     join(here, ROWS === 100_000 ? 'results.json' : `results-${ROWS}.json`),
     `${JSON.stringify(out, null, 2)}\n`,
