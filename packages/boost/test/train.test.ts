@@ -159,6 +159,42 @@ describe('train: determinism, threads, sampling', () => {
     expect(JSON.stringify((await train(big.m, big.y, { ...p, nthread: 3 })).model)).toBe(one);
   });
 
+  it('the model does not depend on the thread count when many feature blocks are shared out', async () => {
+    // 40 features: several blocks per level, built and searched by whichever thread claims them (the
+    // split search runs block by block with the build: 8 features per block on one thread, 4 with
+    // workers); a per-tree subset leaves gaps between a block's features
+    const rng = createRng(11);
+    const n = 12_000;
+    const nCols = 40;
+    const x = new Float32Array(n * nCols);
+    const yw: number[] = [];
+    for (let i = 0; i < n; i++) {
+      let logit = -1;
+      for (let c = 0; c < nCols; c++) {
+        const v = rng.normal();
+        x[i * nCols + c] = rng.next() < 0.1 ? Number.NaN : c % 7 === 0 ? Math.round(v * 2) : v;
+        if (c % 5 === 0) logit += (c % 2 === 0 ? 0.4 : -0.3) * v;
+      }
+      yw.push(rng.next() < 1 / (1 + Math.exp(-logit)) ? 1 : 0);
+    }
+    const wm = denseMatrix(x, n, nCols);
+    for (const extra of [
+      {},
+      { colsampleByTree: 0.6, subsample: 0.8 },
+      { colsampleByNode: 0.5 },
+      { growPolicy: 'lossguide' as const, maxLeaves: 12 },
+    ]) {
+      const p = { numRounds: 4, maxDepth: 5, seed: 3, ...extra };
+      const one = JSON.stringify((await train(wm, yw, { ...p, nthread: 1 })).model);
+      expect(JSON.stringify((await train(wm, yw, { ...p, nthread: 2 })).model), JSON.stringify(extra)).toBe(
+        one,
+      );
+      expect(JSON.stringify((await train(wm, yw, { ...p, nthread: 3 })).model), JSON.stringify(extra)).toBe(
+        one,
+      );
+    }
+  });
+
   it('counts match the sampled rows and children partition their parent', async () => {
     const b = await train(m, y, params);
     for (const t of b.model.trees) {

@@ -275,8 +275,12 @@ export class TreeGrower {
 
     const gathered = this.rootReady && input.sampledRows === null;
     this.rootReady = false;
-    this.buildHists([0], [input.sampledRows === null ? 1 : 0], input, null, null, !gathered);
-    this.evaluateNodes([0], [input.nodeFeatures(treeFeatures)]);
+    const fused = this.plain && this.p.colsampleByNode >= 1;
+    if (fused) this.buildHists([0], [input.sampledRows === null ? 1 : 0], input, null, null, !gathered, [0]);
+    else {
+      this.buildHists([0], [input.sampledRows === null ? 1 : 0], input, null, null, !gathered, null);
+      this.evaluateNodes([0], [input.nodeFeatures(treeFeatures)]);
+    }
 
     const p = this.p;
     const lossguide = p.growPolicy === 'lossguide';
@@ -353,15 +357,20 @@ export class TreeGrower {
       }
       this.partitionLevel(t, applied, valid);
       if (valid.length > 0) {
-        this.buildHists(build, [], input, valid, other, false);
         const children: number[] = [];
-        const lists: Int32Array[] = [];
         for (const nid of valid) {
           const l = t.left[nid]!;
           children.push(l, l + 1);
-          lists.push(input.nodeFeatures(treeFeatures), input.nodeFeatures(treeFeatures));
         }
-        this.evaluateNodes(children, lists);
+        if (fused) this.buildHists(build, [], input, valid, other, false, children);
+        else {
+          this.buildHists(build, [], input, valid, other, false, null);
+          const lists: Int32Array[] = [];
+          for (let k = 0; k < valid.length; k++) {
+            lists.push(input.nodeFeatures(treeFeatures), input.nodeFeatures(treeFeatures));
+          }
+          this.evaluateNodes(children, lists);
+        }
         for (const c of children) push(c);
       }
       expand = pop();
@@ -372,6 +381,8 @@ export class TreeGrower {
   /**
    * Builds the histograms of `nodes` (gathering their gradients by partition position); for each
    * `sibling[k] >= 0` also derives the sibling's histogram as `parent[k] - built` in the same pass.
+   * With `evaluate` (plain case, every node searching all the tree's features) the split search of
+   * those nodes runs block by block as the histograms are built.
    */
   private buildHists(
     nodes: number[],
@@ -380,6 +391,7 @@ export class TreeGrower {
     parents: number[] | null,
     siblings: number[] | null,
     gather: boolean,
+    evaluate: number[] | null,
   ): void {
     const { grad, hess, treeFeatures } = input;
     const rows = this.rows;
@@ -415,7 +427,24 @@ export class TreeGrower {
         desc[9 * k + 8] = (ho % this.perChunk) * this.histSize;
       }
     }
-    this.builder.build(desc, nodes.length, treeFeatures, treeFeatures.length);
+    if (evaluate === null) this.builder.build(desc, nodes.length, treeFeatures, treeFeatures.length);
+    else {
+      const nf = treeFeatures.length;
+      const T = this.builder.blocks(nf);
+      this.describeEval(evaluate, null, nf, T);
+      this.builder.buildAndEvaluate(
+        desc,
+        nodes.length,
+        treeFeatures,
+        nf,
+        this.evalDesc,
+        evaluate.length,
+        this.sp.minChildWeight,
+        this.sp.lambda,
+        this.evalOut,
+      );
+      this.mergeBest(evaluate, T);
+    }
     if (parents !== null) {
       for (const p of parents) {
         this.freeHists.push(this.hist[p]!);
@@ -448,11 +477,33 @@ export class TreeGrower {
       });
       return;
     }
-    const n = nids.length;
     const T = this.builder.evalSlices;
     let total = 0;
     for (const l of lists) total += l.length;
     const features = new Int32Array(total);
+    let at = 0;
+    for (const l of lists) {
+      features.set(l, at);
+      at += l.length;
+    }
+    this.describeEval(nids, lists, 0, T);
+    this.builder.evaluate(
+      this.evalDesc,
+      nids.length,
+      features,
+      this.sp.minChildWeight,
+      this.sp.lambda,
+      this.evalOut,
+    );
+    this.mergeBest(nids, T);
+  }
+
+  /**
+   * Fills `evalDesc` for the split search of `nids` (feature lists `lists` laid end to end, or each
+   * `nFeatures` long from 0) and sizes `evalOut` for `T` partial results per node.
+   */
+  private describeEval(nids: number[], lists: Int32Array[] | null, nFeatures: number, T: number): void {
+    const n = nids.length;
     if (this.evalDesc.length < 7 * n) this.evalDesc = new Float64Array(14 * n);
     if (this.evalOut.length < 8 * n * T) this.evalOut = this.builder.allocScratch(16 * n * T);
     const desc = this.evalDesc;
@@ -460,18 +511,22 @@ export class TreeGrower {
     for (let k = 0; k < n; k++) {
       const nid = nids[k]!;
       const h = this.hist[nid]!;
-      features.set(lists[k]!, at);
+      const len = lists === null ? nFeatures : lists[k]!.length;
       desc[7 * k] = Math.floor(h / this.perChunk);
       desc[7 * k + 1] = (h % this.perChunk) * this.histSize;
       desc[7 * k + 2] = this.G[nid]!;
       desc[7 * k + 3] = this.H[nid]!;
       desc[7 * k + 4] = this.rootGain[nid]!;
-      desc[7 * k + 5] = at;
-      desc[7 * k + 6] = at + lists[k]!.length;
-      at += lists[k]!.length;
+      desc[7 * k + 5] = lists === null ? 0 : at;
+      desc[7 * k + 6] = lists === null ? len : at + len;
+      at += len;
     }
+  }
+
+  /** Merges the `T` partial bests per node of `evalOut` into each node's best split. */
+  private mergeBest(nids: number[], T: number): void {
+    const n = nids.length;
     const out = this.evalOut;
-    this.builder.evaluate(desc, n, features, this.sp.minChildWeight, this.sp.lambda, out);
     const { cuts, cutPtr, minValues } = this.data;
     for (let k = 0; k < n; k++) {
       const nid = nids[k]!;

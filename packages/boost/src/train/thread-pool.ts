@@ -22,6 +22,7 @@ import {
   claimChunk,
   evaluateChunks,
   evaluatePlain,
+  evaluateRange,
   gradientRange,
   partitionChunks,
   partitionCopy,
@@ -80,6 +81,26 @@ export interface HistBuilder {
   addChunk(chunk: Float64Array): number;
   /** Builds the histograms of `nNodes` nodes over `features[0..nFeatures)`. */
   build(nodes: Int32Array, nNodes: number, features: Int32Array, nFeatures: number): void;
+  /** Feature blocks of a build over `nFeatures` features (partial results per node of `buildAndEvaluate`). */
+  blocks(nFeatures: number): number;
+  /**
+   * {@link HistBuilder.build}, and as each block of features is built, the plain-case split search of
+   * the `nEval` nodes of `evalNodes` (laid out as for `evaluate`; every node searches all of
+   * `features[0..nFeatures)`) on that block, by the thread that built it while the block's histograms
+   * are in its cache. Block j's best of node k goes to `out[8 * (k * blocks + j)]` (`out` from
+   * `allocScratch`).
+   */
+  buildAndEvaluate(
+    nodes: Int32Array,
+    nNodes: number,
+    features: Int32Array,
+    nFeatures: number,
+    evalNodes: Float64Array,
+    nEval: number,
+    mcw: number,
+    lambda: number,
+    out: Float64Array,
+  ): void;
   /**
    * Plain-case split search of `nNodes` nodes (see {@link evaluatePlain}); `out` (from `allocFloat64`)
    * receives 8 doubles per node and slice, `evalSlices` partial results per node.
@@ -121,8 +142,13 @@ export interface HistBuilder {
 
 const PAGE = 65536;
 
-/** Features per build chunk: the wasm kernel's widest pass. */
+/**
+ * Features per build chunk: on one thread the wasm kernel's widest pass; with workers half that, so a
+ * level's build-and-evaluate has about 15 chunks for 60 features to share out (measured on 100k x 60
+ * at 2 threads: median 3.07 s against 3.16 s with 8).
+ */
 const BUILD_BLOCK = 8;
+const THREADED_BUILD_BLOCK = 4;
 /** Feature slices per node and thread in the threaded split search (more = finer balance, more merging). */
 const SLICES_PER_THREAD = 2;
 /** Rows per chunk of the threaded partition (larger measured faster: fewer chunks to copy and merge). */
@@ -173,6 +199,8 @@ function arenaBytes(spec: ArenaSpec): number {
 class LocalBuilder implements HistBuilder {
   readonly threads: number = 1;
   readonly evalSlices: number = 1;
+  /** Features per build chunk. */
+  protected readonly block: number = BUILD_BLOCK;
   protected codes: Uint8Array | Uint16Array = new Uint8Array(0);
   protected nRows = 0;
   protected rows: Int32Array = new Int32Array(0);
@@ -331,6 +359,62 @@ class LocalBuilder implements HistBuilder {
   build(nodes: Int32Array, nNodes: number, features: Int32Array, nFeatures: number): void {
     this.buildRange(nodes, nNodes, features, 0, nFeatures);
   }
+  blocks(nFeatures: number): number {
+    return Math.ceil(nFeatures / this.block);
+  }
+  /** Builds block j and evaluates it for the `nEval` nodes (see `buildAndEvaluate`). */
+  protected buildAndEvaluateBlock(
+    j: number,
+    nodes: Int32Array,
+    nNodes: number,
+    features: Int32Array,
+    nFeatures: number,
+    evalNodes: Float64Array,
+    nEval: number,
+    mcw: number,
+    lambda: number,
+    out: Float64Array,
+  ): void {
+    const b = j * this.block;
+    const e = Math.min(b + this.block, nFeatures);
+    const nBlocks = this.blocks(nFeatures);
+    this.buildRange(nodes, nNodes, features, b, e);
+    const kernel = this.arena?.kernel ?? null;
+    const scratch = this.evalScratch.subarray(0, 8);
+    for (let k = 0; k < nEval; k++) {
+      evaluateRange(
+        evalNodes,
+        k,
+        this.chunks,
+        features,
+        this.slotPtr,
+        b,
+        e,
+        mcw,
+        lambda,
+        out,
+        8 * (k * nBlocks + j),
+        kernel,
+        scratch,
+      );
+    }
+  }
+  buildAndEvaluate(
+    nodes: Int32Array,
+    nNodes: number,
+    features: Int32Array,
+    nFeatures: number,
+    evalNodes: Float64Array,
+    nEval: number,
+    mcw: number,
+    lambda: number,
+    out: Float64Array,
+  ): void {
+    const nBlocks = this.blocks(nFeatures);
+    for (let j = 0; j < nBlocks; j++) {
+      this.buildAndEvaluateBlock(j, nodes, nNodes, features, nFeatures, evalNodes, nEval, mcw, lambda, out);
+    }
+  }
   evaluate(
     nodes: Float64Array,
     nNodes: number,
@@ -402,6 +486,7 @@ const WORKER_SOURCE = (
   kernel: string,
   wasmKernel: string,
   evaluate: string,
+  range: string,
   claim: string,
   chunksEval: string,
   partition: string,
@@ -417,6 +502,7 @@ var __name = (fn) => fn;
 const buildHistograms = (${kernel});
 const buildHistogramsWasm = (${wasmKernel});
 const evaluatePlain = (${evaluate});
+const evaluateRange = (${range});
 const claimChunk = (${claim});
 const evaluateChunks = (${chunksEval});
 const partitionNodes = (${partition});
@@ -483,17 +569,24 @@ for (;;) {
         } else if (msg.kind === 'eval') {
           evaluateChunks(ctrl, false, msg.nodes, msg.nNodes, chunks, msg.features, slotPtr, msg.slices, msg.mcw, msg.lambda, msg.out, wasm, scratch);
         } else {
-          const nBlocks = Math.ceil(msg.nFeatures / ${BUILD_BLOCK});
+          const nBlocks = Math.ceil(msg.nFeatures / msg.block);
           for (;;) {
             const j = claimChunk(ctrl, nBlocks, false);
             if (j < 0) break;
-            const fBegin = j * ${BUILD_BLOCK};
-            const fEnd = Math.min(fBegin + ${BUILD_BLOCK}, msg.nFeatures);
+            const fBegin = j * msg.block;
+            const fEnd = Math.min(fBegin + msg.block, msg.nFeatures);
             if (wasm !== null) {
               buildHistogramsWasm(wasm, codes instanceof Uint16Array, codes.byteOffset, nRows, rows.byteOffset, gh.byteOffset,
                 chunks[0].byteOffset, chunks[0], msg.nodes, msg.nNodes, msg.features, fBegin, fEnd, slotPtr);
             } else {
               buildHistograms(codes, nRows, rows, gh, msg.nodes, msg.nNodes, chunks, msg.features, fBegin, fEnd, slotPtr);
+            }
+            const ev = msg.ev;
+            if (ev !== null) {
+              for (let k = 0; k < ev.nNodes; k++) {
+                evaluateRange(ev.nodes, k, chunks, msg.features, slotPtr, fBegin, fEnd, ev.mcw, ev.lambda, ev.out,
+                  8 * (k * nBlocks + j), wasm, scratch);
+              }
             }
           }
         }
@@ -517,6 +610,7 @@ function shared(bytes: number): SharedArrayBuffer {
 class ThreadedBuilder extends LocalBuilder {
   override readonly threads: number;
   override readonly evalSlices: number;
+  protected override readonly block: number = THREADED_BUILD_BLOCK;
   /** Task sequence, tasks done, error flag, chunk claims, front and back chunk cursors. */
   private readonly ctrl = new Int32Array(shared(32));
   private readonly workers: Worker[] = [];
@@ -540,6 +634,7 @@ class ThreadedBuilder extends LocalBuilder {
       buildHistograms.toString(),
       buildHistogramsWasm.toString(),
       evaluatePlain.toString(),
+      evaluateRange.toString(),
       claimChunk.toString(),
       evaluateChunks.toString(),
       partitionNodes.toString(),
@@ -623,6 +718,34 @@ class ThreadedBuilder extends LocalBuilder {
     Atomics.add(this.ctrl, 0, 1);
     Atomics.notify(this.ctrl, 0);
   }
+  override buildAndEvaluate(
+    nodes: Int32Array,
+    nNodes: number,
+    features: Int32Array,
+    nFeatures: number,
+    evalNodes: Float64Array,
+    nEval: number,
+    mcw: number,
+    lambda: number,
+    out: Float64Array,
+  ): void {
+    this.dispatch({
+      kind: 'build',
+      nodes: nodes.slice(0, 9 * nNodes),
+      nNodes,
+      features: features.slice(0, nFeatures),
+      nFeatures,
+      block: this.block,
+      ev: { nodes: evalNodes.slice(0, 7 * nEval), nNodes: nEval, mcw, lambda, out },
+    });
+    const nBlocks = this.blocks(nFeatures);
+    for (;;) {
+      const j = claimChunk(this.ctrl, nBlocks, true);
+      if (j < 0) break;
+      this.buildAndEvaluateBlock(j, nodes, nNodes, features, nFeatures, evalNodes, nEval, mcw, lambda, out);
+    }
+    this.waitForWorkers();
+  }
   override build(nodes: Int32Array, nNodes: number, features: Int32Array, nFeatures: number): void {
     this.dispatch({
       kind: 'build',
@@ -630,13 +753,15 @@ class ThreadedBuilder extends LocalBuilder {
       nNodes,
       features: features.slice(0, nFeatures),
       nFeatures,
+      block: this.block,
+      ev: null,
     });
-    const nBlocks = Math.ceil(nFeatures / BUILD_BLOCK);
+    const nBlocks = this.blocks(nFeatures);
     for (;;) {
       const j = claimChunk(this.ctrl, nBlocks, true);
       if (j < 0) break;
-      const b = j * BUILD_BLOCK;
-      this.buildRange(nodes, nNodes, features, b, Math.min(b + BUILD_BLOCK, nFeatures));
+      const b = j * this.block;
+      this.buildRange(nodes, nNodes, features, b, Math.min(b + this.block, nFeatures));
     }
     this.waitForWorkers();
   }
