@@ -1,6 +1,6 @@
 /**
  * Histogram building and split search on one or more threads. With `nthread > 1` the work of each step
- * is cut into chunks (blocks of 8 features, (node, feature slice) pairs, nodes to partition) that the
+ * is cut into chunks (blocks of features, (node, feature slice) pairs, chunks of rows) that the
  * main thread and the workers take from a shared atomic counter until none is left, so a worker that
  * wakes late or a slow chunk does not leave the other thread idle. Every feature's histogram is built
  * by exactly one thread in the same row order, and partial split bests are merged order-independently,
