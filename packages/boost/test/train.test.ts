@@ -195,6 +195,22 @@ describe('train: determinism, threads, sampling', () => {
     }
   });
 
+  it('without WebAssembly (the JavaScript kernels) the model is the same', async () => {
+    const big = noisy(20_000, 4);
+    const p = { numRounds: 4, maxDepth: 4, colsampleByTree: 0.67 };
+    const withWasm = JSON.stringify((await train(big.m, big.y, { ...p, nthread: 2 })).model);
+    const g = globalThis as { WebAssembly?: unknown };
+    const saved = g.WebAssembly;
+    try {
+      g.WebAssembly = undefined;
+      for (const nthread of [1, 2]) {
+        expect(JSON.stringify((await train(big.m, big.y, { ...p, nthread })).model)).toBe(withWasm);
+      }
+    } finally {
+      g.WebAssembly = saved;
+    }
+  });
+
   it('counts match the sampled rows and children partition their parent', async () => {
     const b = await train(m, y, params);
     for (const t of b.model.trees) {
