@@ -158,7 +158,7 @@ describe('prediction rule', () => {
 });
 
 describe('multi-threaded prediction', () => {
-  // enough rows for several 2048-row blocks, an uneven last block, NaN everywhere
+  // enough rows for several blocks, an uneven last block, NaN everywhere
   const n = 9001;
   const nCols = 6;
   const rng = createRng(41);
@@ -181,6 +181,15 @@ describe('multi-threaded prediction', () => {
     }
     // the threaded path must not be the single-threaded one in disguise: margins vary across blocks
     expect(new Set(one).size).toBeGreaterThan(10);
+  });
+
+  it('calls of other sizes in a row reuse the shared copies correctly (larger, then smaller)', async () => {
+    const trained = await train(denseMatrix(x, n, nCols), y, { numRounds: 10, maxDepth: 4 });
+    const one = trained.predictMargin(denseMatrix(x, n, nCols));
+    for (const rows of [3000, n, 5000, 2500, n]) {
+      const part = denseMatrix(x.subarray(0, rows * nCols), rows, nCols);
+      expect(trained.predictMargin(part, { nthread: 2 })).toEqual(one.subarray(0, rows));
+    }
   });
 
   it('accepts input already in shared memory and leaves it unchanged', async () => {
