@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { binMatrix, fitBinMapper } from '../src/data/bin-mapper.js';
 import { denseMatrix } from '../src/data/matrix.js';
 import type { DenseMatrix } from '../src/model/types.js';
+import { stopIdleWorkers } from '../src/train/thread-pool.js';
 import { train } from '../src/train/train.js';
 
 /** Noisy two-feature data: y depends on x0 (non-monotonically) and x1; 10 % of x1 missing. */
@@ -193,6 +194,19 @@ describe('train: determinism, threads, sampling', () => {
         one,
       );
     }
+  });
+
+  it('trainings reuse idle workers, also side by side, with the same models', async () => {
+    const big = noisy(20_000, 5);
+    const p = { numRounds: 3, maxDepth: 4, nthread: 2 };
+    await stopIdleWorkers();
+    const first = JSON.stringify((await train(big.m, big.y, p)).model);
+    // the second takes the first's idle workers, the third (at the same time) starts its own
+    const [second, third] = await Promise.all([train(big.m, big.y, p), train(big.m, big.y, p)]);
+    expect(JSON.stringify(second.model)).toBe(first);
+    expect(JSON.stringify(third.model)).toBe(first);
+    expect(JSON.stringify((await train(big.m, big.y, p)).model)).toBe(first);
+    await stopIdleWorkers();
   });
 
   it('without WebAssembly (the JavaScript kernels) the model is the same', async () => {

@@ -595,6 +595,13 @@ for (;;) {
       }
       Atomics.add(ctrl, 1, 1);
       Atomics.notify(ctrl, 1);
+    } else if (msg.kind === 'reset') {
+      // back in the pool: drop every reference to the last training's memory
+      codes = rows = gh = slotPtr = tmp = grad = hess = undefined;
+      wasm = null;
+      scratch = new Float64Array(8);
+      expTab = 0;
+      chunks.length = 0;
     } else if (msg.kind === 'stop') {
       stop = true;
     }
@@ -602,6 +609,100 @@ for (;;) {
   if (stop) break;
 }
 `;
+
+/** Workers of one builder: `threads - 1` of them sharing one control array. */
+interface WorkerSet {
+  readonly threads: number;
+  /** Task sequence, tasks done, error flag, chunk claims, front and back chunk cursors. */
+  readonly ctrl: Int32Array;
+  readonly workers: Worker[];
+  readonly ports: MessagePort[];
+}
+
+/**
+ * Idle worker sets by thread count, one at most each: a training hands its workers back when it ends
+ * and the next one with the same `nthread` (cross-validation folds, a parameter search) skips the
+ * start-up and finds their code already optimised. Idle workers are unref'd and hold no training
+ * memory, so they neither keep the process alive nor pin the last model's arrays.
+ */
+const idleSets = new Map<number, WorkerSet>();
+
+async function startSet(threads: number): Promise<WorkerSet> {
+  const source = WORKER_SOURCE(
+    buildHistograms.toString(),
+    buildHistogramsWasm.toString(),
+    evaluatePlain.toString(),
+    evaluateRange.toString(),
+    claimChunk.toString(),
+    evaluateChunks.toString(),
+    partitionNodes.toString(),
+    partitionChunks.toString(),
+    partitionCopy.toString(),
+    gradientRange.toString(),
+    addLeafValues.toString(),
+    fitBinColumns.toString(),
+  );
+  const set: WorkerSet = { threads, ctrl: new Int32Array(shared(32)), workers: [], ports: [] };
+  const ready: Promise<void>[] = [];
+  for (let t = 1; t < threads; t++) {
+    const { port1, port2 } = new MessageChannel();
+    const worker = new Worker(source, {
+      eval: true,
+      workerData: { ctrl: set.ctrl.buffer, port: port2, index: t },
+      transferList: [port2],
+    });
+    ready.push(
+      new Promise<void>((resolve, reject) => {
+        worker.once('message', () => resolve());
+        worker.once('error', reject);
+      }),
+    );
+    set.workers.push(worker);
+    set.ports.push(port1);
+  }
+  try {
+    await Promise.all(ready);
+  } catch (e) {
+    await stopSet(set);
+    throw e;
+  }
+  return set;
+}
+
+async function acquireSet(threads: number): Promise<WorkerSet> {
+  const idle = idleSets.get(threads);
+  if (idle !== undefined) {
+    idleSets.delete(threads);
+    for (const w of idle.workers) w.ref();
+    return idle;
+  }
+  return startSet(threads);
+}
+
+function wake(set: WorkerSet): void {
+  Atomics.add(set.ctrl, 0, 1);
+  Atomics.notify(set.ctrl, 0);
+}
+
+async function stopSet(set: WorkerSet): Promise<void> {
+  const exited = set.workers.map((w) => new Promise((resolve) => w.once('exit', resolve)));
+  for (const port of set.ports) port.postMessage({ kind: 'stop' });
+  wake(set);
+  await Promise.all(exited);
+  for (const port of set.ports) port.close();
+}
+
+/** Hands a set back to the pool (cleared), or stops it when it failed or one is already idle. */
+async function releaseSet(set: WorkerSet): Promise<void> {
+  if (Atomics.load(set.ctrl, 2) !== 0 || idleSets.has(set.threads)) {
+    await stopSet(set);
+    return;
+  }
+  for (const port of set.ports) port.postMessage({ kind: 'reset' });
+  wake(set);
+  for (const w of set.workers) w.unref();
+  idleSets.set(set.threads, set);
+}
 
 function shared(bytes: number): SharedArrayBuffer {
   return new SharedArrayBuffer(Math.max(8, bytes));
@@ -611,57 +712,24 @@ class ThreadedBuilder extends LocalBuilder {
   override readonly threads: number;
   override readonly evalSlices: number;
   protected override readonly block: number = THREADED_BUILD_BLOCK;
-  /** Task sequence, tasks done, error flag, chunk claims, front and back chunk cursors. */
-  private readonly ctrl = new Int32Array(shared(32));
-  private readonly workers: Worker[] = [];
-  private readonly ports: MessagePort[] = [];
+  private readonly set: WorkerSet;
+  private readonly ctrl: Int32Array;
+  private readonly ports: MessagePort[];
   private partCounts: Int32Array<ArrayBufferLike> = new Int32Array(0);
   private partChunks = new Int32Array(0);
   private partDest = new Int32Array(0);
 
-  constructor(threads: number) {
+  constructor(set: WorkerSet) {
     super();
-    this.threads = threads;
-    this.evalSlices = SLICES_PER_THREAD * threads;
+    this.set = set;
+    this.threads = set.threads;
+    this.ctrl = set.ctrl;
+    this.ports = set.ports;
+    this.evalSlices = SLICES_PER_THREAD * this.threads;
   }
 
   protected override sharedMemory(): boolean {
     return true;
-  }
-
-  async start(): Promise<void> {
-    const source = WORKER_SOURCE(
-      buildHistograms.toString(),
-      buildHistogramsWasm.toString(),
-      evaluatePlain.toString(),
-      evaluateRange.toString(),
-      claimChunk.toString(),
-      evaluateChunks.toString(),
-      partitionNodes.toString(),
-      partitionChunks.toString(),
-      partitionCopy.toString(),
-      gradientRange.toString(),
-      addLeafValues.toString(),
-      fitBinColumns.toString(),
-    );
-    const ready: Promise<void>[] = [];
-    for (let t = 1; t < this.threads; t++) {
-      const { port1, port2 } = new MessageChannel();
-      const worker = new Worker(source, {
-        eval: true,
-        workerData: { ctrl: this.ctrl.buffer, port: port2, index: t },
-        transferList: [port2],
-      });
-      ready.push(
-        new Promise<void>((resolve, reject) => {
-          worker.once('message', () => resolve());
-          worker.once('error', reject);
-        }),
-      );
-      this.workers.push(worker);
-      this.ports.push(port1);
-    }
-    await Promise.all(ready);
   }
 
   override allocFloat64(length: number): Float64Array {
@@ -930,19 +998,26 @@ class ThreadedBuilder extends LocalBuilder {
     }
     if (Atomics.load(this.ctrl, 2) !== 0) throw new Error('histogram worker failed');
   }
+  private closed = false;
   override async close(): Promise<void> {
-    for (const port of this.ports) port.postMessage({ kind: 'stop' });
-    Atomics.add(this.ctrl, 0, 1);
-    Atomics.notify(this.ctrl, 0);
-    await Promise.all(this.workers.map((w) => new Promise((resolve) => w.once('exit', resolve))));
-    for (const port of this.ports) port.close();
+    if (this.closed) return;
+    this.closed = true;
+    await releaseSet(this.set);
   }
 }
 
-/** Creates a histogram builder with `threads` threads (the main thread counts as one). */
+/**
+ * Creates a histogram builder with `threads` threads (the main thread counts as one), on an idle
+ * worker set from an earlier training when there is one. `close` hands the workers back.
+ */
 export async function createHistBuilder(threads: number): Promise<HistBuilder> {
   if (threads <= 1) return new LocalBuilder();
-  const builder = new ThreadedBuilder(threads);
-  await builder.start();
-  return builder;
+  return new ThreadedBuilder(await acquireSet(threads));
+}
+
+/** Stops the idle training workers (they never keep the process alive; this is for tidy shutdowns and tests). */
+export async function stopIdleWorkers(): Promise<void> {
+  const sets = [...idleSets.values()];
+  idleSets.clear();
+  await Promise.all(sets.map(stopSet));
 }
