@@ -5,6 +5,9 @@ import {
   buildHistogramsWasm,
   evaluatePlain,
   gradientRange,
+  partitionChunks,
+  partitionCopy,
+  partitionNodes,
 } from '../src/train/hist-kernel.js';
 import {
   EXP_TABLE_DOUBLES,
@@ -307,4 +310,132 @@ describe('split search kernels', () => {
     expect(checked).toBeGreaterThan(100);
     expect(missingLeft).toBeGreaterThan(10);
   });
+});
+
+describe('partition kernels', () => {
+  for (const wide of [false, true]) {
+    it(`the wasm partition moves and gathers the same rows as the JavaScript one (${wide ? 'u16' : 'u8'} codes)`, () => {
+      const api = wasmApi()!;
+      const pages = 64;
+      const memory = new api.Memory({ initial: pages });
+      const kernel = instantiateKernel(api, new api.Module(histKernelBytes(false, pages, pages)), memory);
+      const buf = memory.buffer;
+      let at = 16;
+      const take = (bytes: number): number => {
+        const p = at;
+        at += (bytes + 15) & ~15;
+        return p;
+      };
+      const rng = createRng(wide ? 8 : 9);
+      const nRows = 5000;
+      const nFeat = 3;
+      const nb = wide ? 700 : 40;
+      const codes = wide
+        ? new Uint16Array(buf, take(2 * nRows * nFeat), nRows * nFeat)
+        : new Uint8Array(buf, take(nRows * nFeat), nRows * nFeat);
+      // code nb = missing
+      for (let i = 0; i < codes.length; i++) codes[i] = rng.next() < 0.1 ? nb : rng.int(nb);
+      const rows = new Int32Array(buf, take(4 * nRows), nRows);
+      const tmp = new Int32Array(buf, take(4 * nRows), nRows);
+      const gh = new Float64Array(buf, take(16 * nRows), 2 * nRows);
+      const grad = new Float32Array(buf, take(4 * nRows), nRows);
+      const hess = new Float32Array(buf, take(4 * nRows), nRows);
+      for (let i = 0; i < nRows; i++) {
+        grad[i] = rng.normal();
+        hess[i] = rng.next();
+      }
+      const order = Array.from({ length: nRows }, (_, i) => i);
+      rng.shuffle(order);
+      const start = Int32Array.from(order);
+      // nodes: [begin, end, feature, split bin, missing code, default left, side to gather, order]
+      const nodes = [
+        [0, 2100, 0, 10, nb, 1, 0],
+        [2100, 2100, 1, 5, nb, 0, 1], // empty
+        [2100, 3000, 1, -1, nb, 1, 1], // only missing values go left
+        [3000, 4200, 2, nb - 1, nb, 0, -1], // every non-missing value goes left, no gather
+        [4200, 5000, 0, 0, nb, 0, 1],
+      ];
+      const desc = new Int32Array(8 * nodes.length);
+      nodes.forEach((n, k) => {
+        desc.set(n, 8 * k);
+        desc[8 * k + 7] = nodes.length - 1 - k;
+      });
+      const run = (threadedShape: boolean, wasm: typeof kernel | null) => {
+        rows.set(start);
+        gh.fill(Number.NaN);
+        const out = new Int32Array(nodes.length);
+        if (!threadedShape) {
+          partitionNodes(codes, nRows, rows, tmp, gh, grad, hess, desc, nodes.length, null, out, wasm);
+        } else {
+          // chunks of up to 700 rows per node, as the threaded partition cuts them
+          const chunks: number[] = [];
+          nodes.forEach(([b, e], k) => {
+            for (let q = b!; q < e! || q === b; q += 700) {
+              chunks.push(k, q, Math.min(q + 700, e!));
+              if (e === b) break;
+            }
+          });
+          const nChunks = chunks.length / 3;
+          const ch = Int32Array.from(chunks);
+          const counts = new Int32Array(nChunks);
+          partitionChunks(codes, nRows, rows, tmp, desc, ch, nChunks, new Int32Array(8), true, counts, wasm);
+          const dest = new Int32Array(2 * nChunks);
+          for (let c = 0; c < nChunks; ) {
+            const k = ch[3 * c]!;
+            let end = c;
+            let left = 0;
+            while (end < nChunks && ch[3 * end] === k) left += counts[end++]!;
+            let l = desc[8 * k]!;
+            let r = l + left;
+            out[k] = r;
+            for (; c < end; c++) {
+              dest[2 * c] = l;
+              dest[2 * c + 1] = r;
+              l += counts[c]!;
+              r += ch[3 * c + 2]! - ch[3 * c + 1]! - counts[c]!;
+            }
+          }
+          partitionCopy(
+            rows,
+            tmp,
+            gh,
+            grad,
+            hess,
+            desc,
+            ch,
+            nChunks,
+            new Int32Array(8),
+            true,
+            counts,
+            dest,
+            wasm,
+          );
+        }
+        return { rows: Array.from(rows), gh: Array.from(gh), out: Array.from(out) };
+      };
+      const reference = run(false, null);
+      for (const threadedShape of [false, true]) {
+        for (const wasm of [null, kernel]) {
+          const got = run(threadedShape, wasm);
+          expect(got.out).toEqual(reference.out);
+          expect(got.rows).toEqual(reference.rows);
+          expect(got.gh).toEqual(reference.gh);
+        }
+      }
+      // and the reference is right: stable, left = code <= split or missing with default left
+      // node 0: rows 0..2100, feature 0, split bin 10, missing values left
+      const b = 0;
+      const e = 2100;
+      const want = Array.from(start.subarray(b, e));
+      const goesLeft = (r: number) => {
+        const c = codes[r]!;
+        return c <= 10 || c === nb;
+      };
+      expect(reference.rows.slice(b, e)).toEqual([
+        ...want.filter(goesLeft),
+        ...want.filter((r) => !goesLeft(r)),
+      ]);
+      expect(reference.gh[2 * b]).toBe(grad[reference.rows[b]!]);
+    });
+  }
 });

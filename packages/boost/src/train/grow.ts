@@ -134,7 +134,7 @@ export class TreeGrower {
       const a = builder.allocScratch(Math.ceil(n32 / 2) + 1);
       return a.buffer;
     };
-    this.tmp = new Int32Array(scratch(data.nRows), 0, data.nRows);
+    this.tmp = builder.allocInt32(data.nRows);
     this.grad = builder.allocFloat32(data.nRows);
     this.hess = builder.allocFloat32(data.nRows);
     this.partOut = new Int32Array(scratch(1024), 0, 1024);

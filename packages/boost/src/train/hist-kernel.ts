@@ -553,6 +553,7 @@ export function partitionNodes(
   nNodes: number,
   counter: Int32Array | null,
   out: Int32Array,
+  wasm: WasmPartitionLike | null,
 ): void {
   for (let j = 0; ; j++) {
     if (counter !== null) j = Atomics.add(counter, 3, 1);
@@ -564,6 +565,16 @@ export function partitionNodes(
     const s = desc[8 * k + 3] as number;
     const miss = desc[8 * k + 4] as number;
     const dl = desc[8 * k + 5] as number;
+    if (wasm !== null) {
+      // the node as one chunk: split into tmp, then copied back (and gathered) as partitionCopy does
+      const side = desc[8 * k + 6] as number;
+      const n = partitionChunkWasm(wasm, codes, rows, tmp, col, b, e, s, miss, dl);
+      const r = [rows.byteOffset, tmp.byteOffset, gh.byteOffset, grad.byteOffset, hess.byteOffset] as const;
+      wasm.cp(...r, b, 1, n, b, side === 0 ? 1 : 0);
+      wasm.cp(...r, e - 1, -1, e - b - n, b + n, side === 1 ? 1 : 0);
+      out[k] = b + n;
+      continue;
+    }
     let nl = b;
     let nr = b;
     // branch-free: the side is unpredictable, so write both candidates and advance one cursor
@@ -591,6 +602,34 @@ export function partitionNodes(
   }
 }
 
+/** The wasm partition kernels (see `wasm-kernel.ts`); every array must be in its memory. */
+interface WasmPartitionLike {
+  pc8(...args: number[]): number;
+  pc16(...args: number[]): number;
+  cp(...args: number[]): void;
+}
+
+/**
+ * One chunk `[cb, ce)` split into `tmp` by the wasm kernel (left rows in order from `cb`, right rows
+ * from `ce - 1` down, as {@link partitionChunks}); returns the left count.
+ */
+export function partitionChunkWasm(
+  wasm: WasmPartitionLike,
+  codes: Uint8Array | Uint16Array,
+  rows: Int32Array,
+  tmp: Int32Array,
+  col: number,
+  cb: number,
+  ce: number,
+  s: number,
+  miss: number,
+  dl: number,
+): number {
+  return codes instanceof Uint16Array
+    ? wasm.pc16(rows.byteOffset, tmp.byteOffset, codes.byteOffset + 2 * col, cb, ce, s, miss, dl)
+    : wasm.pc8(rows.byteOffset, tmp.byteOffset, codes.byteOffset + col, cb, ce, s, miss, dl);
+}
+
 /**
  * First phase of the threaded partition: nodes are cut into chunks of rows (`chunks` holds 3 ints per
  * chunk: node index into `desc`, begin, end) claimed with {@link claimChunk}, from the same end of the
@@ -610,6 +649,7 @@ export function partitionChunks(
   counter: Int32Array,
   front: boolean,
   counts: Int32Array,
+  wasm: WasmPartitionLike | null,
 ): void {
   for (;;) {
     const c = claimChunk(counter, nChunks, front);
@@ -621,6 +661,10 @@ export function partitionChunks(
     const s = desc[8 * k + 3] as number;
     const miss = desc[8 * k + 4] as number;
     const dl = desc[8 * k + 5] as number;
+    if (wasm !== null) {
+      counts[c] = partitionChunkWasm(wasm, codes, rows, tmp, col, cb, ce, s, miss, dl);
+      continue;
+    }
     let nl = cb;
     let nr = ce - 1;
     // branch-free: every write to the wrong side lands on a slot a later row of that side overwrites
@@ -656,6 +700,7 @@ export function partitionCopy(
   front: boolean,
   counts: Int32Array,
   dest: Int32Array,
+  wasm: WasmPartitionLike | null,
 ): void {
   for (;;) {
     const c = claimChunk(counter, nChunks, front);
@@ -667,6 +712,12 @@ export function partitionCopy(
     const side = desc[8 * k + 6] as number;
     const ld = dest[2 * c] as number;
     const rd = dest[2 * c + 1] as number;
+    if (wasm !== null) {
+      const r = [rows.byteOffset, tmp.byteOffset, gh.byteOffset, grad.byteOffset, hess.byteOffset] as const;
+      wasm.cp(...r, cb, 1, nl, ld, side === 0 ? 1 : 0);
+      wasm.cp(...r, ce - 1, -1, ce - cb - nl, rd, side === 1 ? 1 : 0);
+      continue;
+    }
     if (side === 0) {
       for (let i = 0; i < nl; i++) {
         const r = tmp[cb + i] as number;

@@ -25,6 +25,7 @@ import {
   evaluateRange,
   gradientRange,
   partitionChunks,
+  partitionChunkWasm,
   partitionCopy,
   partitionNodes,
 } from './hist-kernel.js';
@@ -185,10 +186,11 @@ class Arena {
 
 function arenaBytes(spec: ArenaSpec): number {
   const r = (b: number): number => (b + 15) & ~15;
-  // codes, rows, gradient pairs, the pool, five float rows (see allocFloat32) and the exp table
+  // codes, rows and the partition scratch, gradient pairs, the pool, five float rows (see allocFloat32)
+  // and the exp table
   return (
     r(spec.codeBytes) +
-    r(4 * spec.nRows) +
+    2 * r(4 * spec.nRows) +
     r(16 * spec.nRows) +
     r(8 * spec.poolDoubles) +
     5 * r(4 * spec.nRows) +
@@ -257,6 +259,15 @@ class LocalBuilder implements HistBuilder {
     if (this.arena?.fits(4 * length))
       return new Float32Array(this.arena.memory.buffer, this.arena.alloc(4 * length), length);
     return new Float32Array(this.allocScratch(Math.ceil(length / 2) + 1).buffer, 0, length);
+  }
+  /** The wasm kernel when the partition's arrays (rows, scratch, gradients, pairs) are all in the arena. */
+  protected partitionKernel(): HistKernel | null {
+    const a = this.arena;
+    if (a === null) return null;
+    const inArena = [this.rows, this.tmp, this.gh, this.grad, this.hess].every(
+      (x) => x.buffer === a.memory.buffer,
+    );
+    return inArena ? a.kernel : null;
   }
   /** Whether the wasm gradient kernel can read and write these arrays (all in the arena). */
   protected gradientsInArena(...arrays: Float32Array[]): boolean {
@@ -457,6 +468,7 @@ class LocalBuilder implements HistBuilder {
       nNodes,
       null,
       out,
+      this.partitionKernel(),
     );
   }
   gradients(
@@ -505,7 +517,7 @@ const evaluatePlain = (${evaluate});
 const evaluateRange = (${range});
 const claimChunk = (${claim});
 const evaluateChunks = (${chunksEval});
-const partitionNodes = (${partition});
+const partitionChunkWasm = (${partition});
 const partitionChunks = (${partChunks});
 const partitionCopy = (${partCopy});
 const gradientRange = (${grads});
@@ -545,7 +557,7 @@ for (;;) {
       chunks.push(msg.chunk);
     } else if (msg.kind === 'part-setup') {
       tmp = msg.tmp; grad = msg.grad; hess = msg.hess;
-    } else if (msg.kind === 'build' || msg.kind === 'eval' || msg.kind === 'part' || msg.kind === 'part1' || msg.kind === 'part2' || msg.kind === 'grad' || msg.kind === 'leaves' || msg.kind === 'bin') {
+    } else if (msg.kind === 'build' || msg.kind === 'eval' || msg.kind === 'part1' || msg.kind === 'part2' || msg.kind === 'grad' || msg.kind === 'leaves' || msg.kind === 'bin') {
       try {
         if (msg.kind === 'bin') {
           fitBinColumns(msg.task, ctrl);
@@ -561,11 +573,11 @@ for (;;) {
         } else if (msg.kind === 'leaves') {
           addLeafValues(rows, msg.margin, msg.desc, msg.nLeaves, index, msg.threads);
         } else if (msg.kind === 'part1') {
-          partitionChunks(codes, nRows, rows, tmp, msg.desc, msg.chunks, msg.nChunks, ctrl, false, msg.counts);
+          partitionChunks(codes, nRows, rows, tmp, msg.desc, msg.chunks, msg.nChunks, ctrl, false, msg.counts,
+            msg.wasm ? wasm : null);
         } else if (msg.kind === 'part2') {
-          partitionCopy(rows, tmp, gh, grad, hess, msg.desc, msg.chunks, msg.nChunks, ctrl, false, msg.counts, msg.dest);
-        } else if (msg.kind === 'part') {
-          partitionNodes(codes, nRows, rows, tmp, gh, grad, hess, msg.desc, msg.nNodes, ctrl, msg.out);
+          partitionCopy(rows, tmp, gh, grad, hess, msg.desc, msg.chunks, msg.nChunks, ctrl, false, msg.counts, msg.dest,
+            msg.wasm ? wasm : null);
         } else if (msg.kind === 'eval') {
           evaluateChunks(ctrl, false, msg.nodes, msg.nNodes, chunks, msg.features, slotPtr, msg.slices, msg.mcw, msg.lambda, msg.out, wasm, scratch);
         } else {
@@ -635,7 +647,7 @@ async function startSet(threads: number): Promise<WorkerSet> {
     evaluateRange.toString(),
     claimChunk.toString(),
     evaluateChunks.toString(),
-    partitionNodes.toString(),
+    partitionChunkWasm.toString(),
     partitionChunks.toString(),
     partitionCopy.toString(),
     gradientRange.toString(),
@@ -906,7 +918,9 @@ class ThreadedBuilder extends LocalBuilder {
     }
     const d = desc.slice(0, 8 * nNodes);
     const ch = chunks.slice(0, 3 * nChunks);
-    this.dispatch({ kind: 'part1', desc: d, chunks: ch, nChunks, counts });
+    const kernel = this.partitionKernel();
+    const wasm = kernel !== null;
+    this.dispatch({ kind: 'part1', desc: d, chunks: ch, nChunks, counts, wasm });
     partitionChunks(
       this.codes,
       this.nRows,
@@ -918,6 +932,7 @@ class ThreadedBuilder extends LocalBuilder {
       this.ctrl,
       true,
       counts,
+      kernel,
     );
     this.waitForWorkers();
     for (c = 0; c < nChunks; ) {
@@ -936,7 +951,15 @@ class ThreadedBuilder extends LocalBuilder {
       }
       out[k] = b + left;
     }
-    this.dispatch({ kind: 'part2', desc: d, chunks: ch, nChunks, counts, dest: dest.slice(0, 2 * nChunks) });
+    this.dispatch({
+      kind: 'part2',
+      desc: d,
+      chunks: ch,
+      nChunks,
+      counts,
+      dest: dest.slice(0, 2 * nChunks),
+      wasm,
+    });
     partitionCopy(
       this.rows,
       this.tmp,
@@ -950,6 +973,7 @@ class ThreadedBuilder extends LocalBuilder {
       true,
       counts,
       dest,
+      kernel,
     );
     this.waitForWorkers();
   }

@@ -1119,6 +1119,184 @@ function gradientPairsBody(grIndex: number): number[] {
   ];
 }
 
+const I32_LOAD = [0x28, 2, 0];
+const I32_STORE = [0x36, 2, 0];
+
+/**
+ * Body of `pc8` / `pc16(rows, tmp, col, cb, ce, s, miss, dl) -> left count`: `partitionChunks` on one
+ * chunk `[cb, ce)` of `rows` (i32), the feature's code column at byte address `col` (u8 or u16): left
+ * rows (code <= s, or code = miss when dl) go in order to `tmp[cb..]`, right rows to `tmp[..ce)` from
+ * the back, branch-free as in JavaScript.
+ */
+function partitionBody(wide: boolean): number[] {
+  const [rows, tmp, col, cb, ce, sBin, miss, dl] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const [p, pend, pl, pr, r, left] = [8, 9, 10, 11, 12, 13];
+  const byteAt = (base: number, index: number): number[] => [
+    ...get(base),
+    ...get(index),
+    ...i32(2),
+    I_SHL,
+    I_ADD,
+  ];
+  return [
+    ...vec([[6, I32]]),
+    ...byteAt(rows, cb),
+    ...set(p),
+    ...byteAt(rows, ce),
+    ...set(pend),
+    ...byteAt(tmp, cb),
+    ...set(pl),
+    ...byteAt(tmp, ce),
+    ...i32(4),
+    I_SUB,
+    ...set(pr),
+    ...BLOCK,
+    ...get(p),
+    ...get(pend),
+    0x4f, // i32.ge_u
+    BR_IF,
+    0,
+    ...LOOP,
+    ...get(p),
+    ...I32_LOAD,
+    ...set(r),
+    // c = codes[col + r]
+    ...get(col),
+    ...get(r),
+    ...(wide ? [...i32(1), I_SHL] : []),
+    I_ADD,
+    ...(wide ? [0x2f, 1, 0] : [0x2d, 0, 0]), // i32.load16_u / i32.load8_u
+    ...tee(left),
+    ...get(sBin),
+    0x4c, // i32.le_s
+    ...get(left),
+    ...get(miss),
+    0x46, // i32.eq
+    ...get(dl),
+    I_AND,
+    0x72, // i32.or
+    ...set(left),
+    ...get(pl),
+    ...get(r),
+    ...I32_STORE,
+    ...get(pr),
+    ...get(r),
+    ...I32_STORE,
+    ...get(pl),
+    ...get(left),
+    ...i32(2),
+    I_SHL,
+    I_ADD,
+    ...set(pl),
+    ...get(pr),
+    ...i32(4),
+    I_SUB,
+    ...get(left),
+    ...i32(2),
+    I_SHL,
+    I_ADD,
+    ...set(pr),
+    ...get(p),
+    ...i32(4),
+    I_ADD,
+    ...tee(p),
+    ...get(pend),
+    0x49, // i32.lt_u
+    BR_IF,
+    0,
+    END,
+    END,
+    ...get(pl),
+    ...byteAt(tmp, cb),
+    I_SUB,
+    ...i32(2),
+    0x76, // i32.shr_u
+    END,
+  ];
+}
+
+/**
+ * Body of `cp(rows, tmp, gh, grad, hess, src, step, n, dst, gather)`: `rows[dst + i] = tmp[src + step
+ * i]` for i < n (step 1 or -1), and with `gather` the row's gradient and hessian (f32) stored as
+ * doubles at `gh[2 (dst + i)]`, `gh[2 (dst + i) + 1]`: the copy of `partitionCopy`.
+ */
+function copyBody(): number[] {
+  const [rows, tmp, gh, grad, hess, src, step, n, dst, gather] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const [r, ps, pd, pg, ds] = [10, 11, 12, 13, 14];
+  const bump = (x: number, by: number[]): number[] => [...get(x), ...by, I_ADD, ...set(x)];
+  const countDown = [...get(n), ...i32(1), I_SUB, ...tee(n), BR_IF, 0];
+  const gathered = (arr: number, offset: number): number[] => [
+    ...get(pg),
+    ...get(arr),
+    ...get(r),
+    ...i32(2),
+    I_SHL,
+    I_ADD,
+    ...F32_LOAD,
+    F64_FROM_F32,
+    ...store(offset),
+  ];
+  return [
+    ...vec([[5, I32]]),
+    ...BLOCK,
+    ...get(n),
+    I_EQZ,
+    BR_IF,
+    0,
+    ...get(tmp),
+    ...get(src),
+    ...i32(2),
+    I_SHL,
+    I_ADD,
+    ...set(ps),
+    ...get(step),
+    ...i32(2),
+    I_SHL,
+    ...set(ds),
+    ...get(rows),
+    ...get(dst),
+    ...i32(2),
+    I_SHL,
+    I_ADD,
+    ...set(pd),
+    ...get(gh),
+    ...get(dst),
+    ...i32(4),
+    I_SHL,
+    I_ADD,
+    ...set(pg),
+    ...get(gather),
+    ...IF,
+    ...LOOP,
+    ...get(ps),
+    ...I32_LOAD,
+    ...set(r),
+    ...get(pd),
+    ...get(r),
+    ...I32_STORE,
+    ...gathered(grad, 0),
+    ...gathered(hess, 8),
+    ...bump(ps, get(ds)),
+    ...bump(pd, i32(4)),
+    ...bump(pg, i32(16)),
+    ...countDown,
+    END,
+    ELSE,
+    ...LOOP,
+    ...get(pd),
+    ...get(ps),
+    ...I32_LOAD,
+    ...I32_STORE,
+    ...bump(ps, get(ds)),
+    ...bump(pd, i32(4)),
+    ...countDown,
+    END,
+    END,
+    END,
+    END,
+  ];
+}
+
 /** Doubles of the table `gr` reads (see {@link expTable}). */
 export const EXP_TABLE_DOUBLES = 32 + 256;
 
@@ -1145,6 +1323,9 @@ export function histKernelBytes(shared: boolean, minPages: number, maxPages: num
   types.push([0x60, 1, F64, 1, F64]);
   types.push([0x60, ...vec([[I32], [I32], [I32], [I32]]), 0]);
   types.push([0x60, ...vec([[I32], [I32], [I32], [F64], [I32], [I32], [I32], [I32], [I32], [I32]]), 0]);
+  // 7: pc(rows, tmp, col, cb, ce, s, miss, dl) -> i32; 8: cp(rows, tmp, gh, grad, hess, src, step, n, dst, gather)
+  types.push([0x60, ...vec(Array.from({ length: 8 }, () => [I32])), 1, I32]);
+  types.push([0x60, ...vec(Array.from({ length: 10 }, () => [I32])), 0]);
   const funcs: [string, number, number[]][] = [
     ...kinds.map(([n, k, wide]): [string, number, number[]] => [
       n,
@@ -1157,6 +1338,7 @@ export function histKernelBytes(shared: boolean, minPages: number, maxPages: num
   ];
   // gr2 calls gr (function indices count the imported exp first)
   funcs.push(['gr2', 6, gradientPairsBody(funcs.length)]);
+  funcs.push(['pc8', 7, partitionBody(false)], ['pc16', 7, partitionBody(true)], ['cp', 8, copyBody()]);
   const limits = shared ? [0x03, ...uleb(minPages), ...uleb(maxPages)] : [0x00, ...uleb(minPages)];
   const imports = [
     [...name('env'), ...name('mem'), 0x02, ...limits],
@@ -1183,6 +1365,38 @@ export function histKernelBytes(shared: boolean, minPages: number, maxPages: num
 
 /** The kernel exports. */
 export interface HistKernel {
+  pc8(
+    rows: number,
+    tmp: number,
+    col: number,
+    cb: number,
+    ce: number,
+    s: number,
+    miss: number,
+    dl: number,
+  ): number;
+  pc16(
+    rows: number,
+    tmp: number,
+    col: number,
+    cb: number,
+    ce: number,
+    s: number,
+    miss: number,
+    dl: number,
+  ): number;
+  cp(
+    rows: number,
+    tmp: number,
+    gh: number,
+    grad: number,
+    hess: number,
+    src: number,
+    step: number,
+    n: number,
+    dst: number,
+    gather: number,
+  ): void;
   gr2(
     margin: number,
     y: number,
