@@ -390,14 +390,15 @@ export function evaluateRange(
 }
 
 /**
- * Claims the next of `n` chunks, or returns -1 when none is left (`ctrl[3]` counts claims). The main
+ * Claims the next of `n` chunks, or returns -1 when none is left (`ctrl[base]` counts claims,
+ * `ctrl[base + 1]` and `ctrl[base + 2]` are the front and back cursors). The main
  * thread (`front`) takes chunks from the start and the workers from the end, so with two threads
  * each keeps mostly the same features from one level to the next and their histograms stay in its
  * core's cache, while a thread that wakes late or runs slow still takes fewer.
  */
-export function claimChunk(ctrl: Int32Array, n: number, front: boolean): number {
-  if (Atomics.add(ctrl, 3, 1) >= n) return -1;
-  return front ? Atomics.add(ctrl, 4, 1) : n - 1 - Atomics.add(ctrl, 5, 1);
+export function claimChunk(ctrl: Int32Array, n: number, front: boolean, base = 3): number {
+  if (Atomics.add(ctrl, base, 1) >= n) return -1;
+  return front ? Atomics.add(ctrl, base + 1, 1) : n - 1 - Atomics.add(ctrl, base + 2, 1);
 }
 
 /**
@@ -701,9 +702,10 @@ export function partitionCopy(
   counts: Int32Array,
   dest: Int32Array,
   wasm: WasmPartitionLike | null,
+  base = 3,
 ): void {
   for (;;) {
-    const c = claimChunk(counter, nChunks, front);
+    const c = claimChunk(counter, nChunks, front, base);
     if (c < 0) break;
     const k = chunks[3 * c] as number;
     const cb = chunks[3 * c + 1] as number;
@@ -735,6 +737,56 @@ export function partitionCopy(
         gh[2 * (rd + i) + 1] = hess[r] as number;
       }
     } else for (let i = 0; i < nr; i++) rows[rd + i] = tmp[ce - 1 - i] as number;
+  }
+}
+
+/**
+ * Between the two phases of the threaded partition: from every chunk's left count, where its left
+ * and right rows go (`dest[2c]`, `dest[2c + 1]`; a node's chunks are consecutive, in row order) and,
+ * when `out` is given, each node's left child end `out[k]`. Every thread computes the same.
+ */
+export function partitionDest(
+  desc: Int32Array,
+  chunks: Int32Array,
+  nChunks: number,
+  counts: Int32Array,
+  dest: Int32Array,
+  out: Int32Array | null,
+): void {
+  for (let c = 0; c < nChunks; ) {
+    const k = chunks[3 * c] as number;
+    let end = c;
+    let left = 0;
+    while (end < nChunks && chunks[3 * end] === k) left += counts[end++] as number;
+    const b = desc[8 * k] as number;
+    let l = b;
+    let r = b + left;
+    for (; c < end; c++) {
+      dest[2 * c] = l;
+      dest[2 * c + 1] = r;
+      l += counts[c] as number;
+      r += (chunks[3 * c + 2] as number) - (chunks[3 * c + 1] as number) - (counts[c] as number);
+    }
+    if (out !== null) out[k] = b + left;
+  }
+}
+
+/**
+ * The barrier between the partition's phases inside one task: each of `threads` threads arrives
+ * (`ctrl[6]`), then waits for the others (spinning briefly, then sleeping). Returns false, without
+ * waiting further, once a thread has flagged an error (`ctrl[2]`).
+ */
+export function partitionArrive(ctrl: Int32Array, threads: number): boolean {
+  if (Atomics.add(ctrl, 6, 1) + 1 === threads) {
+    Atomics.notify(ctrl, 6);
+    return Atomics.load(ctrl, 2) === 0;
+  }
+  const t0 = performance.now();
+  for (;;) {
+    const v = Atomics.load(ctrl, 6);
+    if (v >= threads) return Atomics.load(ctrl, 2) === 0;
+    if (Atomics.load(ctrl, 2) !== 0) return false;
+    if (performance.now() - t0 > 0.3) Atomics.wait(ctrl, 6, v, 1);
   }
 }
 

@@ -24,9 +24,11 @@ import {
   evaluatePlain,
   evaluateRange,
   gradientRange,
+  partitionArrive,
   partitionChunks,
   partitionChunkWasm,
   partitionCopy,
+  partitionDest,
   partitionNodes,
 } from './hist-kernel.js';
 import {
@@ -502,6 +504,8 @@ const WORKER_SOURCE = (
   claim: string,
   chunksEval: string,
   partition: string,
+  partDest: string,
+  partArrive: string,
   partChunks: string,
   partCopy: string,
   grads: string,
@@ -518,6 +522,8 @@ const evaluateRange = (${range});
 const claimChunk = (${claim});
 const evaluateChunks = (${chunksEval});
 const partitionChunkWasm = (${partition});
+const partitionDest = (${partDest});
+const partitionArrive = (${partArrive});
 const partitionChunks = (${partChunks});
 const partitionCopy = (${partCopy});
 const gradientRange = (${grads});
@@ -557,7 +563,7 @@ for (;;) {
       chunks.push(msg.chunk);
     } else if (msg.kind === 'part-setup') {
       tmp = msg.tmp; grad = msg.grad; hess = msg.hess;
-    } else if (msg.kind === 'build' || msg.kind === 'eval' || msg.kind === 'part1' || msg.kind === 'part2' || msg.kind === 'grad' || msg.kind === 'leaves' || msg.kind === 'bin') {
+    } else if (msg.kind === 'build' || msg.kind === 'eval' || msg.kind === 'part' || msg.kind === 'grad' || msg.kind === 'leaves' || msg.kind === 'bin') {
       try {
         if (msg.kind === 'bin') {
           fitBinColumns(msg.task, ctrl);
@@ -572,12 +578,14 @@ for (;;) {
           }
         } else if (msg.kind === 'leaves') {
           addLeafValues(rows, msg.margin, msg.desc, msg.nLeaves, index, msg.threads);
-        } else if (msg.kind === 'part1') {
-          partitionChunks(codes, nRows, rows, tmp, msg.desc, msg.chunks, msg.nChunks, ctrl, false, msg.counts,
-            msg.wasm ? wasm : null);
-        } else if (msg.kind === 'part2') {
-          partitionCopy(rows, tmp, gh, grad, hess, msg.desc, msg.chunks, msg.nChunks, ctrl, false, msg.counts, msg.dest,
-            msg.wasm ? wasm : null);
+        } else if (msg.kind === 'part') {
+          const w = msg.wasm ? wasm : null;
+          partitionChunks(codes, nRows, rows, tmp, msg.desc, msg.chunks, msg.nChunks, ctrl, false, msg.counts, w);
+          if (partitionArrive(ctrl, msg.threads)) {
+            const dest = new Int32Array(2 * msg.nChunks);
+            partitionDest(msg.desc, msg.chunks, msg.nChunks, msg.counts, dest, null);
+            partitionCopy(rows, tmp, gh, grad, hess, msg.desc, msg.chunks, msg.nChunks, ctrl, false, msg.counts, dest, w, 7);
+          }
         } else if (msg.kind === 'eval') {
           evaluateChunks(ctrl, false, msg.nodes, msg.nNodes, chunks, msg.features, slotPtr, msg.slices, msg.mcw, msg.lambda, msg.out, wasm, scratch);
         } else {
@@ -625,7 +633,10 @@ for (;;) {
 /** Workers of one builder: `threads - 1` of them sharing one control array. */
 interface WorkerSet {
   readonly threads: number;
-  /** Task sequence, tasks done, error flag, chunk claims, front and back chunk cursors. */
+  /**
+   * Task sequence, tasks done, error flag, chunk claims, front and back chunk cursors, the partition's
+   * arrivals, then its second phase's claims and cursors.
+   */
   readonly ctrl: Int32Array;
   readonly workers: Worker[];
   readonly ports: MessagePort[];
@@ -648,13 +659,15 @@ async function startSet(threads: number): Promise<WorkerSet> {
     claimChunk.toString(),
     evaluateChunks.toString(),
     partitionChunkWasm.toString(),
+    partitionDest.toString(),
+    partitionArrive.toString(),
     partitionChunks.toString(),
     partitionCopy.toString(),
     gradientRange.toString(),
     addLeafValues.toString(),
     fitBinColumns.toString(),
   );
-  const set: WorkerSet = { threads, ctrl: new Int32Array(shared(32)), workers: [], ports: [] };
+  const set: WorkerSet = { threads, ctrl: new Int32Array(shared(64)), workers: [], ports: [] };
   const ready: Promise<void>[] = [];
   for (let t = 1; t < threads; t++) {
     const { port1, port2 } = new MessageChannel();
@@ -790,10 +803,8 @@ class ThreadedBuilder extends LocalBuilder {
     return super.addChunk(chunk);
   }
   private dispatch(msg: object): void {
-    Atomics.store(this.ctrl, 1, 0);
-    Atomics.store(this.ctrl, 3, 0);
-    Atomics.store(this.ctrl, 4, 0);
-    Atomics.store(this.ctrl, 5, 0);
+    // done, chunk claims and cursors, the partition's arrivals and its second claims and cursors
+    for (const slot of [1, 3, 4, 5, 6, 7, 8, 9]) Atomics.store(this.ctrl, slot, 0);
     for (const port of this.ports) port.postMessage(msg);
     Atomics.add(this.ctrl, 0, 1);
     Atomics.notify(this.ctrl, 0);
@@ -919,62 +930,55 @@ class ThreadedBuilder extends LocalBuilder {
     const d = desc.slice(0, 8 * nNodes);
     const ch = chunks.slice(0, 3 * nChunks);
     const kernel = this.partitionKernel();
-    const wasm = kernel !== null;
-    this.dispatch({ kind: 'part1', desc: d, chunks: ch, nChunks, counts, wasm });
-    partitionChunks(
-      this.codes,
-      this.nRows,
-      this.rows,
-      this.tmp,
-      desc,
-      chunks,
-      nChunks,
-      this.ctrl,
-      true,
-      counts,
-      kernel,
-    );
-    this.waitForWorkers();
-    for (c = 0; c < nChunks; ) {
-      const k = chunks[3 * c]!;
-      let end = c;
-      let left = 0;
-      while (end < nChunks && chunks[3 * end] === k) left += counts[end++]!;
-      const b = desc[8 * k]!;
-      let l = b;
-      let r = b + left;
-      for (; c < end; c++) {
-        dest[2 * c] = l;
-        dest[2 * c + 1] = r;
-        l += counts[c]!;
-        r += chunks[3 * c + 2]! - chunks[3 * c + 1]! - counts[c]!;
-      }
-      out[k] = b + left;
-    }
+    // one task: every thread splits chunks, meets the others, works out the destinations, copies
     this.dispatch({
-      kind: 'part2',
+      kind: 'part',
       desc: d,
       chunks: ch,
       nChunks,
       counts,
-      dest: dest.slice(0, 2 * nChunks),
-      wasm,
+      wasm: kernel !== null,
+      threads: this.threads,
     });
-    partitionCopy(
-      this.rows,
-      this.tmp,
-      this.gh,
-      this.grad,
-      this.hess,
-      desc,
-      chunks,
-      nChunks,
-      this.ctrl,
-      true,
-      counts,
-      dest,
-      kernel,
-    );
+    try {
+      partitionChunks(
+        this.codes,
+        this.nRows,
+        this.rows,
+        this.tmp,
+        desc,
+        chunks,
+        nChunks,
+        this.ctrl,
+        true,
+        counts,
+        kernel,
+      );
+      if (partitionArrive(this.ctrl, this.threads)) {
+        partitionDest(desc, chunks, nChunks, counts, dest, out);
+        partitionCopy(
+          this.rows,
+          this.tmp,
+          this.gh,
+          this.grad,
+          this.hess,
+          desc,
+          chunks,
+          nChunks,
+          this.ctrl,
+          true,
+          counts,
+          dest,
+          kernel,
+          7,
+        );
+      }
+    } catch (e) {
+      // release the workers waiting at the barrier
+      Atomics.store(this.ctrl, 2, 1);
+      Atomics.notify(this.ctrl, 6);
+      throw e;
+    }
     this.waitForWorkers();
   }
   override gradients(
