@@ -47,18 +47,23 @@ function rssMiB(): number {
   return process.resourceUsage().maxRSS / 1024;
 }
 
-/** Rows per second of wall time and of process CPU time (CPU time is less distorted by a busy machine). */
+/**
+ * Rows per second of wall time and of process CPU time (CPU time is less distorted by a busy machine):
+ * the median of 7 timed calls after one warm-up call.
+ */
 function timePredict(predict: () => unknown, nRows: number): { wall: number; cpu: number } {
   predict();
-  const reps = 3;
-  const t0 = performance.now();
-  const c0 = process.cpuUsage();
-  for (let r = 0; r < reps; r++) predict();
-  const c = process.cpuUsage(c0);
-  return {
-    wall: nRows / ((performance.now() - t0) / reps / 1000),
-    cpu: nRows / ((c.user + c.system) / 1e6 / reps),
-  };
+  const walls: number[] = [];
+  const cpus: number[] = [];
+  for (let r = 0; r < 7; r++) {
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    predict();
+    const c = process.cpuUsage(c0);
+    walls.push((performance.now() - t0) / 1000);
+    cpus.push((c.user + c.system) / 1e6);
+  }
+  return { wall: nRows / median(walls), cpu: nRows / median(cpus) };
 }
 
 interface Run {
