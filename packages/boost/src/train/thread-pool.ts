@@ -116,7 +116,10 @@ export interface HistBuilder {
     lambda: number,
     out: Float64Array,
   ): void;
-  /** Registers the partition scratch and the gradient arrays (allocated with `allocScratch` views). */
+  /**
+   * Registers the partition scratch (from `allocInt32`) and the gradient arrays (from `allocFloat32`);
+   * the wasm partition runs when all of them, the rows and the pairs are in the arena.
+   */
   setupPartition(tmp: Int32Array, grad: Float32Array, hess: Float32Array): void;
   /** Partitions `nNodes` nodes (see {@link partitionNodes}; entry j's last field is the j-th node to do). */
   partition(desc: Int32Array, nNodes: number, out: Int32Array): void;
@@ -896,9 +899,10 @@ class ThreadedBuilder extends LocalBuilder {
     for (const port of this.ports) port.postMessage({ kind: 'part-setup', tmp, grad, hess });
   }
   /**
-   * Two phases, so that one large node is shared too: chunks of rows are split into their own left and
-   * right parts, then copied to their final positions (with the gradient gather) once every chunk's
-   * left count is known.
+   * Two phases in one task, so that one large node is shared too: chunks of rows are split into their
+   * own left and right parts; at a barrier inside the task every thread has every chunk's left count
+   * and works out the same destinations; then the chunks are copied to their final positions (with the
+   * gradient gather).
    */
   override partition(desc: Int32Array, nNodes: number, out: Int32Array): void {
     let nChunks = 0;
