@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { binMatrix, fitBinMapper } from '../src/data/bin-mapper.js';
 import { denseMatrix } from '../src/data/matrix.js';
 import type { DenseMatrix } from '../src/model/types.js';
-import { stopIdleWorkers } from '../src/train/thread-pool.js';
+import { createHistBuilder, stopIdleWorkers } from '../src/train/thread-pool.js';
 import { train } from '../src/train/train.js';
 
 /** Noisy two-feature data: y depends on x0 (non-monotonically) and x1; 10 % of x1 missing. */
@@ -207,6 +207,20 @@ describe('train: determinism, threads, sampling', () => {
     expect(JSON.stringify(third.model)).toBe(first);
     expect(JSON.stringify((await train(big.m, big.y, p)).model)).toBe(first);
     await stopIdleWorkers();
+  });
+
+  it('a failing worker makes the step throw instead of hanging, and the next training gets sound workers', async () => {
+    const builder = await createHistBuilder(2);
+    // nothing was set up: the worker's share of the partition reads missing arrays and throws, while
+    // the main thread's reads of its empty arrays do not; the barrier inside the task must let go
+    const desc = Int32Array.from([0, 10_000_000, 0, 1, 2, 0, -1, 0]);
+    expect(() => builder.partition(desc, 1, new Int32Array(1))).toThrow('histogram worker failed');
+    await builder.close();
+    const small = noisy(5000, 6);
+    const p = { numRounds: 2, maxDepth: 3 };
+    expect(JSON.stringify((await train(small.m, small.y, { ...p, nthread: 2 })).model)).toBe(
+      JSON.stringify((await train(small.m, small.y, { ...p, nthread: 1 })).model),
+    );
   });
 
   it('without WebAssembly (the JavaScript kernels) the model is the same', async () => {
