@@ -18,6 +18,7 @@ import { denseMatrix } from '../../packages/boost/src/data/matrix.js';
 import type { DenseMatrix } from '../../packages/boost/src/model/types.js';
 import { averagePrecision } from '../../packages/boost/src/train/eval-metrics.js';
 import { train } from '../../packages/boost/src/train/train.js';
+import { median } from '../stats.js';
 import { makeData } from './data.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -77,12 +78,6 @@ interface Run {
   ap: number;
   predictRowsPerSecond: number;
   predictCpuRowsPerSecond: number;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 function line(r: Run): string {

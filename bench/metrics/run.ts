@@ -22,17 +22,12 @@ import {
   rocAuc,
 } from '../../packages/core/src/metrics/index.js';
 import { lcgRows } from '../../packages/core/test/fixtures/lcg-rows.js';
+import { median } from '../stats.js';
 
 const ROWS = Number(process.env.METRICS_BENCH_ROWS ?? 1_000_000);
 const REPEATS = Number(process.env.METRICS_BENCH_REPEATS ?? 5);
 const PYTHON = process.env.LEADSCORE_PYTHON ?? '/usr/bin/python3';
 const here = fileURLToPath(new URL('.', import.meta.url));
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 interface Timing {
   /** Median wall time. */
