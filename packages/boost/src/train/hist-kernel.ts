@@ -852,6 +852,48 @@ export function gradientRange(
   }
 }
 
+/** The wasm gradient export {@link gradientRangeWith} calls (see `wasm-kernel.ts`). */
+interface WasmGradientLike {
+  gr2(...args: number[]): void;
+}
+
+/**
+ * {@link gradientRange} through the wasm kernel's `gr2` (same values) when `wasm` is given: every
+ * array must then be in its memory and `tab` is the address of its exp table.
+ */
+export function gradientRangeWith(
+  wasm: WasmGradientLike | null,
+  tab: number,
+  margin: Float32Array,
+  y: Float32Array,
+  w: Float32Array,
+  spw: number,
+  grad: Float32Array,
+  hess: Float32Array,
+  begin: number,
+  end: number,
+  gh: Float64Array,
+): void {
+  if (wasm === null) {
+    gradientRange(margin, y, w, spw, grad, hess, begin, end, gh);
+    return;
+  }
+  const wAddr = w.length === 0 ? 0 : w.byteOffset;
+  const ghAddr = gh.length === 0 ? 0 : gh.byteOffset;
+  wasm.gr2(
+    margin.byteOffset,
+    y.byteOffset,
+    wAddr,
+    spw,
+    grad.byteOffset,
+    hess.byteOffset,
+    begin,
+    end,
+    ghAddr,
+    tab,
+  );
+}
+
 /** Adds leaf values to the margins of the leaves' rows (`desc`: begin, end, value per leaf); leaf k by thread k mod T. */
 export function addLeafValues(
   rows: Int32Array,

@@ -24,6 +24,7 @@ import {
   evaluatePlain,
   evaluateRange,
   gradientRange,
+  gradientRangeWith,
   partitionArrive,
   partitionChunks,
   partitionChunkWasm,
@@ -265,44 +266,15 @@ class LocalBuilder implements HistBuilder {
       return new Float32Array(this.arena.memory.buffer, this.arena.alloc(4 * length), length);
     return new Float32Array(this.allocScratch(Math.ceil(length / 2) + 1).buffer, 0, length);
   }
-  /** The wasm kernel when the partition's arrays (rows, scratch, gradients, pairs) are all in the arena. */
-  protected partitionKernel(): HistKernel | null {
+  /** The wasm kernel when every non-empty array is in the arena (the kernel reads only its memory). */
+  protected arenaKernel(...arrays: ArrayBufferView[]): HistKernel | null {
     const a = this.arena;
     if (a === null) return null;
-    const inArena = [this.rows, this.tmp, this.gh, this.grad, this.hess].every(
-      (x) => x.buffer === a.memory.buffer,
-    );
-    return inArena ? a.kernel : null;
+    return arrays.every((x) => x.byteLength === 0 || x.buffer === a.memory.buffer) ? a.kernel : null;
   }
-  /** Whether the wasm gradient kernel can read and write these arrays (all in the arena). */
-  protected gradientsInArena(...arrays: Float32Array[]): boolean {
-    const a = this.arena;
-    return a !== null && arrays.every((x) => x.length === 0 || x.buffer === a.memory.buffer);
-  }
-  /** Gradients of rows `[begin, end)` through the wasm kernel (arrays in the arena). */
-  protected gradientsWasm(
-    margin: Float32Array,
-    y: Float32Array,
-    w: Float32Array,
-    spw: number,
-    grad: Float32Array,
-    hess: Float32Array,
-    begin: number,
-    end: number,
-    root: boolean,
-  ): void {
-    this.arena!.kernel.gr2(
-      margin.byteOffset,
-      y.byteOffset,
-      w.length === 0 ? 0 : w.byteOffset,
-      spw,
-      grad.byteOffset,
-      hess.byteOffset,
-      begin,
-      end,
-      root ? this.gh.byteOffset : 0,
-      this.expTab.byteOffset,
-    );
+  /** The wasm kernel when the partition's arrays (rows, scratch, pairs, gradients) are all in the arena. */
+  protected partitionKernel(): HistKernel | null {
+    return this.arenaKernel(this.rows, this.tmp, this.gh, this.grad, this.hess);
   }
   setup(
     codes: Uint8Array | Uint16Array,
@@ -486,9 +458,9 @@ class LocalBuilder implements HistBuilder {
     n: number,
     root: boolean,
   ): void {
-    if (this.gradientsInArena(margin, y, w, grad, hess))
-      this.gradientsWasm(margin, y, w, spw, grad, hess, 0, n, root);
-    else gradientRange(margin, y, w, spw, grad, hess, 0, n, root ? this.gh : new Float64Array(0));
+    const kernel = this.arenaKernel(margin, y, w, grad, hess);
+    const gh = root ? this.gh : new Float64Array(0);
+    gradientRangeWith(kernel, this.expTab.byteOffset, margin, y, w, spw, grad, hess, 0, n, gh);
   }
   leaves(margin: Float32Array, desc: Float64Array, nLeaves: number): void {
     addLeafValues(this.rows, margin, desc, nLeaves, 0, 1);
@@ -512,6 +484,7 @@ const WORKER_SOURCE = (
   partChunks: string,
   partCopy: string,
   grads: string,
+  gradsWith: string,
   leaves: string,
   fitBin: string,
 ): string => `
@@ -530,6 +503,7 @@ const partitionArrive = (${partArrive});
 const partitionChunks = (${partChunks});
 const partitionCopy = (${partCopy});
 const gradientRange = (${grads});
+const gradientRangeWith = (${gradsWith});
 const addLeafValues = (${leaves});
 const fitBinColumns = (${fitBin});
 let tmp, grad, hess;
@@ -573,12 +547,8 @@ for (;;) {
         } else if (msg.kind === 'grad') {
           const b = Math.floor((index * msg.n) / msg.threads);
           const e = Math.floor(((index + 1) * msg.n) / msg.threads);
-          if (wasm !== null && msg.wasm) {
-            wasm.gr2(msg.margin.byteOffset, msg.y.byteOffset, msg.w.length === 0 ? 0 : msg.w.byteOffset, msg.spw,
-              msg.grad.byteOffset, msg.hess.byteOffset, b, e, msg.root ? gh.byteOffset : 0, expTab);
-          } else {
-            gradientRange(msg.margin, msg.y, msg.w, msg.spw, msg.grad, msg.hess, b, e, msg.root ? gh : new Float64Array(0));
-          }
+          gradientRangeWith(msg.wasm ? wasm : null, expTab, msg.margin, msg.y, msg.w, msg.spw, msg.grad, msg.hess, b, e,
+            msg.root ? gh : new Float64Array(0));
         } else if (msg.kind === 'leaves') {
           addLeafValues(rows, msg.margin, msg.desc, msg.nLeaves, index, msg.threads);
         } else if (msg.kind === 'part') {
@@ -667,6 +637,7 @@ async function startSet(threads: number): Promise<WorkerSet> {
     partitionChunks.toString(),
     partitionCopy.toString(),
     gradientRange.toString(),
+    gradientRangeWith.toString(),
     addLeafValues.toString(),
     fitBinColumns.toString(),
   );
@@ -995,11 +966,23 @@ class ThreadedBuilder extends LocalBuilder {
     n: number,
     root: boolean,
   ): void {
-    const wasm = this.gradientsInArena(margin, y, w, grad, hess);
+    const kernel = this.arenaKernel(margin, y, w, grad, hess);
+    const wasm = kernel !== null;
     this.dispatch({ kind: 'grad', margin, y, w, spw, grad, hess, n, root, threads: this.threads, wasm });
-    const end = Math.floor(n / this.threads);
-    if (wasm) this.gradientsWasm(margin, y, w, spw, grad, hess, 0, end, root);
-    else gradientRange(margin, y, w, spw, grad, hess, 0, end, root ? this.gh : new Float64Array(0));
+    const gh = root ? this.gh : new Float64Array(0);
+    gradientRangeWith(
+      kernel,
+      this.expTab.byteOffset,
+      margin,
+      y,
+      w,
+      spw,
+      grad,
+      hess,
+      0,
+      Math.floor(n / this.threads),
+      gh,
+    );
     this.waitForWorkers();
   }
   override leaves(margin: Float32Array, desc: Float64Array, nLeaves: number): void {
