@@ -149,6 +149,9 @@ export interface HistBuilder {
 
 const PAGE = 65536;
 
+/** No split-search nodes: {@link HistBuilder.build} is a build-and-evaluate without any. */
+const NO_NODES = new Float64Array(0);
+
 /**
  * Features per build chunk: on one thread the wasm kernel's widest pass; with workers half that, so a
  * level's build-and-evaluate has about 15 chunks for 60 features to share out (measured on 100k x 60
@@ -345,7 +348,7 @@ class LocalBuilder implements HistBuilder {
     }
   }
   build(nodes: Int32Array, nNodes: number, features: Int32Array, nFeatures: number): void {
-    this.buildRange(nodes, nNodes, features, 0, nFeatures);
+    this.buildAndEvaluate(nodes, nNodes, features, nFeatures, NO_NODES, 0, 0, 0, NO_NODES);
   }
   blocks(nFeatures: number): number {
     return Math.ceil(nFeatures / this.block);
@@ -575,11 +578,9 @@ for (;;) {
               buildHistograms(codes, nRows, rows, gh, msg.nodes, msg.nNodes, chunks, msg.features, fBegin, fEnd, slotPtr);
             }
             const ev = msg.ev;
-            if (ev !== null) {
-              for (let k = 0; k < ev.nNodes; k++) {
-                evaluateRange(ev.nodes, k, chunks, msg.features, slotPtr, fBegin, fEnd, ev.mcw, ev.lambda, ev.out,
-                  8 * (k * nBlocks + j), wasm, scratch);
-              }
+            for (let k = 0; k < ev.nNodes; k++) {
+              evaluateRange(ev.nodes, k, chunks, msg.features, slotPtr, fBegin, fEnd, ev.mcw, ev.lambda, ev.out,
+                8 * (k * nBlocks + j), wasm, scratch);
             }
           }
         }
@@ -808,25 +809,6 @@ class ThreadedBuilder extends LocalBuilder {
       const j = claimChunk(this.ctrl, nBlocks, true);
       if (j < 0) break;
       this.buildAndEvaluateBlock(j, nodes, nNodes, features, nFeatures, evalNodes, nEval, mcw, lambda, out);
-    }
-    this.waitForWorkers();
-  }
-  override build(nodes: Int32Array, nNodes: number, features: Int32Array, nFeatures: number): void {
-    this.dispatch({
-      kind: 'build',
-      nodes: nodes.slice(0, 9 * nNodes),
-      nNodes,
-      features: features.slice(0, nFeatures),
-      nFeatures,
-      block: this.block,
-      ev: null,
-    });
-    const nBlocks = this.blocks(nFeatures);
-    for (;;) {
-      const j = claimChunk(this.ctrl, nBlocks, true);
-      if (j < 0) break;
-      const b = j * this.block;
-      this.buildRange(nodes, nNodes, features, b, Math.min(b + this.block, nFeatures));
     }
     this.waitForWorkers();
   }
