@@ -222,7 +222,10 @@ class LocalBuilder implements HistBuilder {
   protected tmp: Int32Array = new Int32Array(0);
   protected grad: Float32Array = new Float32Array(0);
   protected hess: Float32Array = new Float32Array(0);
-  /** Split-search results of the wasm kernel: 8 doubles per thread (in the arena when there is one). */
+  /**
+   * The main thread's 8 doubles for the wasm split search's results (in the arena when there is one;
+   * worker t's 8 follow at `64 t` bytes).
+   */
   protected evalScratch: Float64Array<ArrayBufferLike> = new Float64Array(8);
   /** The wasm gradient kernel's exp table (in the arena), or empty. */
   protected expTab: Float64Array<ArrayBufferLike> = new Float64Array(0);
@@ -235,11 +238,7 @@ class LocalBuilder implements HistBuilder {
     if (bytes > MAX_ARENA_BYTES || wasmApi() === null) return false;
     try {
       this.arena = new Arena(bytes, this.sharedMemory());
-      this.evalScratch = new Float64Array(
-        this.arena.memory.buffer,
-        this.arena.alloc(64 * this.threads),
-        8 * this.threads,
-      );
+      this.evalScratch = new Float64Array(this.arena.memory.buffer, this.arena.alloc(64 * this.threads), 8);
       this.expTab = new Float64Array(
         this.arena.memory.buffer,
         this.arena.alloc(8 * EXP_TABLE_DOUBLES),
@@ -371,7 +370,7 @@ class LocalBuilder implements HistBuilder {
     const nBlocks = this.blocks(nFeatures);
     this.buildRange(nodes, nNodes, features, b, e);
     const kernel = this.arena?.kernel ?? null;
-    const scratch = this.evalScratch.subarray(0, 8);
+    const scratch = this.evalScratch;
     for (let k = 0; k < nEval; k++) {
       evaluateRange(
         evalNodes,
@@ -843,7 +842,7 @@ class ThreadedBuilder extends LocalBuilder {
       lambda,
       out,
       this.arena?.kernel ?? null,
-      this.evalScratch.subarray(0, 8),
+      this.evalScratch,
     );
     this.waitForWorkers();
   }
