@@ -1,13 +1,16 @@
 /**
- * Two hand-assembled WebAssembly kernels in one module:
- * - the histogram scatter-add (SIMD `f64x2.add` on the interleaved (g, h) pair, no bounds checks), about
- *   twice as fast as the best JavaScript loop. The additions happen in the same order as the JavaScript
- *   kernel, so both give bit-identical histograms. Exports `b1u8`, `b1u16` (one feature), `b4u8`, `b4u16`
- *   and `b8u8`, `b8u16` (four or eight features per pass, sharing the row index and gradient loads) with
- *   byte addresses: `(rows, gh, begin, end, col..., hist...)`, `col` = start of the feature's code column,
- *   `hist` = start of its (g, h) slots; rows are i32, gh f64 pairs, codes u8 or u16.
- * - `ev`, the split search of one feature (see {@link splitKernelBody}): the forward and backward scans
- *   of the plain-case `evaluatePlain` with the same operations in the same order, so the same result.
+ * The hand-assembled WebAssembly kernels of training, in one module over one imported memory (byte
+ * addresses everywhere). Each does the operations of a JavaScript twin in `hist-kernel.ts` in the same
+ * order, so both give bit-identical results (tested kernel against kernel):
+ * - `b1u8`, `b1u16`, `b4u8`, `b4u16`, `b8u8`, `b8u16`: the histogram scatter-add over 1, 4 or 8
+ *   features per pass (SIMD `f64x2.add` on the interleaved (g, h) pair, sharing the row index and
+ *   gradient loads): `(rows, gh, begin, end, col..., hist...)`, `col` = start of the feature's code
+ *   column, `hist` = start of its (g, h) slots; rows are i32, gh f64 pairs, codes u8 or u16. About twice
+ *   as fast as the best JavaScript loop. `sub`: the sibling histogram as parent minus built.
+ * - `ev`: the split search of one feature (see `splitKernelBody`).
+ * - `gr`, `gr2`: the logistic gradients, one or two rows per step (`gradientRange`); the module imports
+ *   `Math.exp` as `env.exp` for the rare value the fast exp cannot round with certainty.
+ * - `pc8`, `pc16`, `cp`: the two phases of the row partition (`partitionChunks`, `partitionCopy`).
  * @module
  */
 
@@ -38,99 +41,6 @@ function name(s: string): number[] {
   return [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
 }
 
-/** Body of a kernel over `k` features (params: rows, gh, begin, end, col x k, hist x k). */
-function kernelBody(k: number, wide: boolean): number[] {
-  const P = 4 + 2 * k;
-  const p = P;
-  const r = P + 1;
-  const addr = P + 2;
-  const v = P + 3;
-  const get = (i: number): number[] => [0x20, ...uleb(i)];
-  const set = (i: number): number[] => [0x21, ...uleb(i)];
-  const tee = (i: number): number[] => [0x22, ...uleb(i)];
-  const c32 = (x: number): number[] => [0x41, ...uleb(x)];
-  const code: number[] = [
-    ...vec([
-      [3, I32],
-      [1, V128],
-    ]),
-    ...get(2),
-    ...set(p),
-    0x02,
-    0x40, // block
-    ...get(p),
-    ...get(3),
-    0x4f,
-    0x0d,
-    0, // br_if p >= end
-    0x03,
-    0x40, // loop
-    // r = rows[p]
-    ...get(0),
-    ...get(p),
-    ...c32(2),
-    0x74,
-    0x6a,
-    0x28,
-    2,
-    0,
-    ...set(r),
-    // v = gh pair at p
-    ...get(1),
-    ...get(p),
-    ...c32(4),
-    0x74,
-    0x6a,
-    0xfd,
-    0x00,
-    3,
-    0,
-    ...set(v),
-  ];
-  for (let j = 0; j < k; j++) {
-    code.push(
-      // addr = hist_j + (code << 4)
-      ...get(4 + k + j),
-      ...get(4 + j),
-      ...get(r),
-      ...(wide ? [...c32(1), 0x74] : []),
-      0x6a,
-      ...(wide ? [0x2f, 1, 0] : [0x2d, 0, 0]),
-      ...c32(4),
-      0x74,
-      0x6a,
-      ...tee(addr),
-      ...get(addr),
-      0xfd,
-      0x00,
-      3,
-      0, // v128.load
-      ...get(v),
-      0xfd,
-      0xf0,
-      0x01, // f64x2.add
-      0xfd,
-      0x0b,
-      3,
-      0, // v128.store
-    );
-  }
-  code.push(
-    ...get(p),
-    ...c32(1),
-    0x6a,
-    ...tee(p),
-    ...get(3),
-    0x49,
-    0x0d,
-    0, // br_if p < end
-    0x0b,
-    0x0b,
-    0x0b,
-  );
-  return code;
-}
-
 function sleb(n: number): number[] {
   const out: number[] = [];
   for (;;) {
@@ -144,7 +54,7 @@ function sleb(n: number): number[] {
   }
 }
 
-// instruction helpers for the kernels below
+// instruction helpers for the kernels below (opcodes from the WebAssembly core and SIMD specs)
 const get = (i: number): number[] => [0x20, ...uleb(i)];
 const set = (i: number): number[] => [0x21, ...uleb(i)];
 const tee = (i: number): number[] => [0x22, ...uleb(i)];
@@ -176,7 +86,19 @@ const I_AND = 0x71;
 const I_SHL = 0x74;
 const I_SHR_S = 0x75;
 const I_NE = 0x47;
+const I_EQ = 0x46;
 const I_EQZ = 0x45;
+const I_OR = 0x72;
+const I_SHR_U = 0x76;
+const I_LT_S = 0x48;
+const I_LT_U = 0x49;
+const I_GT_S = 0x4a;
+const I_LE_S = 0x4c;
+const I_GE_S = 0x4e;
+const I_GE_U = 0x4f;
+const I32_LOAD8_U = [0x2d, 0, 0];
+const I32_LOAD16_U = [0x2f, 1, 0];
+const RETURN = 0x0f;
 const AND = I_AND;
 const BLOCK = [0x02, 0x40];
 const LOOP = [0x03, 0x40];
@@ -192,6 +114,85 @@ const F64_FROM_I32 = 0xb7;
 const I32_FROM_F64 = 0xaa; // i32.trunc_f64_s
 const F64_FROM_F32 = 0xbb;
 const F32_FROM_F64 = 0xb6;
+
+const I32_LOAD = [0x28, 2, 0];
+const I32_STORE = [0x36, 2, 0];
+
+/** A SIMD instruction (0xfd prefix). */
+const simd = (op: number, ...imm: number[]): number[] => [0xfd, ...uleb(op), ...imm];
+/** v128.const with both f64 lanes = x. */
+const f64x2 = (x: number): number[] => [0xfd, 0x0c, ...new Uint8Array(Float64Array.of(x, x).buffer)];
+/** fround of both lanes: f32x4.demote_f64x2_zero, f64x2.promote_low_f32x4. */
+const FROUND2 = [...simd(0x5e), ...simd(0x5f)];
+const LOAD2_F32 = [...simd(0x5d, 2, 0), ...simd(0x5f)]; // two f32 as f64x2
+const X2_ADD = simd(0xf0);
+const F64X2_ADD = X2_ADD;
+const X2_SUB = simd(0xf1);
+const X2_MUL = simd(0xf2);
+const X2_DIV = simd(0xf3);
+const X2_MAX = simd(0xf5);
+const X2_ALL = simd(0xc3); // i64x2.all_true
+
+/** Body of a kernel over `k` features (params: rows, gh, begin, end, col x k, hist x k). */
+function kernelBody(k: number, wide: boolean): number[] {
+  const [rows, gh, begin, end] = [0, 1, 2, 3];
+  const col = (j: number): number => 4 + j;
+  const hist = (j: number): number => 4 + k + j;
+  const [p, r, addr, v] = [4 + 2 * k, 5 + 2 * k, 6 + 2 * k, 7 + 2 * k];
+  const code: number[] = [
+    ...vec([
+      [3, I32],
+      [1, V128],
+    ]),
+    ...get(begin),
+    ...set(p),
+    ...BLOCK,
+    ...get(p),
+    ...get(end),
+    I_GE_U,
+    BR_IF,
+    0,
+    ...LOOP,
+    // r = rows[p]
+    ...get(rows),
+    ...get(p),
+    ...i32(2),
+    I_SHL,
+    I_ADD,
+    ...I32_LOAD,
+    ...set(r),
+    // v = gh pair at p
+    ...get(gh),
+    ...get(p),
+    ...i32(4),
+    I_SHL,
+    I_ADD,
+    ...V128_LOAD,
+    ...set(v),
+  ];
+  for (let j = 0; j < k; j++) {
+    code.push(
+      // addr = hist_j + (code << 4); hist pair at addr += v
+      ...get(hist(j)),
+      ...get(col(j)),
+      ...get(r),
+      ...(wide ? [...i32(1), I_SHL] : []),
+      I_ADD,
+      ...(wide ? I32_LOAD16_U : I32_LOAD8_U),
+      ...i32(4),
+      I_SHL,
+      I_ADD,
+      ...tee(addr),
+      ...get(addr),
+      ...V128_LOAD,
+      ...get(v),
+      ...F64X2_ADD,
+      ...V128_STORE,
+    );
+  }
+  code.push(...get(p), ...i32(1), I_ADD, ...tee(p), ...get(end), I_LT_U, BR_IF, 0, END, END, END);
+  return code;
+}
 
 /** Parameters and locals of `ev`, by index. */
 enum E {
@@ -237,7 +238,7 @@ enum E {
  * feature has no missing values), right G, right H. Every operation is the one `evaluatePlain`'s
  * JavaScript loop performs, in the same order, with `fround` as `f32.demote_f64` + `f64.promote_f32`.
  */
-export function splitKernelBody(): number[] {
+function splitKernelBody(): number[] {
   const SCREEN = 1 - 1e-6;
   // screen = (max(locLoss, bestLoss) + rootGain) * (1 - 1e-6)
   const setScreen = [
@@ -256,7 +257,7 @@ export function splitKernelBody(): number[] {
     ...get(E.i),
     ...i32(4),
     0x74,
-    0x6a,
+    I_ADD,
     ...set(E.addr),
     ...get(E.addr),
     ...load(0),
@@ -265,6 +266,18 @@ export function splitKernelBody(): number[] {
     ...load(8),
     ...set(E.hh),
   ];
+  // aG += hg; aH += hh
+  const accumulate = [
+    ...get(E.aG),
+    ...get(E.hg),
+    ADD,
+    ...set(E.aG),
+    ...get(E.aH),
+    ...get(E.hh),
+    ADD,
+    ...set(E.aH),
+  ];
+  const nextBin = [...get(E.i), ...i32(1), I_ADD, ...set(E.i)];
   /** One scan: forward (i up from 0, missing right) or backward (i down from nb - 1, missing left). */
   const scan = (forward: boolean): number[] => [
     ...f64(0),
@@ -275,12 +288,12 @@ export function splitKernelBody(): number[] {
     ...set(E.locLoss),
     ...i32(-2),
     ...set(E.locBin),
-    ...(forward ? i32(0) : [...get(E.nb), ...i32(1), 0x6b]),
+    ...(forward ? i32(0) : [...get(E.nb), ...i32(1), I_SUB]),
     ...set(E.i),
     ...setScreen,
     ...BLOCK, // exit
     ...LOOP, // top
-    ...(forward ? [...get(E.i), ...get(E.nb), 0x4e] : [...get(E.i), ...i32(0), 0x48]), // i >= nb | i < 0
+    ...(forward ? [...get(E.i), ...get(E.nb), I_GE_S] : [...get(E.i), ...i32(0), I_LT_S]), // i >= nb | i < 0
     BR_IF,
     1,
     ...BLOCK, // continue
@@ -294,19 +307,12 @@ export function splitKernelBody(): number[] {
     F_EQ,
     AND,
     ...get(E.i),
-    ...(forward ? i32(0) : [...get(E.nb), ...i32(1), 0x6b]),
+    ...(forward ? i32(0) : [...get(E.nb), ...i32(1), I_SUB]),
     I_NE,
     AND,
     BR_IF,
     0,
-    ...get(E.aG),
-    ...get(E.hg),
-    ADD,
-    ...set(E.aG),
-    ...get(E.aH),
-    ...get(E.hh),
-    ADD,
-    ...set(E.aH),
+    ...accumulate,
     ...get(E.pH),
     ...get(E.aH),
     SUB,
@@ -414,7 +420,7 @@ export function splitKernelBody(): number[] {
     ...get(E.loss),
     ...set(E.locLoss),
     ...setScreen,
-    ...(forward ? get(E.i) : [...get(E.i), ...i32(1), 0x6b]),
+    ...(forward ? get(E.i) : [...get(E.i), ...i32(1), I_SUB]),
     ...set(E.locBin),
     ...get(E.aG),
     ...set(E.bG),
@@ -424,7 +430,7 @@ export function splitKernelBody(): number[] {
     END, // continue
     ...get(E.i),
     ...i32(forward ? 1 : -1),
-    0x6a,
+    I_ADD,
     ...set(E.i),
     BR,
     0,
@@ -454,30 +460,17 @@ export function splitKernelBody(): number[] {
     ...scan(true),
     ...result(0),
     // finish the forward sum (XGBoost compares it with the parent's to detect missing values)
-    ...get(E.i),
-    ...i32(1),
-    0x6a,
-    ...set(E.i),
+    ...nextBin,
     ...BLOCK,
     ...LOOP,
     ...get(E.i),
     ...get(E.nb),
-    0x4e,
+    I_GE_S,
     BR_IF,
     1,
     ...loadPair,
-    ...get(E.aG),
-    ...get(E.hg),
-    ADD,
-    ...set(E.aG),
-    ...get(E.aH),
-    ...get(E.hh),
-    ADD,
-    ...set(E.aH),
-    ...get(E.i),
-    ...i32(1),
-    0x6a,
-    ...set(E.i),
+    ...accumulate,
+    ...nextBin,
     BR,
     0,
     END,
@@ -493,7 +486,7 @@ export function splitKernelBody(): number[] {
     ...get(E.out),
     ...f64(-3),
     ...store(40),
-    0x0f, // return
+    RETURN,
     END,
     // SplitEntry::NeedReplace decides whether the forward result raises the best the backward screen uses
     ...get(E.locBin),
@@ -559,6 +552,18 @@ function subtractBody(): number[] {
   ];
 }
 
+/**
+ * The exp of `gradientRange` (`hist-kernel.ts`, which keeps its own copy: it runs as source text in the
+ * workers): x = k ln2 / 32 + r with k = round(32 x / ln2), ln 2 split fdlibm's way so k * hi is exact,
+ * 1.5 * 2^52 for rounding to an integer.
+ */
+const EXP = {
+  inv: 32 / Math.LN2,
+  ln2Hi: 0.6931471803691238 / 32,
+  ln2Lo: 1.9082149292705877e-10 / 32,
+  round: 6755399441055744,
+} as const;
+
 /** Parameters and locals of `gr`, by index. */
 enum G {
   margin = 0,
@@ -596,10 +601,6 @@ enum G {
  * m < 256). The imported function 0 is `Math.exp`, for the rare value the fast path cannot decide.
  */
 function gradientBody(): number[] {
-  const inv = 32 / Math.LN2;
-  const ln2Hi = 0.6931471803691238 / 32;
-  const ln2Lo = 1.9082149292705877e-10 / 32;
-  const round = 6755399441055744;
   const at = (base: G): number[] => [...get(base), ...get(G.o), I_ADD];
   return [
     ...vec([
@@ -612,7 +613,7 @@ function gradientBody(): number[] {
     ...LOOP,
     ...get(G.i),
     ...get(G.end),
-    0x4e, // i32.ge_s
+    I_GE_S,
     BR_IF,
     1,
     ...get(G.i),
@@ -637,11 +638,11 @@ function gradientBody(): number[] {
     ...IF,
     // k = (x * inv + round - round) | 0
     ...get(G.x),
-    ...f64(inv),
+    ...f64(EXP.inv),
     MUL,
-    ...f64(round),
+    ...f64(EXP.round),
     ADD,
-    ...f64(round),
+    ...f64(EXP.round),
     SUB,
     I32_FROM_F64,
     ...set(G.k),
@@ -649,12 +650,12 @@ function gradientBody(): number[] {
     ...get(G.x),
     ...get(G.k),
     F64_FROM_I32,
-    ...f64(ln2Hi),
+    ...f64(EXP.ln2Hi),
     MUL,
     SUB,
     ...get(G.k),
     F64_FROM_I32,
-    ...f64(ln2Lo),
+    ...f64(EXP.ln2Lo),
     MUL,
     SUB,
     ...set(G.r),
@@ -823,20 +824,6 @@ function gradientBody(): number[] {
   ];
 }
 
-/** A SIMD instruction (0xfd prefix). */
-const simd = (op: number, ...imm: number[]): number[] => [0xfd, ...uleb(op), ...imm];
-/** v128.const with both f64 lanes = x. */
-const f64x2 = (x: number): number[] => [0xfd, 0x0c, ...new Uint8Array(Float64Array.of(x, x).buffer)];
-/** fround of both lanes: f32x4.demote_f64x2_zero, f64x2.promote_low_f32x4. */
-const FROUND2 = [...simd(0x5e), ...simd(0x5f)];
-const LOAD2_F32 = [...simd(0x5d, 2, 0), ...simd(0x5f)]; // two f32 as f64x2
-const X2_ADD = simd(0xf0);
-const X2_SUB = simd(0xf1);
-const X2_MUL = simd(0xf2);
-const X2_DIV = simd(0xf3);
-const X2_MAX = simd(0xf5);
-const X2_ALL = simd(0xc3); // i64x2.all_true
-
 /** Parameters and locals of `gr2` (parameters as `gr`). */
 enum G2 {
   i = 10,
@@ -863,10 +850,6 @@ enum G2 {
  * (function `grIndex`).
  */
 function gradientPairsBody(grIndex: number): number[] {
-  const inv = 32 / Math.LN2;
-  const ln2Hi = 0.6931471803691238 / 32;
-  const ln2Lo = 1.9082149292705877e-10 / 32;
-  const round = 6755399441055744;
   const at = (base: G): number[] => [...get(base), ...get(G2.o), I_ADD];
   const scalar = (from: number[], to: number[]): number[] => [
     ...get(G.margin),
@@ -925,7 +908,7 @@ function gradientPairsBody(grIndex: number): number[] {
     ...i32(2),
     I_ADD,
     ...get(G.end),
-    0x4a, // i32.gt_s
+    I_GT_S,
     BR_IF,
     1,
     ...get(G2.i),
@@ -952,11 +935,11 @@ function gradientPairsBody(grIndex: number): number[] {
     0,
     // k = x * inv + round - round (integral), r = x - k ln2Hi - k ln2Lo
     ...get(G2.x),
-    ...f64x2(inv),
+    ...f64x2(EXP.inv),
     ...X2_MUL,
-    ...f64x2(round),
+    ...f64x2(EXP.round),
     ...X2_ADD,
-    ...f64x2(round),
+    ...f64x2(EXP.round),
     ...X2_SUB,
     ...set(G2.kd),
     ...get(G2.kd),
@@ -970,11 +953,11 @@ function gradientPairsBody(grIndex: number): number[] {
     ...set(G2.k1),
     ...get(G2.x),
     ...get(G2.kd),
-    ...f64x2(ln2Hi),
+    ...f64x2(EXP.ln2Hi),
     ...X2_MUL,
     ...X2_SUB,
     ...get(G2.kd),
-    ...f64x2(ln2Lo),
+    ...f64x2(EXP.ln2Lo),
     ...X2_MUL,
     ...X2_SUB,
     ...set(G2.r),
@@ -1111,16 +1094,13 @@ function gradientPairsBody(grIndex: number): number[] {
     END, // done
     ...get(G2.i),
     ...get(G.end),
-    0x48, // i32.lt_s
+    I_LT_S,
     ...IF,
     ...scalar(get(G2.i), get(G.end)),
     END,
     END,
   ];
 }
-
-const I32_LOAD = [0x28, 2, 0];
-const I32_STORE = [0x36, 2, 0];
 
 /**
  * Body of `pc8` / `pc16(rows, tmp, col, cb, ce, s, miss, dl) -> left count`: `partitionChunks` on one
@@ -1153,7 +1133,7 @@ function partitionBody(wide: boolean): number[] {
     ...BLOCK,
     ...get(p),
     ...get(pend),
-    0x4f, // i32.ge_u
+    I_GE_U,
     BR_IF,
     0,
     ...LOOP,
@@ -1165,16 +1145,16 @@ function partitionBody(wide: boolean): number[] {
     ...get(r),
     ...(wide ? [...i32(1), I_SHL] : []),
     I_ADD,
-    ...(wide ? [0x2f, 1, 0] : [0x2d, 0, 0]), // i32.load16_u / i32.load8_u
+    ...(wide ? I32_LOAD16_U : I32_LOAD8_U),
     ...tee(left),
     ...get(sBin),
-    0x4c, // i32.le_s
+    I_LE_S,
     ...get(left),
     ...get(miss),
-    0x46, // i32.eq
+    I_EQ,
     ...get(dl),
     I_AND,
-    0x72, // i32.or
+    I_OR,
     ...set(left),
     ...get(pl),
     ...get(r),
@@ -1201,7 +1181,7 @@ function partitionBody(wide: boolean): number[] {
     I_ADD,
     ...tee(p),
     ...get(pend),
-    0x49, // i32.lt_u
+    I_LT_U,
     BR_IF,
     0,
     END,
@@ -1210,7 +1190,7 @@ function partitionBody(wide: boolean): number[] {
     ...byteAt(tmp, cb),
     I_SUB,
     ...i32(2),
-    0x76, // i32.shr_u
+    I_SHR_U,
     END,
   ];
 }
