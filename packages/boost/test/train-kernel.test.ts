@@ -17,6 +17,20 @@ import {
   wasmApi,
 } from '../src/train/wasm-kernel.js';
 
+/** The kernel module on a fresh (unshared) memory of `pages` pages, and a bump allocator of it. */
+function wasmArena(pages: number) {
+  const api = wasmApi()!;
+  const memory = new api.Memory({ initial: pages });
+  const kernel = instantiateKernel(api, new api.Module(histKernelBytes(false, pages, pages)), memory);
+  let at = 16;
+  const take = (bytes: number): number => {
+    const p = at;
+    at += (bytes + 15) & ~15;
+    return p;
+  };
+  return { kernel, buf: memory.buffer, take };
+}
+
 describe('histogram kernels', () => {
   for (const wide of [false, true]) {
     it(`the wasm kernel gives bit-identical histograms to the JavaScript one (${wide ? 'u16' : 'u8'} codes)`, () => {
@@ -27,17 +41,7 @@ describe('histogram kernels', () => {
       const slotPtr = new Int32Array(nFeat + 1);
       for (let f = 0; f < nFeat; f++) slotPtr[f + 1] = slotPtr[f]! + nbins[f]! + 1;
       const histSize = 2 * slotPtr[nFeat]!;
-      const api = wasmApi()!;
-      const pages = 64;
-      const memory = new api.Memory({ initial: pages });
-      const kernel = instantiateKernel(api, new api.Module(histKernelBytes(false, pages, pages)), memory);
-      const buf = memory.buffer;
-      let at = 16;
-      const take = (bytes: number): number => {
-        const p = at;
-        at += (bytes + 15) & ~15;
-        return p;
-      };
+      const { kernel, buf, take } = wasmArena(64);
       const codes = wide
         ? new Uint16Array(buf, take(2 * nRows * nFeat), nRows * nFeat)
         : new Uint8Array(buf, take(nRows * nFeat), nRows * nFeat);
@@ -142,17 +146,7 @@ describe('gradientRange', () => {
     const bits = new Uint32Array(1);
     const asFloat = new Float32Array(bits.buffer);
     const n = 60_001;
-    const api = wasmApi()!;
-    const pages = 128;
-    const memory = new api.Memory({ initial: pages });
-    const kernel = instantiateKernel(api, new api.Module(histKernelBytes(false, pages, pages)), memory);
-    const buf = memory.buffer;
-    let at = 16;
-    const take = (bytes: number): number => {
-      const p = at;
-      at += (bytes + 15) & ~15;
-      return p;
-    };
+    const { kernel, buf, take } = wasmArena(128);
     const f32 = (): Float32Array => new Float32Array(buf, take(4 * n), n);
     const margin = f32();
     const y = f32();
@@ -223,18 +217,15 @@ describe('gradientRange', () => {
 
 describe('split search kernels', () => {
   it('the wasm split search gives the same best splits as the JavaScript one (ties, empty bins, no missing values, min_child_weight)', () => {
-    const api = wasmApi()!;
-    const pages = 16;
-    const memory = new api.Memory({ initial: pages });
-    const kernel = instantiateKernel(api, new api.Module(histKernelBytes(false, pages, pages)), memory);
+    const { kernel, buf, take } = wasmArena(16);
     const rng = createRng(7);
     const nFeat = 24;
     const nNodes = 12;
     const slotPtr = new Int32Array(nFeat + 1);
     for (let f = 0; f < nFeat; f++) slotPtr[f + 1] = slotPtr[f]! + (f % 5 === 0 ? 3 : 40 + 13 * f) + 1;
     const histSize = 2 * slotPtr[nFeat]!;
-    const pool = new Float64Array(memory.buffer, 64, nNodes * histSize);
-    const scratch = new Float64Array(memory.buffer, 64 + 8 * nNodes * histSize, 8);
+    const pool = new Float64Array(buf, take(8 * nNodes * histSize), nNodes * histSize);
+    const scratch = new Float64Array(buf, take(64), 8);
     const nodes = new Float64Array(7 * nNodes);
     const features = new Int32Array(nNodes * nFeat);
     const f32 = Math.fround;
@@ -315,17 +306,7 @@ describe('split search kernels', () => {
 describe('partition kernels', () => {
   for (const wide of [false, true]) {
     it(`the wasm partition moves and gathers the same rows as the JavaScript one (${wide ? 'u16' : 'u8'} codes)`, () => {
-      const api = wasmApi()!;
-      const pages = 64;
-      const memory = new api.Memory({ initial: pages });
-      const kernel = instantiateKernel(api, new api.Module(histKernelBytes(false, pages, pages)), memory);
-      const buf = memory.buffer;
-      let at = 16;
-      const take = (bytes: number): number => {
-        const p = at;
-        at += (bytes + 15) & ~15;
-        return p;
-      };
+      const { kernel, buf, take } = wasmArena(64);
       const rng = createRng(wide ? 8 : 9);
       const nRows = 5000;
       const nFeat = 3;
