@@ -570,9 +570,7 @@ export function partitionNodes(
       // the node as one chunk: split into tmp, then copied back (and gathered) as partitionCopy does
       const side = desc[8 * k + 6] as number;
       const n = partitionChunkWasm(wasm, codes, rows, tmp, col, b, e, s, miss, dl);
-      const r = [rows.byteOffset, tmp.byteOffset, gh.byteOffset, grad.byteOffset, hess.byteOffset] as const;
-      wasm.cp(...r, b, 1, n, b, side === 0 ? 1 : 0);
-      wasm.cp(...r, e - 1, -1, e - b - n, b + n, side === 1 ? 1 : 0);
+      copyChunkWasm(wasm, rows, tmp, gh, grad, hess, b, e, n, b, b + n, side);
       out[k] = b + n;
       continue;
     }
@@ -629,6 +627,32 @@ export function partitionChunkWasm(
   return codes instanceof Uint16Array
     ? wasm.pc16(rows.byteOffset, tmp.byteOffset, codes.byteOffset + 2 * col, cb, ce, s, miss, dl)
     : wasm.pc8(rows.byteOffset, tmp.byteOffset, codes.byteOffset + col, cb, ce, s, miss, dl);
+}
+
+/**
+ * The copy back of one chunk `[cb, ce)` split by {@link partitionChunkWasm}: its `nl` left rows to
+ * `rows` from `ld` on, its right rows (un-reversed) from `rd` on, gathering the gradient pairs of the
+ * side `side` (0 left, 1 right, -1 none) into `gh` by partition position.
+ */
+export function copyChunkWasm(
+  wasm: WasmPartitionLike,
+  rows: Int32Array,
+  tmp: Int32Array,
+  gh: Float64Array,
+  grad: Float32Array,
+  hess: Float32Array,
+  cb: number,
+  ce: number,
+  nl: number,
+  ld: number,
+  rd: number,
+  side: number,
+): void {
+  const r = rows.byteOffset;
+  const t = tmp.byteOffset;
+  const g = gh.byteOffset;
+  wasm.cp(r, t, g, grad.byteOffset, hess.byteOffset, cb, 1, nl, ld, side === 0 ? 1 : 0);
+  wasm.cp(r, t, g, grad.byteOffset, hess.byteOffset, ce - 1, -1, ce - cb - nl, rd, side === 1 ? 1 : 0);
 }
 
 /**
@@ -715,9 +739,7 @@ export function partitionCopy(
     const ld = dest[2 * c] as number;
     const rd = dest[2 * c + 1] as number;
     if (wasm !== null) {
-      const r = [rows.byteOffset, tmp.byteOffset, gh.byteOffset, grad.byteOffset, hess.byteOffset] as const;
-      wasm.cp(...r, cb, 1, nl, ld, side === 0 ? 1 : 0);
-      wasm.cp(...r, ce - 1, -1, ce - cb - nl, rd, side === 1 ? 1 : 0);
+      copyChunkWasm(wasm, rows, tmp, gh, grad, hess, cb, ce, nl, ld, rd, side);
       continue;
     }
     if (side === 0) {

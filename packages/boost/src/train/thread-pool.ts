@@ -20,6 +20,7 @@ import {
   buildHistograms,
   buildHistogramsWasm,
   claimChunk,
+  copyChunkWasm,
   evaluateChunks,
   evaluatePlain,
   evaluateRange,
@@ -481,6 +482,7 @@ const WORKER_SOURCE = (
   claim: string,
   chunksEval: string,
   partition: string,
+  copyChunk: string,
   partDest: string,
   partArrive: string,
   partChunks: string,
@@ -500,6 +502,7 @@ const evaluateRange = (${range});
 const claimChunk = (${claim});
 const evaluateChunks = (${chunksEval});
 const partitionChunkWasm = (${partition});
+const copyChunkWasm = (${copyChunk});
 const partitionDest = (${partDest});
 const partitionArrive = (${partArrive});
 const partitionChunks = (${partChunks});
@@ -632,6 +635,7 @@ async function startSet(threads: number): Promise<WorkerSet> {
     claimChunk.toString(),
     evaluateChunks.toString(),
     partitionChunkWasm.toString(),
+    copyChunkWasm.toString(),
     partitionDest.toString(),
     partitionArrive.toString(),
     partitionChunks.toString(),
