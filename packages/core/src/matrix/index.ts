@@ -1,0 +1,11 @@
+export {
+  COLUMN_KINDS,
+  type ColumnKind,
+  type CreateMatrixOptions,
+  columnIndex,
+  createMatrix,
+  type Matrix,
+  matrixColumn,
+  selectColumns,
+  takeRows,
+} from './matrix.js';

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { parseWith, safeParseWith, ValidationError } from '../src/issues/index.js';
+import { readFoldList, safeReadCvResult } from '../src/results/index.js';
+
+describe('typed issues', () => {
+  const schema = z.object({ nFolds: z.number().int().min(2), gapDays: z.number().min(0) }).strict();
+
+  it('reports every problem with a code, path and the value found', () => {
+    const r = safeParseWith(schema, { nFolds: 1, gapDays: -3, gapDay: 2 }, 'options');
+    expect(r.success).toBe(false);
+    if (r.success) return;
+    expect(r.issues.map((i) => [i.code, i.path.join('.'), i.value])).toEqual([
+      ['too_small', 'nFolds', 1],
+      ['too_small', 'gapDays', -3],
+      ['unrecognized_key', 'gapDay', 'gapDay'],
+    ]);
+    expect(r.issues[2]!.message).toBe('options.gapDay is not a known option, found "gapDay"');
+  });
+
+  it('parseWith throws a ValidationError carrying the issues', () => {
+    let caught: unknown;
+    try {
+      parseWith(schema, { nFolds: 1.5, gapDays: 0 }, 'options');
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(ValidationError);
+    const err = caught as ValidationError;
+    expect(err.code).toBe('INVALID_ARGUMENT');
+    expect(err.issues).toHaveLength(1);
+    expect(err.message).toMatch(/^options\.nFolds: .*found 1\.5$/);
+    expect(parseWith(schema, { nFolds: 5, gapDays: 30 })).toEqual({ nFolds: 5, gapDays: 30 });
+  });
+
+  it('result documents are checked by format and version', () => {
+    expect(() => readFoldList({ format: 'leadscore.folds', version: 2 })).toThrow(ValidationError);
+    const r = safeReadCvResult({ format: 'leadscore.cv-result', version: 1 });
+    expect(r.success).toBe(false);
+    if (!r.success) expect(r.issues.map((i) => i.path[0])).toContain('folds');
+  });
+});
