@@ -14,10 +14,10 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { denseMatrix } from '../../packages/boost/src/data/matrix.js';
-import type { DenseMatrix } from '../../packages/boost/src/model/types.js';
 import { averagePrecision } from '../../packages/boost/src/train/eval-metrics.js';
 import { train } from '../../packages/boost/src/train/train.js';
+import type { Matrix } from '../../packages/core/src/matrix/index.js';
+import { fromRows } from '../../packages/core/src/matrix/index.js';
 import { median } from '../stats.js';
 import { makeData } from './data.js';
 
@@ -85,9 +85,9 @@ function line(r: Run): string {
 }
 
 async function runOurs(
-  tr: DenseMatrix,
+  tr: Matrix,
   ytr: Float32Array,
-  te: DenseMatrix,
+  te: Matrix,
   yte: Float32Array,
   nthread: number,
   baseScore: number,
@@ -149,14 +149,14 @@ async function runMlXgboost(): Promise<Record<string, number> | { error: string 
     const mlAp = averagePrecision(y.slice(n), pred, null);
     booster.free();
     const t1 = performance.now();
-    const ours = await train(denseMatrix(x.slice(0, n * c), n, c), y.subarray(0, n), {
+    const ours = await train(fromRows(x.slice(0, n * c), n), y.subarray(0, n), {
       maxDepth: 6,
       learningRate: 0.1,
       numRounds: 100,
       baseScore: 0.5,
     });
     const oursSeconds = (performance.now() - t1) / 1000;
-    const oursAp = averagePrecision(y.slice(n), ours.predict(denseMatrix(x.slice(n * c), 2000, c)), null);
+    const oursAp = averagePrecision(y.slice(n), ours.predict(fromRows(x.slice(n * c), 2000)), null);
     return { rows: n, cols: c, rounds: 100, mlSeconds, mlAp, oursSeconds, oursAp };
   } catch (e) {
     return { error: String(e) };
@@ -177,8 +177,8 @@ async function main(): Promise<void> {
   console.log(
     `data: ${ROWS} x ${COLS} train (${((100 * pos) / ROWS).toFixed(2)} % positives), ${nTest} test, generated in ${((performance.now() - tg) / 1000).toFixed(1)} s`,
   );
-  const tr = denseMatrix(xtr, ROWS, COLS);
-  const te = denseMatrix(xte, nTest, COLS);
+  const tr = fromRows(xtr, ROWS);
+  const te = fromRows(xte, nTest);
   const rssBefore = rssMiB();
   const ours: Run[] = [];
   for (const t of THREADS) {

@@ -5,13 +5,13 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { fromRows } from '@leadscore/core/matrix';
 import { createRng } from '@leadscore/core/rng';
-import { denseMatrix } from '../src/data/matrix.js';
 import type { TrainParams } from '../src/train/params.js';
 import { train } from '../src/train/train.js';
 
-function rowMajor(x: Float32Array, nRows: number, nCols: number) {
-  return denseMatrix(x, nRows, nCols);
+function rowMajor(x: Float32Array, nRows: number, _nCols: number) {
+  return fromRows(x, nRows);
 }
 
 function noisy(n: number, seed: number, nCols = 3) {

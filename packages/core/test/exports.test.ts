@@ -73,6 +73,7 @@ describe('@leadscore/core exports', () => {
         "foldSchema",
         "formatPath",
         "formatValue",
+        "fromRows",
         "gateOutcomeSchema",
         "gateReportSchema",
         "generateDiscoveryWorld",

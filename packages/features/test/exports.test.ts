@@ -12,6 +12,7 @@ it('exports a stable public API', () => {
       "KNOWN_INPUT_TYPES",
       "MISSING_LEVEL",
       "OTHER_LEVEL",
+      "UNSEEN_LEVEL",
       "assertDeclaredInputs",
       "businessModelFeatures",
       "careerStageFeatures",
@@ -29,6 +30,7 @@ it('exports a stable public API', () => {
       "featureManifestSchema",
       "featureSet",
       "featureValuesEqual",
+      "fitFeatures",
       "fitOneHotEncoder",
       "fitOrdinalEncoder",
       "fitTargetEncoder",
@@ -40,7 +42,6 @@ it('exports a stable public API', () => {
       "targetEncoder",
       "temporalFeatures",
       "testFeature",
-      "toDenseMatrix",
       "v7Features",
     ]
   `);

@@ -7,7 +7,7 @@
  * @module
  */
 import { assertInteger, formatValue, InvalidArgumentError } from '@leadscore/core/errors';
-import type { DenseMatrix } from '../model/types.js';
+import type { Matrix } from '@leadscore/core/matrix';
 import { checkMatrix, columnOf } from './matrix.js';
 
 /**
@@ -37,8 +37,8 @@ export interface BinnedMatrix {
   readonly codes: Uint8Array | Uint16Array;
   readonly nRows: number;
   readonly nCols: number;
-  /** Column names of the source matrix, when it had them. */
-  readonly names?: readonly string[];
+  /** Column names of the source matrix. */
+  readonly names: readonly string[];
 }
 
 /** Options of {@link fitBinMapper}. */
@@ -53,7 +53,7 @@ export interface FitBinMapperOptions {
  * Fits per-feature quantile cuts on a training matrix.
  * @example const mapper = fitBinMapper(train, { maxBin: 256 });
  */
-export function fitBinMapper(matrix: DenseMatrix, options: FitBinMapperOptions = {}): BinMapper {
+export function fitBinMapper(matrix: Matrix, options: FitBinMapperOptions = {}): BinMapper {
   return fitAndBinWith(matrix, options, false).mapper;
 }
 
@@ -61,14 +61,14 @@ export function fitBinMapper(matrix: DenseMatrix, options: FitBinMapperOptions =
  * Fits the cuts and bins the same matrix in one pass per column (the sort that finds the quantiles also
  * assigns the codes); `train` uses it when no mapper is given.
  */
-export function fitAndBinMatrix(matrix: DenseMatrix, options: FitBinMapperOptions = {}): BinnedMatrix {
+export function fitAndBinMatrix(matrix: Matrix, options: FitBinMapperOptions = {}): BinnedMatrix {
   return fitAndBinWith(matrix, options, true);
 }
 
 /** Where {@link fitBinColumns} writes a fit; `cuts` has `maxBin` slots per feature. */
 export interface BinColumnsTask {
+  /** Column-major values. */
   readonly data: Float32Array;
-  readonly layout: 'row' | 'col';
   readonly nRows: number;
   readonly nCols: number;
   /** Validated weights, or an empty array for none. */
@@ -92,15 +92,13 @@ export type BinColumnsRunner = (task: BinColumnsTask) => void;
  * source. A feature without values gets `cutLen` -1.
  */
 export function fitBinColumns(task: BinColumnsTask, counter: Int32Array | null): void {
-  const { data, layout, nRows, nCols, maxBin, codes, cuts: cutsOut, cutLen, minValues } = task;
+  const { data, nRows, nCols, maxBin, codes, cuts: cutsOut, cutLen, minValues } = task;
   const weights = task.weights.length > 0 ? task.weights : null;
   // XGBoost's 1e-5f
   const EPS32 = Math.fround(1e-5);
-  // columns are taken in blocks: one pass over a row-major matrix then reads each row's block from one
-  // or two cache lines instead of one line per column
+  // columns are claimed in blocks of eight: fewer atomic claims, and a thread's columns are adjacent
   const BLOCK = 8;
-  const blockBuf = new Float32Array(Math.min(BLOCK, nCols) * nRows);
-  let col = blockBuf.subarray(0, nRows);
+  let col = data.subarray(0, 0);
   const values = new Float32Array(nRows);
   const index = new Int32Array(nRows);
   const sortedWeights = new Float64Array(nRows);
@@ -251,15 +249,8 @@ export function fitBinColumns(task: BinColumnsTask, counter: Int32Array | null):
     if (jb >= nBlocks) break;
     const f0 = jb * BLOCK;
     const width = Math.min(BLOCK, nCols - f0);
-    if (layout === 'col') blockBuf.set(data.subarray(f0 * nRows, (f0 + width) * nRows));
-    else {
-      for (let i = 0; i < nRows; i++) {
-        const a = i * nCols + f0;
-        for (let d = 0; d < width; d++) blockBuf[d * nRows + i] = data[a + d] as number;
-      }
-    }
     for (let f = f0; f < f0 + width; f++) {
-      col = blockBuf.subarray((f - f0) * nRows, (f - f0 + 1) * nRows);
+      col = data.subarray(f * nRows, (f + 1) * nRows);
       fitColumn(f);
     }
   }
@@ -312,7 +303,7 @@ export function fitBinColumns(task: BinColumnsTask, counter: Int32Array | null):
  * the columns over a thread pool (the buffers are then shared), else they are fitted here.
  */
 export function fitAndBinWith(
-  matrix: DenseMatrix,
+  matrix: Matrix,
   options: FitBinMapperOptions,
   withCodes: boolean,
   runner: BinColumnsRunner | null = null,
@@ -345,17 +336,16 @@ export function fitAndBinWith(
     runner === null ? new ArrayBuffer(bytes) : new SharedArrayBuffer(Math.max(8, bytes));
   const n = withCodes ? nRows * nCols : 0;
   const codes = wide ? new Uint16Array(alloc(2 * n), 0, n) : new Uint8Array(alloc(n), 0, n);
-  let data = matrix.data;
+  let data = matrix.values;
   if (runner !== null && !(data.buffer instanceof SharedArrayBuffer)) {
     data = new Float32Array(alloc(data.byteLength), 0, data.length);
-    data.set(matrix.data);
+    data.set(matrix.values);
   }
   const nw = weights === undefined ? 0 : nRows;
   const w = new Float64Array(alloc(8 * nw), 0, nw);
   for (let i = 0; i < nw; i++) w[i] = weights![i]!;
   const task: BinColumnsTask = {
     data,
-    layout: matrix.layout,
     nRows,
     nCols,
     weights: w,
@@ -393,9 +383,7 @@ export function fitAndBinWith(
     : codes instanceof Uint16Array && widest <= 256
       ? Uint8Array.from(codes)
       : codes;
-  return matrix.names === undefined
-    ? { mapper, codes: out, nRows, nCols }
-    : { mapper, codes: out, nRows, nCols, names: matrix.names };
+  return { mapper, codes: out, nRows, nCols, names: matrix.names };
 }
 
 /** Number of bins of feature `f` (its missing-value code). */
@@ -408,7 +396,7 @@ export function binCount(mapper: BinMapper, f: number): number {
  * bin, as XGBoost's `SearchBin`). Codes are Uint8 when every feature's bins plus the missing code fit.
  * @example const binned = binMatrix(test, mapper);
  */
-export function binMatrix(matrix: DenseMatrix, mapper: BinMapper): BinnedMatrix {
+export function binMatrix(matrix: Matrix, mapper: BinMapper): BinnedMatrix {
   checkMatrix(matrix);
   if (matrix.nCols !== mapper.numFeature) {
     throw new InvalidArgumentError(
@@ -442,9 +430,7 @@ export function binMatrix(matrix: DenseMatrix, mapper: BinMapper): BinnedMatrix 
       codes[base + i] = a < nb ? a : nb - 1;
     }
   }
-  return matrix.names === undefined
-    ? { mapper, codes, nRows, nCols }
-    : { mapper, codes, nRows, nCols, names: matrix.names };
+  return { mapper, codes, nRows, nCols, names: matrix.names };
 }
 
 /** True when `x` looks like a {@link BinnedMatrix}. */

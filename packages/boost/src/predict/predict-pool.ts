@@ -8,7 +8,7 @@
  * @module
  */
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
-import type { DenseMatrix } from '../model/types.js';
+import type { ColumnMajor } from '../data/matrix.js';
 import { accumulateMargins, type PackedForest } from './predict.js';
 
 /** Rows per chunk: large enough to amortise the atomic, small enough to balance 2-8 threads. */
@@ -144,7 +144,7 @@ export function shareForest(f: PackedForest): PackedForest {
  */
 export function accumulateMarginsThreaded(
   forest: PackedForest,
-  matrix: DenseMatrix,
+  matrix: ColumnMajor,
   treeBegin: number,
   treeEnd: number,
   out: Float32Array,
@@ -157,8 +157,7 @@ export function accumulateMarginsThreaded(
     return;
   }
   const p = poolWith(Math.min(threads, total) - 1);
-  const data = sharedCopy(matrix.data, 0);
-  const shared: DenseMatrix = { data, nRows, nCols: matrix.nCols, layout: matrix.layout };
+  const shared: ColumnMajor = { values: sharedCopy(matrix.values, 0), nRows, nCols: matrix.nCols };
   const margins = sharedCopy(out, 1);
   // [next chunk, chunks done, error]
   const counter = new Int32Array(new SharedArrayBuffer(12));

@@ -5,9 +5,10 @@
  * @module
  */
 import { assertArg, InvalidArgumentError } from '@leadscore/core/errors';
+import type { ColumnMajor } from '../data/matrix.js';
 import { baseMargin } from '../model/base-margin.js';
 import { treeDepth } from '../model/tree-shape.js';
-import type { BoosterModel, DenseMatrix, TreeArrays } from '../model/types.js';
+import type { BoosterModel, TreeArrays } from '../model/types.js';
 import { validateModel } from '../model/validate.js';
 
 /** Deepest tree TreeSHAP accepts (recursion depth and an O(depth^2) path buffer). */
@@ -233,11 +234,11 @@ class ShapWalker {
  * cover = hessian sums), as XGBoost's `predict(pred_contribs=True)`: row-major
  * `nRows x (numFeature + 1)`, the last column is the bias (expected margin: the cover-weighted mean of
  * each tree plus `logit(baseScore)`). Each row sums to the margin of that row.
- * @example const phi = predictContributions(model, { data, nRows: 2, nCols: 3, layout: 'row' });
+ * @example const phi = predictContributions(model, fromRows([1, 2, 3, 4, 5, 6], 2));
  */
 export function predictContributions(
   model: BoosterModel,
-  data: DenseMatrix,
+  data: ColumnMajor,
   options: PredictContributionsOptions = {},
 ): Float64Array {
   // A malformed tree (a cycle, a dangling child) would make the recursion run away: check first.
@@ -252,12 +253,11 @@ export function predictContributions(
     );
   }
   assertArg(
-    data.data.length === nRows * nCols,
-    'data.data',
+    data.values.length === nRows * nCols,
+    'data.values',
     `an array of nRows * nCols = ${nRows * nCols} values`,
-    data.data.length,
+    data.values.length,
   );
-  assertArg(data.layout === 'row' || data.layout === 'col', 'data.layout', "'row' or 'col'", data.layout);
   const [start, end] = options.iterationRange ?? [0, model.trees.length];
   assertArg(
     Number.isInteger(start) &&
@@ -288,13 +288,13 @@ export function predictContributions(
     bias += nodeMeanValues(tree, `model.trees[${t}]`)[0]!;
   }
   const walker = new ShapWalker(maxDepth);
-  walker.data = data.data;
+  walker.data = data.values;
   walker.phi = out;
-  walker.stride = data.layout === 'row' ? 1 : nRows;
+  walker.stride = nRows;
   for (let t = start; t < end; t++) {
     walker.setTree(model.trees[t]!);
     for (let r = 0; r < nRows; r++) {
-      walker.rowBase = data.layout === 'row' ? r * nCols : r;
+      walker.rowBase = r;
       walker.phiBase = r * width;
       walker.recurse(0, 0, 0, 1, 1, -1);
     }

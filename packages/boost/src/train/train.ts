@@ -10,6 +10,7 @@ import {
   formatValue,
   InvalidArgumentError,
 } from '@leadscore/core/errors';
+import type { Matrix } from '@leadscore/core/matrix';
 import { createRng, type Rng } from '@leadscore/core/rng';
 import { Booster, type TrainingLog } from '../booster.js';
 import {
@@ -21,10 +22,10 @@ import {
   fitAndBinWith,
   isBinnedMatrix,
 } from '../data/bin-mapper.js';
-import { checkMatrix } from '../data/matrix.js';
+import { checkMatrix, checkNoCategorical } from '../data/matrix.js';
 import { baseMargin } from '../model/base-margin.js';
 import { pickModelParams } from '../model/params.js';
-import type { BoosterModel, DenseMatrix, TreeArrays } from '../model/types.js';
+import type { BoosterModel, TreeArrays } from '../model/types.js';
 import { accumulateMargins, packForest, sigmoid32 } from '../predict/predict.js';
 import { averagePrecision, logLoss } from './eval-metrics.js';
 import { type GrownTree, TreeGrower } from './grow.js';
@@ -36,7 +37,7 @@ const fround = Math.fround;
 /** A validation set for early stopping and the evaluation log. */
 export interface EvalSet {
   /** Raw matrix, or one binned with the training data's mapper. */
-  readonly data: DenseMatrix | BinnedMatrix;
+  readonly data: Matrix | BinnedMatrix;
   /** 0/1 labels. */
   readonly labels: ArrayLike<number>;
   /** Sample weights. @default undefined (all 1) */
@@ -72,6 +73,12 @@ export interface TrainOptions {
   signal?: AbortSignal;
   /** A mapper fitted earlier (ignored when `data` is already binned). @default fitted on `data` */
   binMapper?: BinMapper;
+  /**
+   * Split categorical columns on their level codes as if they were ordered numbers; without it a
+   * categorical column in `data` or the eval set is refused (boost has no categorical splits).
+   * @default false
+   */
+  categoricalAsCodes?: boolean;
 }
 
 function checkLabels(labels: ArrayLike<number>, nRows: number, name: string): Float32Array {
@@ -130,7 +137,7 @@ function checkWeights(
   return out;
 }
 
-function nRowsOf(data: DenseMatrix | BinnedMatrix): number {
+function nRowsOf(data: Matrix | BinnedMatrix): number {
   return data.nRows;
 }
 
@@ -192,14 +199,19 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+/** True for XGBoost's names of unnamed features (f0, f1, ...): the model then records no names, as XGBoost's. */
+function unnamed(names: readonly string[]): boolean {
+  return names.every((name, j) => name === `f${j}`);
+}
+
 /**
  * Trains a boosted-tree binary classifier (`binary:logistic`) with XGBoost's `hist` algorithm.
  * @example
- * const booster = await train(denseMatrix(x, n, 3), y, { numRounds: 100, maxDepth: 4 });
+ * const booster = await train(fromRows(x, n), y, { numRounds: 100, maxDepth: 4 });
  * const p = booster.predict(testMatrix);
  */
 export async function train(
-  data: DenseMatrix | BinnedMatrix,
+  data: Matrix | BinnedMatrix,
   labels: ArrayLike<number>,
   params: TrainParams = {},
   options: TrainOptions = {},
@@ -209,6 +221,7 @@ export async function train(
   if (isBinnedMatrix(data)) binned = data;
   else {
     checkMatrix(data);
+    checkNoCategorical(data, options.categoricalAsCodes === true);
     if (data.nRows === 0) {
       throw new InvalidArgumentError('data must have at least one row, found 0', {
         details: { parameter: 'data' },
@@ -297,7 +310,10 @@ export async function train(
           { details: { parameter: 'options.evalSet.data' } },
         );
       }
-    } else checkMatrix(ev.data, 'options.evalSet.data');
+    } else {
+      checkMatrix(ev.data, 'options.evalSet.data');
+      checkNoCategorical(ev.data, options.categoricalAsCodes === true, 'options.evalSet.data');
+    }
     evalY = checkLabels(ev.labels, ev.data.nRows, 'options.evalSet.labels');
     evalW = checkWeights(ev.weights, ev.data.nRows, 'options.evalSet.weights');
   }
@@ -426,7 +442,7 @@ export async function train(
   } finally {
     await builder.close();
   }
-  const featureNames = binned.names === undefined ? [] : [...binned.names];
+  const featureNames = unnamed(binned.names) ? [] : [...binned.names];
   const model: BoosterModel = {
     trees,
     baseScore,
