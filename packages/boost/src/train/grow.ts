@@ -5,7 +5,7 @@
  * @module
  */
 import type { ResolvedParams } from './params.js';
-import { clampedWeight, gainGivenWeight, type SplitParams } from './split.js';
+import { clampedWeight, gainGivenWeight, type SplitParams } from './split-gain.js';
 import type { HistBuilder } from './thread-pool.js';
 
 const fround = Math.fround;

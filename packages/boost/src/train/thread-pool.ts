@@ -15,24 +15,18 @@
  */
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { type BinColumnsTask, fitBinColumns } from '../data/bin-mapper.js';
+import { addLeafValues, gradientRange, gradientRangeWith } from './gradients.js';
+import { buildHistograms, buildHistogramsWasm } from './hist-kernel.js';
 import {
-  addLeafValues,
-  buildHistograms,
-  buildHistogramsWasm,
-  claimChunk,
   copyChunkWasm,
-  evaluateChunks,
-  evaluatePlain,
-  evaluateRange,
-  gradientRange,
-  gradientRangeWith,
   partitionArrive,
   partitionChunks,
   partitionChunkWasm,
   partitionCopy,
   partitionDest,
   partitionNodes,
-} from './hist-kernel.js';
+} from './row-partition.js';
+import { claimChunk, evaluateChunks, evaluatePlain, evaluateRange } from './split-search.js';
 import {
   EXP_TABLE_DOUBLES,
   expTable,
