@@ -3,8 +3,8 @@ import { fromRows, type Matrix } from '@leadscore/core/matrix';
 import { createRng } from '@leadscore/core/rng';
 import { describe, expect, it } from 'vitest';
 import { binMatrix, fitBinMapper } from '../src/data/bin-mapper.js';
-import { createHistBuilder, stopIdleWorkers } from '../src/train/thread-pool.js';
 import { train } from '../src/train/train.js';
+import { createTrainingExecutor, stopIdleWorkers } from '../src/train/training-executor.js';
 
 /** Noisy two-feature data: y depends on x0 (non-monotonically) and x1; 10 % of x1 missing. */
 function noisy(n: number, seed: number): { m: Matrix; y: number[] } {
@@ -209,12 +209,12 @@ describe('train: determinism, threads, sampling', () => {
   });
 
   it('a failing worker makes the step throw instead of hanging, and the next training gets sound workers', async () => {
-    const builder = await createHistBuilder(2);
+    const executor = await createTrainingExecutor(2);
     // nothing was set up: the worker's share of the partition reads missing arrays and throws, while
     // the main thread's reads of its empty arrays do not; the barrier inside the task must let go
     const desc = Int32Array.from([0, 10_000_000, 0, 1, 2, 0, -1, 0]);
-    expect(() => builder.partition(desc, 1, new Int32Array(1))).toThrow('histogram worker failed');
-    await builder.close();
+    expect(() => executor.partition(desc, 1, new Int32Array(1))).toThrow('histogram worker failed');
+    await executor.close();
     const small = noisy(5000, 6);
     const p = { numRounds: 2, maxDepth: 3 };
     expect(JSON.stringify((await train(small.m, small.y, { ...p, nthread: 2 })).model)).toBe(

@@ -30,7 +30,7 @@ import { accumulateMargins, packForest, sigmoid32 } from '../predict/predict.js'
 import { averagePrecision, logLoss } from './eval-metrics.js';
 import { type GrownTree, TreeGrower } from './grow.js';
 import { resolveParams, type TrainParams } from './params.js';
-import { createHistBuilder } from './thread-pool.js';
+import { createTrainingExecutor } from './training-executor.js';
 
 const fround = Math.fround;
 
@@ -264,7 +264,7 @@ export async function train(
     );
   }
   // the pool starts first: fitting the bins is its first threaded step
-  const builder = await createHistBuilder(p.nthread);
+  const executor = await createTrainingExecutor(p.nthread);
   let mapper: BinMapper;
   let nFeat: number;
   const ev = options.evalSet;
@@ -273,7 +273,8 @@ export async function train(
   let evalMargin: Float32Array | null = null;
   try {
     if (!isBinnedMatrix(data)) {
-      const runner: BinColumnsRunner | null = builder.threads > 1 ? (task) => builder.binColumns(task) : null;
+      const runner: BinColumnsRunner | null =
+        executor.threads > 1 ? (task) => executor.binColumns(task) : null;
       const fitOptions = weights === null ? { maxBin: p.maxBin } : { maxBin: p.maxBin, weights };
       binned =
         options.binMapper !== undefined
@@ -285,7 +286,7 @@ export async function train(
     nFeat = binned.nCols;
     checkEvalSet();
   } catch (e) {
-    await builder.close();
+    await executor.close();
     throw e;
   }
 
@@ -360,7 +361,7 @@ export async function train(
         minValues: mapper.minValues,
       },
       p,
-      builder,
+      executor,
       monotone,
     );
     const margin = grower.sharedFloat32(margin0, nRows);
@@ -440,7 +441,7 @@ export async function train(
       if (options.signal !== undefined) await yieldToEventLoop();
     }
   } finally {
-    await builder.close();
+    await executor.close();
   }
   const featureNames = unnamed(binned.names) ? [] : [...binned.names];
   const model: BoosterModel = {
