@@ -11,20 +11,16 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Booster, type DenseMatrix, train } from '@leadscore/boost';
+import { averagePrecision, liftAt, rocAuc } from '@leadscore/core';
 import {
-  averagePrecision,
   buildDataset,
   type DatasetSpec,
-  generateDiscoveryWorld,
-  liftAt,
   openWarehouse,
-  rocAuc,
-  summarizeWorld,
   v7DatasetSpec,
   verifyDataset,
-  writeDiscoveryWorld,
-} from '@leadscore/core';
+} from '@leadscore/dataset';
 import { computeFeatures, defineFeature, featureSet, toDenseMatrix, v7Features } from '@leadscore/features';
+import { generateDiscoveryWorld, summarizeWorld, writeDiscoveryWorld } from '@leadscore/world';
 import { createProgress } from './progress.js';
 
 const SIZE = { reps: 20_000, quarters: 12, leads: 30_000, seed: 7 } as const;
@@ -206,7 +202,11 @@ async function main(): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const t1 = performance.now();
-  const written = await writeDiscoveryWorld(world, dir, { format: 'parquet' });
+  // Parquet is written by a warehouse; a throwaway in-memory DuckDB keeps the file warehouse clean.
+  const writer = await openWarehouse({ kind: 'duckdb', path: ':memory:' });
+  const written = await writeDiscoveryWorld(world, dir, { format: 'parquet', warehouse: writer }).finally(
+    () => writer.close(),
+  );
   const wrote = performance.now() - t1;
   const s = summarizeWorld(world);
   const p = world.truth.params;

@@ -2,7 +2,9 @@
  * `Booster`: a trained or loaded model with prediction, explanation, importance, slicing and model files.
  * @module
  */
-import { assertArg, assertInteger, InvalidArgumentError } from '@leadscore/core/errors';
+
+import { InvalidArgumentError } from '@leadscore/core/errors';
+import { assertArg, assertInteger } from '@leadscore/core/internal';
 import type { BinMapper } from './data/bin-mapper.js';
 import { checkMatrix } from './data/matrix.js';
 import { featureImportance } from './importance/importance.js';

@@ -1,4 +1,5 @@
 import { SchemaError } from '@leadscore/core/errors';
+import { makeTrainingColumns, makeTrainingTable, toArrowTable } from '@leadscore/test-utils';
 import {
   Bool,
   type DataType,
@@ -30,7 +31,6 @@ import {
   toDenseMatrix,
   v7Features,
 } from '../src/index.js';
-import { makeTrainingColumns, makeTrainingTable, toArrowTable } from './support/training-table.js';
 
 const perClient = defineFeature({
   name: 'aum_per_client_x',

@@ -2,13 +2,9 @@
  * Dense input matrices: construction with validation, Arrow conversion and element access.
  * @module
  */
-import {
-  assertArg,
-  assertInteger,
-  formatValue,
-  InvalidArgumentError,
-  SchemaError,
-} from '@leadscore/core/errors';
+
+import { formatValue, InvalidArgumentError, SchemaError } from '@leadscore/core/errors';
+import { assertArg, assertInteger } from '@leadscore/core/internal';
 import type { DenseMatrix } from '../model/types.js';
 
 /** Options of {@link denseMatrix}. */

@@ -4,7 +4,9 @@
  * space, so every row sums to the model's raw margin.
  * @module
  */
-import { assertArg, InvalidArgumentError } from '@leadscore/core/errors';
+
+import { InvalidArgumentError } from '@leadscore/core/errors';
+import { assertArg } from '@leadscore/core/internal';
 import { baseMargin } from '../model/base-margin.js';
 import { treeDepth } from '../model/tree-shape.js';
 import type { BoosterModel, DenseMatrix, TreeArrays } from '../model/types.js';

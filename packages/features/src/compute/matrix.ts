@@ -1,4 +1,5 @@
-import { assertKnownKeys, formatValue, InvalidArgumentError } from '@leadscore/core/errors';
+import { formatValue, InvalidArgumentError } from '@leadscore/core/errors';
+import { assertKnownKeys } from '@leadscore/core/internal';
 import type { FeatureMatrix } from './compute-features.js';
 
 /** The shape of `@leadscore/boost`'s `DenseMatrix` (column layout), as a plain object. */
