@@ -15,10 +15,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { COLUMN_TYPES, LEAD_COLUMNS, SNAPSHOT_COLUMNS } from '../../packages/core/src/contract/columns.js';
-import { buildDataset, v7DatasetSpec } from '../../packages/core/src/dataset/index.js';
-import { duckdbDialect, type LogicalType } from '../../packages/core/src/warehouse/dialect.js';
-import { openDuckDbWarehouse } from '../../packages/core/src/warehouse/duckdb.js';
-import { generateDiscoveryWorld } from '../../packages/core/src/world/index.js';
+import { buildDataset, v7DatasetSpec } from '../../packages/dataset/src/builder/index.js';
+import { duckdbDialect, type LogicalType } from '../../packages/dataset/src/warehouse/dialect.js';
+import { openDuckDbWarehouse } from '../../packages/dataset/src/warehouse/duckdb.js';
+import { generateDiscoveryWorld } from '../../packages/world/src/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 

@@ -14,7 +14,7 @@ import {
   generateDiscoveryWorld,
   summarizeWorld,
   writeDiscoveryWorld,
-} from '../../packages/core/src/world/index.js';
+} from '../../packages/world/src/index.js';
 
 const REPS = Number(process.env.WORLD_BENCH_REPS ?? 20_000);
 const QUARTERS = Number(process.env.WORLD_BENCH_QUARTERS ?? 12);

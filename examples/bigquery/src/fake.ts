@@ -15,7 +15,7 @@ export interface FakeServer {
 
 /** Starts the fake on 127.0.0.1 (random port) with `projectId` and one `dataset`. */
 export async function startFake(projectId: string, dataset: string): Promise<FakeServer> {
-  const url = new URL('../../../packages/core/test/helpers/fake-bigquery-server.ts', import.meta.url);
+  const url = new URL('../../../packages/dataset/test/helpers/fake-bigquery-server.ts', import.meta.url);
   const module = (await import(pathToFileURL(url.pathname).href)) as {
     startFakeBigQuery(options: { projectId: string; datasets: string[] }): Promise<FakeServer>;
   };

@@ -6,12 +6,12 @@
 import {
   type BigQueryWarehouseOptions,
   buildDataset,
-  generateDiscoveryWorld,
   openWarehouse,
   v7DatasetSpec,
   verifyDataset,
   type Warehouse,
-} from '@leadscore/core';
+} from '@leadscore/dataset';
+import { generateDiscoveryWorld } from '@leadscore/world';
 import { type FakeServer, startFake } from './fake.js';
 
 /** Options of {@link runBigQueryExample}. */

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BUILD_STEPS } from '@leadscore/core';
+import { BUILD_STEPS } from '@leadscore/dataset';
 import { expect, test } from 'vitest';
 import { runBigQueryExample } from '../src/run.js';
 

@@ -11,21 +11,17 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Booster, train } from '@leadscore/boost';
+import { averagePrecision, liftAt, rocAuc } from '@leadscore/core';
+import { type Matrix, takeRows } from '@leadscore/core/matrix';
 import {
-  averagePrecision,
   buildDataset,
   type DatasetSpec,
-  generateDiscoveryWorld,
-  liftAt,
   openWarehouse,
-  rocAuc,
-  summarizeWorld,
   v7DatasetSpec,
   verifyDataset,
-  writeDiscoveryWorld,
-} from '@leadscore/core';
-import { type Matrix, takeRows } from '@leadscore/core/matrix';
+} from '@leadscore/dataset';
 import { computeFeatures, defineFeature, featureSet, v7Features } from '@leadscore/features';
+import { generateDiscoveryWorld, summarizeWorld, writeDiscoveryWorld } from '@leadscore/world';
 import { createProgress } from './progress.js';
 
 const SIZE = { reps: 20_000, quarters: 12, leads: 30_000, seed: 7 } as const;
@@ -190,7 +186,11 @@ async function main(): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const t1 = performance.now();
-  const written = await writeDiscoveryWorld(world, dir, { format: 'parquet' });
+  // Parquet is written by a warehouse; a throwaway in-memory DuckDB keeps the file warehouse clean.
+  const writer = await openWarehouse({ kind: 'duckdb', path: ':memory:' });
+  const written = await writeDiscoveryWorld(world, dir, { format: 'parquet', warehouse: writer }).finally(
+    () => writer.close(),
+  );
   const wrote = performance.now() - t1;
   const s = summarizeWorld(world);
   const p = world.truth.params;

@@ -2,7 +2,8 @@
  * `Booster`: a trained or loaded model with prediction, explanation, importance, slicing and model files.
  * @module
  */
-import { assertArg, assertInteger, InvalidArgumentError } from '@leadscore/core/errors';
+import { InvalidArgumentError } from '@leadscore/core/errors';
+import { assertArg, assertInteger } from '@leadscore/core/internal';
 import type { Matrix } from '@leadscore/core/matrix';
 import type { BinMapper } from './data/bin-mapper.js';
 import { checkMatrix } from './data/matrix.js';

@@ -1,10 +1,9 @@
 /**
- * @leadscore/core: data contracts, errors, seeded RNG, metrics, the synthetic discovery world,
- * warehouses and the dataset builder.
+ * @leadscore/core: the zero-dependency base (zod only): errors, typed issues, the data contract, seeded
+ * RNG, metrics, the shared matrix type, versioned result schemas, content hashing and atomic I/O.
  * @module
  */
 export * from './contract/index.js';
-export * from './dataset/index.js';
 export * from './errors/index.js';
 export * from './io/index.js';
 export * from './issues/index.js';
@@ -12,5 +11,3 @@ export * from './matrix/index.js';
 export * from './metrics/index.js';
 export * from './results/index.js';
 export * from './rng/index.js';
-export * from './warehouse/index.js';
-export * from './world/index.js';

@@ -1,15 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { DataError, formatValue, InvalidArgumentError, LeadscoreError } from '../src/errors/index.js';
 import {
   assertArg,
   assertFinite,
   assertInteger,
   assertKnownKeys,
   assertSameLength,
-  DataError,
-  formatValue,
-  InvalidArgumentError,
-  LeadscoreError,
-} from '../src/errors/index.js';
+} from '../src/internal/index.js';
 
 describe('LeadscoreError', () => {
   it('carries a stable code, name, details and cause', () => {

@@ -2,7 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, hashJson, sha256Hex, writeFileAtomic } from '../src/io/index.js';
+import { canonicalJson } from '../src/internal/index.js';
+import { hashJson, sha256Hex, writeFileAtomic } from '../src/io/index.js';
 
 describe('hashing', () => {
   it('sha256Hex matches the FIPS 180-2 test vector for "abc"', () => {

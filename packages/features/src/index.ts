@@ -45,6 +45,7 @@ export * from './encoders/one-hot.js';
 export * from './encoders/ordinal.js';
 export type { CategoryValue, EncodedColumns } from './encoders/shared.js';
 export * from './encoders/target.js';
+export { NotFittedError } from './errors/not-fitted-error.js';
 export * from './manifest/feature-manifest.js';
 export * from './testing/declared-inputs.js';
 export {

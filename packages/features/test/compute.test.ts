@@ -1,5 +1,6 @@
 import { SchemaError } from '@leadscore/core/errors';
 import { createMatrix, selectColumns } from '@leadscore/core/matrix';
+import { makeTrainingColumns, makeTrainingTable, toArrowTable } from '@leadscore/test-utils';
 import {
   Bool,
   type DataType,
@@ -30,7 +31,6 @@ import {
   featureSet,
   v7Features,
 } from '../src/index.js';
-import { makeTrainingColumns, makeTrainingTable, toArrowTable } from './support/training-table.js';
 
 const perClient = defineFeature({
   name: 'aum_per_client_x',

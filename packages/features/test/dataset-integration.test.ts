@@ -1,4 +1,5 @@
-import { buildDataset, generateDiscoveryWorld, openWarehouse, v7DatasetSpec } from '@leadscore/core';
+import { buildDataset, openWarehouse, v7DatasetSpec } from '@leadscore/dataset';
+import { generateDiscoveryWorld } from '@leadscore/world';
 import { describe, expect, it } from 'vitest';
 import { computeFeatures, computeFeaturesForRow, featureColumn, v7Features } from '../src/index.js';
 

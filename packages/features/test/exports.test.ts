@@ -11,6 +11,7 @@ it('exports a stable public API', () => {
       "KNOWN_HISTORY_TYPES",
       "KNOWN_INPUT_TYPES",
       "MISSING_LEVEL",
+      "NotFittedError",
       "OTHER_LEVEL",
       "UNSEEN_LEVEL",
       "assertDeclaredInputs",

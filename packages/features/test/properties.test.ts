@@ -1,3 +1,4 @@
+import { toArrowTable } from '@leadscore/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -8,7 +9,6 @@ import {
   historyColumnName,
   v7Features,
 } from '../src/index.js';
-import { toArrowTable } from './support/training-table.js';
 
 const SEED = 20261126;
 const DAY = 86_400_000;

@@ -6,7 +6,8 @@
  * beyond a few thousand distinct values), then pruned the way XGBoost prunes it.
  * @module
  */
-import { assertInteger, formatValue, InvalidArgumentError } from '@leadscore/core/errors';
+import { formatValue, InvalidArgumentError } from '@leadscore/core/errors';
+import { assertInteger } from '@leadscore/core/internal';
 import type { Matrix } from '@leadscore/core/matrix';
 import { checkMatrix, columnOf } from './matrix.js';
 

@@ -3,13 +3,8 @@
  * and column access for the kernels.
  * @module
  */
-import {
-  assertArg,
-  assertInteger,
-  formatValue,
-  InvalidArgumentError,
-  SchemaError,
-} from '@leadscore/core/errors';
+import { formatValue, InvalidArgumentError, SchemaError } from '@leadscore/core/errors';
+import { assertArg, assertInteger } from '@leadscore/core/internal';
 import { createMatrix, type Matrix } from '@leadscore/core/matrix';
 
 /** What the kernels read of a matrix: column-major values, feature f of row i at `f * nRows + i`. */

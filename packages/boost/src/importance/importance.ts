@@ -2,7 +2,7 @@
  * Feature importance with XGBoost's `Booster.get_score` semantics.
  * @module
  */
-import { assertArg } from '@leadscore/core/errors';
+import { assertArg } from '@leadscore/core/internal';
 import type { BoosterModel, ImportanceType } from '../model/types.js';
 import { validateModel } from '../model/validate.js';
 

@@ -14,7 +14,9 @@
  *   training-row counts (0 when unknown, e.g. for models loaded from XGBoost JSON).
  * @module
  */
-import { assertArg, formatValue, ModelFormatError } from '@leadscore/core/errors';
+
+import { formatValue, ModelFormatError } from '@leadscore/core/errors';
+import { assertArg } from '@leadscore/core/internal';
 import { baseMargin } from '../model/base-margin.js';
 import type { BoosterModel, ModelParams, TreeArrays } from '../model/types.js';
 import { checkTreeStructure, validateModel } from '../model/validate.js';

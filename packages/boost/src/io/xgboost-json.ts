@@ -5,7 +5,8 @@
  * @module
  */
 
-import { assertArg, assertKnownKeys, ModelFormatError } from '@leadscore/core/errors';
+import { ModelFormatError } from '@leadscore/core/errors';
+import { assertArg, assertKnownKeys } from '@leadscore/core/internal';
 import { pickModelParams } from '../model/params.js';
 import type { BoosterModel, ModelParams, TreeArrays } from '../model/types.js';
 import { checkTreeStructure, validateModel } from '../model/validate.js';

@@ -4,7 +4,8 @@
  * space, so every row sums to the model's raw margin.
  * @module
  */
-import { assertArg, InvalidArgumentError } from '@leadscore/core/errors';
+import { InvalidArgumentError } from '@leadscore/core/errors';
+import { assertArg } from '@leadscore/core/internal';
 import type { ColumnMajor } from '../data/matrix.js';
 import { baseMargin } from '../model/base-margin.js';
 import { treeDepth } from '../model/tree-shape.js';

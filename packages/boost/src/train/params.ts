@@ -2,7 +2,7 @@
  * Training parameters, their defaults (XGBoost 1.7 `TrainParam` unless noted) and validation.
  * @module
  */
-import { assertArg, assertFinite, assertInteger } from '@leadscore/core/errors';
+import { assertArg, assertFinite, assertInteger } from '@leadscore/core/internal';
 import type { ModelParams } from '../model/types.js';
 
 /** Parameters of {@link train}; names follow XGBoost's in camelCase. */

@@ -2,14 +2,8 @@
  * `train`: gradient boosting for `binary:logistic` on histogram bins, XGBoost 1.7 `hist` semantics.
  * @module
  */
-import {
-  assertArg,
-  assertInteger,
-  CancelledError,
-  DataError,
-  formatValue,
-  InvalidArgumentError,
-} from '@leadscore/core/errors';
+import { CancelledError, DataError, formatValue, InvalidArgumentError } from '@leadscore/core/errors';
+import { assertArg, assertInteger } from '@leadscore/core/internal';
 import type { Matrix } from '@leadscore/core/matrix';
 import { createRng, type Rng } from '@leadscore/core/rng';
 import { Booster, type TrainingLog } from '../booster.js';

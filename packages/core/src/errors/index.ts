@@ -4,7 +4,10 @@
  * @module
  */
 
-/** Stable machine-readable error codes. */
+/**
+ * Stable machine-readable error codes. The union stays here even for errors defined elsewhere
+ * (`GATE_FAILED` by the gates package, `NOT_FITTED` by features) so every code has one home.
+ */
 export type LeadscoreErrorCode =
   | 'INVALID_ARGUMENT'
   | 'INVALID_DATA'
@@ -85,24 +88,10 @@ export class ModelFormatError extends LeadscoreError {
   }
 }
 
-/** A validation gate failed in `assert` mode. */
-export class GateFailedError extends LeadscoreError {
-  constructor(message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
-    super('GATE_FAILED', message, options);
-  }
-}
-
 /** A long-running step was cancelled through its AbortSignal or callback. */
 export class CancelledError extends LeadscoreError {
   constructor(message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
     super('CANCELLED', message, options);
-  }
-}
-
-/** A stateful object (encoder, calibrator) was used before `fit`. */
-export class NotFittedError extends LeadscoreError {
-  constructor(message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
-    super('NOT_FITTED', message, options);
   }
 }
 
@@ -123,92 +112,5 @@ export function formatValue(value: unknown): string {
     return s.length > 80 ? `${s.slice(0, 77)}...` : s;
   } catch {
     return Object.prototype.toString.call(value);
-  }
-}
-
-/**
- * Throws an {@link InvalidArgumentError} `"<name> must be <requirement>, found <value>"` unless `ok`.
- * @example assertArg(folds >= 2, 'cvFolds', 'an integer >= 2', folds)
- */
-export function assertArg(ok: boolean, name: string, requirement: string, value: unknown): asserts ok {
-  if (!ok) {
-    throw new InvalidArgumentError(`${name} must be ${requirement}, found ${formatValue(value)}`, {
-      details: { parameter: name, value },
-    });
-  }
-}
-
-/** Asserts that `value` is an integer within `[min, max]`. */
-export function assertInteger(
-  value: unknown,
-  name: string,
-  min = -Infinity,
-  max = Infinity,
-): asserts value is number {
-  const ok = typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
-  const range =
-    min === -Infinity && max === Infinity
-      ? 'an integer'
-      : max === Infinity
-        ? `an integer >= ${min}`
-        : min === -Infinity
-          ? `an integer <= ${max}`
-          : `an integer in [${min}, ${max}]`;
-  assertArg(ok, name, range, value);
-}
-
-/** Asserts that `value` is a finite number within `[min, max]`. */
-export function assertFinite(
-  value: unknown,
-  name: string,
-  min = -Infinity,
-  max = Infinity,
-): asserts value is number {
-  const ok = typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max;
-  const range =
-    min === -Infinity && max === Infinity
-      ? 'a finite number'
-      : max === Infinity
-        ? `a finite number >= ${min}`
-        : min === -Infinity
-          ? `a finite number <= ${max}`
-          : `a finite number in [${min}, ${max}]`;
-  assertArg(ok, name, range, value);
-}
-
-/** Asserts that two array-likes have the same length. */
-export function assertSameLength(
-  a: ArrayLike<unknown>,
-  aName: string,
-  b: ArrayLike<unknown>,
-  bName: string,
-): void {
-  if (a.length !== b.length) {
-    throw new InvalidArgumentError(
-      `${bName} must have the same length as ${aName} (${a.length}), found ${b.length}`,
-      { details: { parameter: bName, expected: a.length, value: b.length } },
-    );
-  }
-}
-
-/**
- * Throws an {@link InvalidArgumentError} when `options` has a key outside `known`, so a misspelt option
- * fails instead of silently falling back to its default.
- * @example assertKnownKeys(options, ['sampleWeight'], 'options') // options.sampleWeights -> error
- */
-export function assertKnownKeys(options: unknown, known: readonly string[], name = 'options'): void {
-  if (options === undefined) return;
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new InvalidArgumentError(`${name} must be an object, found ${formatValue(options)}`, {
-      details: { parameter: name, value: options },
-    });
-  }
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
-      throw new InvalidArgumentError(
-        `${name}.${key} is not a known option, found ${formatValue(key)}; known: ${known.join(', ') || 'none'}`,
-        { details: { parameter: `${name}.${key}`, value: key } },
-      );
-    }
   }
 }

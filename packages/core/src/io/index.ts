@@ -1,2 +1,2 @@
 export * from './atomic.js';
-export * from './hash.js';
+export { hashJson, sha256Hex } from './hash.js';

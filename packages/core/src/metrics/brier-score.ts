@@ -1,4 +1,4 @@
-import { assertKnownKeys } from '../errors/index.js';
+import { assertKnownKeys } from '../internal/assert.js';
 import { CompensatedSum, checkLabelsScores, checkWeights } from './validate.js';
 
 /** Options of {@link brierScore}. */

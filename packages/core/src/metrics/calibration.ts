@@ -1,4 +1,4 @@
-import { assertArg, assertInteger, assertKnownKeys } from '../errors/index.js';
+import { assertArg, assertInteger, assertKnownKeys } from '../internal/assert.js';
 import { binIndex, linspaceUnit, quantileEdges } from './quantile.js';
 import { checkLabelsScores } from './validate.js';
 

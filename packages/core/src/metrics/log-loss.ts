@@ -1,4 +1,4 @@
-import { assertArg, assertKnownKeys } from '../errors/index.js';
+import { assertArg, assertKnownKeys } from '../internal/assert.js';
 import { CompensatedSum, checkLabelsScores, checkWeights } from './validate.js';
 
 /** Options of {@link logLoss}. */

@@ -1,4 +1,4 @@
-import { assertArg, assertInteger, assertKnownKeys } from '../errors/index.js';
+import { assertArg, assertInteger, assertKnownKeys } from '../internal/assert.js';
 import { selectInPlace } from './select.js';
 import { checkLabelsScores } from './validate.js';
 

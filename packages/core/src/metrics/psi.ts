@@ -1,4 +1,4 @@
-import { assertArg, assertInteger, assertKnownKeys } from '../errors/index.js';
+import { assertArg, assertInteger, assertKnownKeys } from '../internal/assert.js';
 import { binIndex, quantileEdges } from './quantile.js';
 import { checkFinite } from './validate.js';
 

@@ -1,4 +1,4 @@
-import { assertKnownKeys } from '../errors/index.js';
+import { assertKnownKeys } from '../internal/assert.js';
 import { checkLabelsScores, checkWeights } from './validate.js';
 /**
  * Groups rows by distinct score, highest score first, with the (weighted) count of positives and negatives

@@ -1,4 +1,5 @@
-import { assertSameLength, DataError, formatValue, InvalidArgumentError } from '../errors/index.js';
+import { DataError, formatValue, InvalidArgumentError } from '../errors/index.js';
+import { assertSameLength } from '../internal/assert.js';
 
 /** Throws unless `values` is non-empty. */
 export function checkNonEmpty(values: ArrayLike<number>, name: string): void {

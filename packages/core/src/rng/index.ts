@@ -2,7 +2,7 @@
  * The seeded pseudo-random generator used by everything random in leadscore.
  * @module
  */
-import { assertArg } from '../errors/index.js';
+import { assertArg } from '../internal/assert.js';
 
 /** A deterministic random source; same seed, same sequence on every platform. */
 export interface Rng {

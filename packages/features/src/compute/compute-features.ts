@@ -1,11 +1,5 @@
-import {
-  assertInteger,
-  assertKnownKeys,
-  DataError,
-  formatValue,
-  InvalidArgumentError,
-  SchemaError,
-} from '@leadscore/core/errors';
+import { DataError, formatValue, InvalidArgumentError, SchemaError } from '@leadscore/core/errors';
+import { assertInteger, assertKnownKeys } from '@leadscore/core/internal';
 import type { Matrix } from '@leadscore/core/matrix';
 import type { Table } from 'apache-arrow';
 import { type AnyFeature, type FeatureGroup, type FeatureKind, MISSING_LEVEL } from '../define/feature.js';

@@ -1,4 +1,5 @@
-import { assertArg, formatValue, InvalidArgumentError } from '@leadscore/core/errors';
+import { formatValue, InvalidArgumentError } from '@leadscore/core/errors';
+import { assertArg } from '@leadscore/core/internal';
 import {
   FORBIDDEN_INPUTS,
   type InputType,

@@ -1,4 +1,4 @@
-import { assertInteger, assertKnownKeys } from '@leadscore/core/errors';
+import { assertInteger, assertKnownKeys } from '@leadscore/core/internal';
 import { MISSING_LEVEL } from '../define/feature.js';
 import {
   type CategoryValue,

@@ -1,4 +1,4 @@
-import { assertKnownKeys } from '@leadscore/core/errors';
+import { assertKnownKeys } from '@leadscore/core/internal';
 import {
   type CategoryValue,
   checkName,

@@ -1,4 +1,5 @@
-import { assertArg, formatValue, InvalidArgumentError } from '@leadscore/core/errors';
+import { formatValue, InvalidArgumentError } from '@leadscore/core/errors';
+import { assertArg } from '@leadscore/core/internal';
 import { MISSING_LEVEL } from '../define/feature.js';
 
 /** A categorical value: a level, or null/undefined/`"__missing__"` for missing. */

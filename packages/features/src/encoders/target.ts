@@ -1,12 +1,11 @@
+import { DataError, formatValue } from '@leadscore/core/errors';
 import {
   assertArg,
   assertFinite,
   assertInteger,
   assertKnownKeys,
   assertSameLength,
-  DataError,
-  formatValue,
-} from '@leadscore/core/errors';
+} from '@leadscore/core/internal';
 import { createRng } from '@leadscore/core/rng';
 import { MISSING_LEVEL } from '../define/feature.js';
 import {

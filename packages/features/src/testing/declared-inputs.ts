@@ -1,5 +1,6 @@
 import { AssertionError } from 'node:assert';
-import { assertInteger, formatValue } from '@leadscore/core/errors';
+import { formatValue } from '@leadscore/core/errors';
+import { assertInteger } from '@leadscore/core/internal';
 import { createRng, type Rng } from '@leadscore/core/rng';
 import type { AnyFeature } from '../define/feature.js';
 import { historyTypeOf, type InputType, inputTypeOf } from '../define/input-types.js';

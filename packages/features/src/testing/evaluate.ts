@@ -1,5 +1,6 @@
 import { AssertionError } from 'node:assert';
-import { assertInteger, formatValue, InvalidArgumentError } from '@leadscore/core/errors';
+import { formatValue, InvalidArgumentError } from '@leadscore/core/errors';
+import { assertInteger } from '@leadscore/core/internal';
 import { FLOAT32_MAX, normalizeInput } from '../compute/columns.js';
 import type { AnyFeature } from '../define/feature.js';
 import { historyTypeOf, inputTypeOf } from '../define/input-types.js';

@@ -1,5 +1,6 @@
 import { AssertionError } from 'node:assert';
-import { assertArg, formatValue } from '@leadscore/core/errors';
+import { formatValue } from '@leadscore/core/errors';
+import { assertArg } from '@leadscore/core/internal';
 import type { AnyFeature } from '../define/feature.js';
 import {
   type EvaluateFeatureOptions,

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+
+describe('@leadscore/dataset exports', () => {
+  it('keeps its public export list (a change here is an API change: add a changeset)', async () => {
+    const mod = await import('../src/index.js');
+    expect(Object.keys(mod).sort()).toMatchInlineSnapshot(`
+      [
+        "BUILD_STEPS",
+        "COHORT_STAT_KINDS",
+        "DATASET_METADATA_FORMAT",
+        "DATASET_METADATA_FORMAT_VERSION",
+        "DuckDbWarehouse",
+        "EXCLUSION_REASONS",
+        "FEATURE_POLICIES",
+        "MAX_OFFENDING_IDS",
+        "RESERVED_OUTPUT_COLUMNS",
+        "auditDatasetLeakage",
+        "bigqueryDialect",
+        "buildDataset",
+        "cohortSource",
+        "cohortStatSchema",
+        "columnPolicies",
+        "datasetMetadataFileName",
+        "datasetMetadataSchema",
+        "datasetSpecSchema",
+        "duckdbDialect",
+        "featureGroupSchema",
+        "getDialect",
+        "leakageExposedColumns",
+        "openBigQueryWarehouse",
+        "openDuckDbWarehouse",
+        "openWarehouse",
+        "outputColumns",
+        "parseDatasetSpec",
+        "quoteIdentifier",
+        "readDatasetMetadata",
+        "v7DatasetSpec",
+        "verifyDataset",
+      ]
+    `);
+  });
+
+  it('keeps the not-semver-stable internal subpath to the plumbing', async () => {
+    const mod = await import('../src/internal/index.js');
+    expect(Object.keys(mod).sort()).toMatchInlineSnapshot(`
+      [
+        "BIGQUERY_PROJECT_ID",
+        "DATA_END_PARAM",
+        "IDENTIFIER_SEGMENT",
+        "MAX_IDENTIFIER_LENGTH",
+        "assertIdentifier",
+        "compileDatasetSql",
+        "parseIdentifier",
+      ]
+    `);
+  });
+});
