@@ -38,9 +38,9 @@ export interface PredictOptions {
    */
   iterationRange?: readonly [number, number];
   /**
-   * Threads for `predict` and `predictMargin` (the calling thread counts as one), in [1, 64]. Rows are
-   * split into blocks taken from a shared counter by a process-wide worker_threads pool started on
-   * first use; results are identical to one thread. Not taken from the training `nthread`: a loaded
+   * Threads for `predict`, `predictMargin` and `predictContributions` (the calling thread counts as
+   * one), in [1, 64]. Rows are split into blocks taken from a shared counter by a process-wide
+   * worker_threads pool started on first use; results are identical to one thread. Not taken from the training `nthread`: a loaded
    * model has none, and a caller that did not ask for threads should not get any.
    * @default 1
    */
@@ -136,7 +136,10 @@ export class Booster {
    */
   predictContributions(data: Matrix, options: PredictOptions = {}): Float64Array {
     this.check(data);
-    return predictContributions(this.model, data, { iterationRange: this.range(options) });
+    return predictContributions(this.model, data, {
+      iterationRange: this.range(options),
+      ...(options.nthread === undefined ? {} : { nthread: options.nthread }),
+    });
   }
 
   /**

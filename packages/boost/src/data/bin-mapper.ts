@@ -268,13 +268,14 @@ export function fitBinColumns(task: BinColumnsTask, counter: Int32Array | null):
     } else {
       const summary = summarise(n);
       const min = summary.value[0] as number;
-      minValues[f] = Math.fround(min - Math.fround(Math.abs(min) + EPS32));
+      // `mval - (fabs(mval) + 1e-5f)`: C's double fabs, so the float32 rounding happens once, at the end
+      minValues[f] = Math.fround(min - (Math.abs(min) + EPS32));
       const final = setPrune(
         setPrune(summary, Math.min(maxBin * 8, summary.size), pruned1),
         maxBin + 1,
         pruned2,
       );
-      // AddCutPoint plus the sentinel max + |max| + 1e-5
+      // AddCutPoint plus the sentinel `cpt + (fabs(cpt) + 1e-5f)`, in double and rounded once, as above
       const required = Math.min(final.size, maxBin);
       nb = 0;
       for (let i = 1; i < required; i++) {
@@ -282,7 +283,7 @@ export function fitBinColumns(task: BinColumnsTask, counter: Int32Array | null):
         if (i === 1 || c > (cutsOut[out + nb - 1] as number)) cutsOut[out + nb++] = c;
       }
       const max = final.value[final.size - 1] as number;
-      cutsOut[out + nb++] = Math.fround(max + Math.fround(Math.abs(max) + EPS32));
+      cutsOut[out + nb++] = Math.fround(max + (Math.abs(max) + EPS32));
       cutLen[f] = nb;
     }
     if (codes.length > 0) {
