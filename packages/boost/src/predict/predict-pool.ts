@@ -7,8 +7,9 @@
  * by one thread, tree by tree, in the same order).
  * @module
  */
-import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import type { DenseMatrix } from '../model/types.js';
+import { startEvalWorker } from '../threads/eval-worker.js';
 import { accumulateMargins, type PackedForest } from './predict.js';
 
 /** Rows per chunk: large enough to amortise the atomic, small enough to balance 2-8 threads. */
@@ -58,8 +59,7 @@ class PredictPool {
     const source = WORKER_SOURCE(accumulateMargins.toString());
     for (let t = 0; t < nWorkers; t++) {
       const { port1, port2 } = new MessageChannel();
-      const worker = new Worker(source, {
-        eval: true,
+      const worker = startEvalWorker(source, {
         workerData: { ctrl: this.ctrl.buffer, port: port2 },
         transferList: [port2],
       });
