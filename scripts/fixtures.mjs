@@ -1,31 +1,22 @@
 #!/usr/bin/env node
-// Recomputes the reference fixtures that come from Python (sklearn, XGBoost, pandas) when those libraries
-// are importable, so a CI run compares against values computed in that run. Without them the committed
-// fixtures are used as they are. Generators are `packages/*/test/fixtures/make_*.py`; each writes its
-// own outputs next to itself and must be deterministic.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+// Regenerates the committed reference fixtures from real sklearn and XGBoost (`npm run fixtures`). The
+// default test suite only reads the committed files; `npm run test:interop` checks that they are still
+// byte for byte what these generators write. Each generator writes its outputs into its working
+// directory and must be deterministic.
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { FIXTURE_MODULES, fixtureGenerators } from './fixture-generators.mjs';
+import { requirePython } from './python.mjs';
 
-// Debian's interpreter: python3 on PATH may be another (pyenv) without the Debian packages.
-const PY = process.env.LEADSCORE_PYTHON ?? '/usr/bin/python3';
+const python = requirePython(FIXTURE_MODULES);
 const root = new URL('..', import.meta.url).pathname;
-const probe = spawnSync(PY, ['-c', 'import sklearn, xgboost, pandas'], { stdio: 'ignore' });
-if (probe.status !== 0) {
-  console.log('fixtures: python3 with sklearn, xgboost and pandas not found; using committed fixtures');
-  process.exit(0);
-}
 const started = Date.now();
-let count = 0;
-for (const pkg of readdirSync(join(root, 'packages'))) {
-  const dir = join(root, 'packages', pkg, 'test', 'fixtures');
-  if (!existsSync(dir)) continue;
-  for (const f of readdirSync(dir).sort()) {
-    if (!/^make_.*\.py$/.test(f)) continue;
-    const t = Date.now();
-    execFileSync(PY, [join(dir, f)], { cwd: dir, stdio: 'inherit' });
-    console.log(`fixtures: ${pkg}/${f} regenerated in ${((Date.now() - t) / 1000).toFixed(1)} s`);
-    count++;
-  }
+const generators = fixtureGenerators(root);
+for (const { pkg, dir, file } of generators) {
+  const t = Date.now();
+  execFileSync(python, [join(dir, file)], { cwd: dir, stdio: 'inherit' });
+  console.log(`fixtures: ${pkg}/${file} regenerated in ${((Date.now() - t) / 1000).toFixed(1)} s`);
 }
-console.log(`fixtures: ${count} generators ran in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+console.log(
+  `fixtures: ${generators.length} generators ran in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+);

@@ -1,17 +1,14 @@
 /**
  * Test-only helpers for the model-file, TreeSHAP and importance tests: the XGBoost fixtures recorded by
- * `fixtures/make_xgb_models.py`, a reference tree walker with XGBoost's float32 accumulation rule, and a
- * bridge that asks real XGBoost (Debian's python3-xgboost) to load a model file.
+ * `fixtures/make_xgb_models.py` and a reference tree walker with XGBoost's float32 accumulation rule. The
+ * bridge to a live XGBoost is `xgboost-bridge.ts`, used only by the `*.interop.test.ts` files.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromRows, type Matrix } from '@leadscore/core/matrix';
 import type { BoosterModel } from '../src/model/types.js';
 
 export const FIXTURES = new URL('./fixtures/', import.meta.url).pathname;
-export const PYTHON = process.env.LEADSCORE_PYTHON ?? '/usr/bin/python3';
 export const CASES = ['depthwise', 'deep', 'lossguide', 'base_score', 'early_stop', 'named'] as const;
 export type CaseName = (typeof CASES)[number];
 
@@ -100,54 +97,4 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let max = 0;
   for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
   return max;
-}
-
-function installHint(): string {
-  return (
-    `the XGBoost parity tests need Debian python3-xgboost 1.7 (import xgboost in ${PYTHON}): ` +
-    'install it with `apt-get install python3-xgboost` (CI does this in .ci/run), or point LEADSCORE_PYTHON ' +
-    'at a python with xgboost'
-  );
-}
-
-/** Throws (the test fails, never skips) when python3-xgboost is missing. */
-export function requireXGBoost(): void {
-  const probe = spawnSync(PYTHON, ['-c', 'import xgboost'], { encoding: 'utf8' });
-  if (probe.status !== 0) throw new Error(`${installHint()}\n${probe.stderr ?? ''}`);
-}
-
-export interface XGBoostOutput {
-  version: string;
-  numFeature: number;
-  margin: number[];
-  probability: number[];
-  contributions: number[];
-}
-
-/**
- * Writes each text to a temp `model_<i>.json`, has real XGBoost load them (one python process) and
- * predict on the fixture data.
- */
-export function predictWithXGBoost(texts: readonly string[]): XGBoostOutput[] {
-  requireXGBoost();
-  const dir = mkdtempSync(join(tmpdir(), 'leadscore-xgb-'));
-  try {
-    const paths = texts.map((text, i) => {
-      const path = join(dir, `model_${i}.json`);
-      writeFileSync(path, text);
-      return path;
-    });
-    const script = join(FIXTURES, 'check_our_json.py');
-    const run = spawnSync(PYTHON, [script, ...paths, join(FIXTURES, 'xgb_data.json')], {
-      encoding: 'utf8',
-      maxBuffer: 256 * 1024 * 1024,
-    });
-    if (run.status !== 0) throw new Error(`XGBoost could not load our model file:\n${run.stderr}`);
-    return run.stdout
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as XGBoostOutput);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }

@@ -7,9 +7,10 @@
  * by one thread, tree by tree, in the same order).
  * @module
  */
-import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import type { ColumnMajor } from '../data/matrix.js';
 import { accumulateContributions, type ShapForest } from '../shap/shap-kernel.js';
+import { startEvalWorker } from '../threads/eval-worker.js';
 import { accumulateMargins, type PackedForest } from './predict.js';
 
 /** Rows per chunk: large enough to amortise the atomic, small enough to balance 2-8 threads. */
@@ -67,8 +68,7 @@ class PredictPool {
     const source = WORKER_SOURCE(accumulateMargins.toString(), accumulateContributions.toString());
     for (let t = 0; t < nWorkers; t++) {
       const { port1, port2 } = new MessageChannel();
-      const worker = new Worker(source, {
-        eval: true,
+      const worker = startEvalWorker(source, {
         workerData: { ctrl: this.ctrl.buffer, port: port2 },
         transferList: [port2],
       });

@@ -14,8 +14,9 @@
  * order and give identical histograms.
  * @module
  */
-import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import { type BinColumnsTask, fitBinColumns } from '../data/bin-mapper.js';
+import { startEvalWorker } from '../threads/eval-worker.js';
 import { addLeafValues, gradientRange, gradientRangeWith } from './gradients.js';
 import { buildHistograms, buildHistogramsWasm } from './hist-kernel.js';
 import {
@@ -623,8 +624,7 @@ async function startSet(threads: number): Promise<WorkerSet> {
   const ready: Promise<void>[] = [];
   for (let t = 1; t < threads; t++) {
     const { port1, port2 } = new MessageChannel();
-    const worker = new Worker(source, {
-      eval: true,
+    const worker = startEvalWorker(source, {
       workerData: { ctrl: set.ctrl.buffer, port: port2, index: t },
       transferList: [port2],
     });

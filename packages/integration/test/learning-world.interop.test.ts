@@ -2,7 +2,7 @@
  * Learning test (issue 4): on the synthetic discovery world's point-in-time V7 features, our trainer's
  * test AUC-PR is within 0.01 of real XGBoost 1.7's (tree_method hist) trained on the same float32
  * matrices with the same parameters. XGBoost runs in this test (fixtures/world_xgb_anchor.py), so the
- * anchor is never a recorded number from our own code.
+ * anchor is never a recorded number from our own code; hence an interop test (`npm run test:interop`).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -84,7 +84,7 @@ function trainXGBoost(
   testX: Matrix,
   params: Record<string, number | string>,
 ): { version: string; probability: number[]; trainSeconds: number } {
-  requireXGBoost();
+  const python = requireXGBoost();
   const dir = mkdtempSync(join(tmpdir(), 'leadscore-world-xgb-'));
   try {
     const bytes = (a: Float32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
@@ -101,7 +101,7 @@ function trainXGBoost(
         rounds: ROUNDS,
       }),
     );
-    const run = spawnSync(PYTHON, [join(FIXTURES, 'world_xgb_anchor.py'), dir], { encoding: 'utf8' });
+    const run = spawnSync(python, [join(FIXTURES, 'world_xgb_anchor.py'), dir], { encoding: 'utf8' });
     if (run.status !== 0) throw new Error(`world_xgb_anchor.py failed:\n${run.stderr}`);
     return JSON.parse(readFileSync(join(dir, 'xgb_pred.json'), 'utf8'));
   } finally {
