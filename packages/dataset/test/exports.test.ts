@@ -12,6 +12,7 @@ describe('@leadscore/dataset exports', () => {
         "DuckDbWarehouse",
         "EXCLUSION_REASONS",
         "FEATURE_POLICIES",
+        "LOGICAL_TYPES",
         "MAX_OFFENDING_IDS",
         "RESERVED_OUTPUT_COLUMNS",
         "auditDatasetLeakage",

@@ -44,14 +44,20 @@ import {
   Uint64,
   Utf8,
 } from 'apache-arrow';
-import { duckdbDialect, type LogicalType } from './dialect.js';
+import { duckdbDialect } from './dialect.js';
+import { formatOfPath } from './file-format.js';
 import { assertIdentifier, parseIdentifier, quoteIdentifier } from './identifiers.js';
-import type {
-  ColumnDescription,
-  CreateTableOptions,
-  QueryOptions,
-  TableDescription,
-  Warehouse,
+import {
+  type ColumnDescription,
+  type CreateTableFromFileOptions,
+  type CreateTableOptions,
+  type FileFormat,
+  LOGICAL_TYPES,
+  type LogicalType,
+  type QueryOptions,
+  type SqlDialect,
+  type TableDescription,
+  type Warehouse,
 } from './types.js';
 
 /*
@@ -462,16 +468,8 @@ export interface DuckDbWarehouseOptions {
   batchRows?: number;
 }
 
-/** Options of `createTableFromFile` on the DuckDB warehouse (a superset of the interface's). */
-export interface DuckDbCreateTableFromFileOptions extends CreateTableOptions {
-  /** File format. @default from the extension (.csv/.tsv/.txt: csv, .parquet/.pq: parquet) */
-  format?: 'csv' | 'parquet';
-  /**
-   * Explicit CSV column types by column name; a value that does not parse (e.g. a malformed date)
-   * fails the load with the file line instead of silently turning the column into text. @default {}
-   */
-  columnTypes?: Readonly<Record<string, LogicalType>>;
-}
+/** Options of `createTableFromFile` on the DuckDB warehouse: the interface's. */
+export type DuckDbCreateTableFromFileOptions = CreateTableFromFileOptions;
 
 const MAX_CHUNK_ROWS = 2048;
 const CONVERSION_ERROR = /Conversion Error|CSV Error|Could not convert|Invalid Input Error/i;
@@ -539,7 +537,7 @@ export async function openDuckDbWarehouse(options: DuckDbWarehouseOptions): Prom
  * connection run one at a time; `queryBatches` streams on a connection of its own.
  */
 export class DuckDbWarehouse implements Warehouse {
-  readonly dialect = 'duckdb' as const;
+  readonly dialect: SqlDialect = duckdbDialect;
   readonly #api: DuckApi;
   readonly #instance: DuckInstance;
   readonly #connection: DuckConnection;
@@ -919,25 +917,18 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function formatFromExtension(path: string): 'csv' | 'parquet' {
-  const lower = path.toLowerCase();
-  if (/\.(parquet|pq)$/.test(lower)) return 'parquet';
-  if (/\.(csv|tsv|txt)(\.gz)?$/.test(lower)) return 'csv';
+function formatFromExtension(path: string): FileFormat {
+  const format = formatOfPath(path);
+  if (format) return format;
   throw new InvalidArgumentError(
     `path must end in .csv, .tsv, .txt, .parquet or .pq unless options.format is given, found ${formatValue(path)}`,
     { details: { parameter: 'path', value: path } },
   );
 }
 
-const DUCKDB_TYPE_NAMES: Readonly<Record<LogicalType, string>> = {
-  string: duckdbDialect.typeName('string'),
-  date: duckdbDialect.typeName('date'),
-  timestamp: duckdbDialect.typeName('timestamp'),
-  float: duckdbDialect.typeName('float'),
-  int: duckdbDialect.typeName('int'),
-  int32: duckdbDialect.typeName('int32'),
-  bool: duckdbDialect.typeName('bool'),
-};
+const DUCKDB_TYPE_NAMES: Readonly<Record<LogicalType, string>> = Object.fromEntries(
+  LOGICAL_TYPES.map((t) => [t, duckdbDialect.typeName(t)]),
+) as Record<LogicalType, string>;
 
 type ArrowVector = import('apache-arrow').Vector | null;
 
