@@ -35,6 +35,7 @@ describe('@leadscore/dataset exports', () => {
         "parseDatasetSpec",
         "quoteIdentifier",
         "readDatasetMetadata",
+        "safeParseDatasetSpec",
         "v7DatasetSpec",
         "verifyDataset",
       ]

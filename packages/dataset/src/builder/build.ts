@@ -13,12 +13,13 @@ import {
   LEAD_COLUMNS,
   type LeadColumn,
   LeakageError,
+  parseWith,
   SchemaError,
   type SnapshotColumn,
   writeFileAtomic,
 } from '@leadscore/core';
-import { assertKnownKeys } from '@leadscore/core/internal';
 import type { Table } from 'apache-arrow';
+import { z } from 'zod';
 import { assertIdentifier } from '../warehouse/identifiers.js';
 import type { SqlDialect, TableDescription, Warehouse } from '../warehouse/types.js';
 import { auditDatasetLeakage } from './audit.js';
@@ -76,6 +77,17 @@ export interface BuildDatasetOptions {
   signal?: AbortSignal;
 }
 
+/** The one list of {@link BuildDatasetOptions} keys; unknown keys are refused, not ignored. */
+const buildDatasetOptionsSchema = z
+  .object({
+    outDir: z.string().min(1).optional(),
+    now: z.date().optional(),
+    returnTable: z.boolean().optional(),
+    onProgress: z.custom<(progress: BuildProgress) => void>((v) => typeof v === 'function').optional(),
+    signal: z.custom<AbortSignal>((v) => v instanceof AbortSignal).optional(),
+  })
+  .strict();
+
 /** Result of {@link buildDataset}. */
 export interface BuildDatasetResult {
   /** Fully qualified output table name `{base}_{version}`. */
@@ -125,7 +137,7 @@ export async function buildDataset(
   specInput: DatasetSpec | DatasetSpecInput,
   options: BuildDatasetOptions = {},
 ): Promise<BuildDatasetResult> {
-  assertKnownKeys(options, ['outDir', 'now', 'returnTable', 'onProgress', 'signal'], 'options');
+  parseWith(buildDatasetOptionsSchema, options, 'options');
   const spec = parseDatasetSpec(specInput);
   const d = warehouse.dialect;
   const now = options.now ?? new Date();
