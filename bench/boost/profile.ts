@@ -2,15 +2,16 @@
  * Profiling entry: trains once on the benchmark data (no XGBoost) and times prediction.
  * Run: node --cpu-prof --import tsx bench/boost/profile.ts [rows] [rounds] [nthread]
  */
-import { denseMatrix } from '../../packages/boost/src/data/matrix.js';
+
 import { train } from '../../packages/boost/src/train/train.js';
+import { fromRows } from '../../packages/core/src/matrix/index.js';
 import { makeData } from './data.js';
 
 const rows = Number(process.argv[2] ?? 100_000);
 const rounds = Number(process.argv[3] ?? 50);
 const nthread = Number(process.argv[4] ?? 1);
 const { x, y } = makeData(rows, 60, 20261126);
-const m = denseMatrix(x, rows, 60);
+const m = fromRows(x, rows);
 const c0 = process.cpuUsage();
 const t0 = performance.now();
 const b = await train(m, y, { maxDepth: 6, learningRate: 0.1, numRounds: rounds, nthread, baseScore: 0.04 });

@@ -4,7 +4,9 @@
  * Run: npx tsx --conditions=@leadscore/source bench/boost/run.ts   (or `pnpm bench:boost`)
  * Options: --rows N (default 100000; 1000000 for the memory check), --cols N (60), --rounds N (200),
  * --threads 1,2, --repeat N (3: training is timed N times per thread count on both sides and the
- * median is compared), --no-xgb, --no-ml. Env LEADSCORE_PYTHON (default /usr/bin/python3).
+ * median is compared), --no-xgb, --no-ml, --data default|skewed (the skewed set of issue 10, with
+ * base_score 0.5 unless --base-score p|mean), --shap-rows N (1000: TreeSHAP timed on the first N test
+ * rows against XGBoost's pred_contribs on the same model), --no-shap. Env LEADSCORE_PYTHON (default /usr/bin/python3).
  * A complete run writes bench/boost/results.json (results-<rows>.json for other sizes, where --no-ml
  * is allowed); a run with --threads, --rounds, --cols or --no-xgb only prints.
  */
@@ -14,12 +16,13 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { denseMatrix } from '../../packages/boost/src/data/matrix.js';
-import type { DenseMatrix } from '../../packages/boost/src/model/types.js';
 import { averagePrecision } from '../../packages/boost/src/train/eval-metrics.js';
 import { train } from '../../packages/boost/src/train/train.js';
+import type { Matrix } from '../../packages/core/src/matrix/index.js';
+import { fromRows } from '../../packages/core/src/matrix/index.js';
 import { median } from '../stats.js';
 import { makeData } from './data.js';
+import { makeSkewedData } from './data-skewed.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const args = process.argv.slice(2);
@@ -34,13 +37,23 @@ const THREADS = arg('threads', '1,2').split(',').map(Number);
 const WITH_XGB = !args.includes('--no-xgb');
 const WITH_ML = !args.includes('--no-ml');
 const REPEAT = Number(arg('repeat', '3'));
+const DATA = arg('data', 'default');
+if (DATA !== 'default' && DATA !== 'skewed')
+  throw new Error(`--data must be 'default' or 'skewed', found '${DATA}'`);
+// the skewed set reproduces issue 10's report, made with XGBoost's own default base_score
+const BASE_SCORE = arg('base-score', DATA === 'skewed' ? '0.5' : 'mean');
+const WITH_SHAP = !args.includes('--no-shap');
+const SHAP_ROWS = Number(arg('shap-rows', '1000'));
 // the ml-xgboost record belongs to the default size's results only
 const PARTIAL =
   !WITH_XGB ||
-  (!WITH_ML && ROWS === 100_000) ||
+  (!WITH_ML && ROWS === 100_000 && DATA === 'default') ||
   args.includes('--threads') ||
   args.includes('--rounds') ||
-  args.includes('--cols');
+  args.includes('--cols') ||
+  args.includes('--base-score') ||
+  args.includes('--shap-rows') ||
+  args.includes('--no-shap');
 const PYTHON = process.env.LEADSCORE_PYTHON ?? '/usr/bin/python3';
 const PARAMS = { maxDepth: 6, learningRate: 0.1, maxBin: 256 };
 
@@ -52,11 +65,11 @@ function rssMiB(): number {
  * Rows per second of wall time and of process CPU time (CPU time is less distorted by a busy machine):
  * the median of 7 timed calls after one warm-up call.
  */
-function timePredict(predict: () => unknown, nRows: number): { wall: number; cpu: number } {
+function timePredict(predict: () => unknown, nRows: number, times = 7): { wall: number; cpu: number } {
   predict();
   const walls: number[] = [];
   const cpus: number[] = [];
-  for (let r = 0; r < 7; r++) {
+  for (let r = 0; r < times; r++) {
     const t0 = performance.now();
     const c0 = process.cpuUsage();
     predict();
@@ -78,20 +91,28 @@ interface Run {
   ap: number;
   predictRowsPerSecond: number;
   predictCpuRowsPerSecond: number;
+  /** TreeSHAP (`predictContributions` / XGBoost `pred_contribs`) on the first `shapRows` test rows, same model. */
+  shapRowsPerSecond?: number;
+  shapCpuRowsPerSecond?: number;
 }
 
 function line(r: Run): string {
-  return `train ${r.trainSeconds.toFixed(2)} s wall (median of ${r.trainSecondsAll.map((t) => t.toFixed(2)).join(', ')}), ${r.trainCpuSeconds.toFixed(2)} s cpu; AP ${r.ap.toFixed(4)}; predict ${(r.predictRowsPerSecond / 1e6).toFixed(3)} M rows/s wall, ${(r.predictCpuRowsPerSecond / 1e6).toFixed(3)} M rows/s cpu`;
+  const shap =
+    r.shapRowsPerSecond === undefined
+      ? ''
+      : `; shap ${r.shapRowsPerSecond.toFixed(0)} rows/s wall, ${r.shapCpuRowsPerSecond!.toFixed(0)} rows/s cpu`;
+  return `train ${r.trainSeconds.toFixed(2)} s wall (median of ${r.trainSecondsAll.map((t) => t.toFixed(2)).join(', ')}), ${r.trainCpuSeconds.toFixed(2)} s cpu; AP ${r.ap.toFixed(4)}; predict ${(r.predictRowsPerSecond / 1e6).toFixed(3)} M rows/s wall, ${(r.predictCpuRowsPerSecond / 1e6).toFixed(3)} M rows/s cpu${shap}`;
 }
 
 async function runOurs(
-  tr: DenseMatrix,
+  tr: Matrix,
   ytr: Float32Array,
-  te: DenseMatrix,
+  te: Matrix,
   yte: Float32Array,
   nthread: number,
   baseScore: number,
-): Promise<Run> {
+  shapOn: Matrix | null,
+): Promise<{ run: Run; booster: Awaited<ReturnType<typeof train>> }> {
   const walls: number[] = [];
   const cpus: number[] = [];
   let booster: Awaited<ReturnType<typeof train>> | null = null;
@@ -110,7 +131,12 @@ async function runOurs(
   const ap = averagePrecision(yte, p, null);
   // prediction on as many threads as training, like XGBoost's predictor with the booster's nthread
   const speed = timePredict(() => booster.predict(te, { nthread }), te.nRows);
-  return {
+  // TreeSHAP rows cost milliseconds each: 3 timed calls
+  const shap =
+    shapOn === null
+      ? null
+      : timePredict(() => booster.predictContributions(shapOn, { nthread }), shapOn.nRows, 3);
+  const run: Run = {
     nthread,
     trainSeconds,
     trainSecondsAll: walls,
@@ -119,6 +145,11 @@ async function runOurs(
     predictRowsPerSecond: speed.wall,
     predictCpuRowsPerSecond: speed.cpu,
   };
+  if (shap !== null) {
+    run.shapRowsPerSecond = shap.wall;
+    run.shapCpuRowsPerSecond = shap.cpu;
+  }
+  return { run, booster };
 }
 
 async function runMlXgboost(): Promise<Record<string, number> | { error: string }> {
@@ -149,14 +180,14 @@ async function runMlXgboost(): Promise<Record<string, number> | { error: string 
     const mlAp = averagePrecision(y.slice(n), pred, null);
     booster.free();
     const t1 = performance.now();
-    const ours = await train(denseMatrix(x.slice(0, n * c), n, c), y.subarray(0, n), {
+    const ours = await train(fromRows(x.slice(0, n * c), n), y.subarray(0, n), {
       maxDepth: 6,
       learningRate: 0.1,
       numRounds: 100,
       baseScore: 0.5,
     });
     const oursSeconds = (performance.now() - t1) / 1000;
-    const oursAp = averagePrecision(y.slice(n), ours.predict(denseMatrix(x.slice(n * c), 2000, c)), null);
+    const oursAp = averagePrecision(y.slice(n), ours.predict(fromRows(x.slice(n * c), 2000)), null);
     return { rows: n, cols: c, rounds: 100, mlSeconds, mlAp, oursSeconds, oursAp };
   } catch (e) {
     return { error: String(e) };
@@ -166,28 +197,33 @@ async function runMlXgboost(): Promise<Record<string, number> | { error: string 
 async function main(): Promise<void> {
   const nTest = Math.min(100_000, Math.max(1000, Math.floor(ROWS / 5)));
   const tg = performance.now();
-  const { x, y } = makeData(ROWS + nTest, COLS, 20261126);
+  const { x, y } =
+    DATA === 'skewed' ? makeSkewedData(ROWS + nTest, COLS, 20261202) : makeData(ROWS + nTest, COLS, 20261126);
   const xtr = x.subarray(0, ROWS * COLS);
   const ytr = y.subarray(0, ROWS);
   const xte = x.subarray(ROWS * COLS);
   const yte = y.slice(ROWS);
   let pos = 0;
   for (let i = 0; i < ROWS; i++) pos += ytr[i]!;
-  const baseScore = Math.fround(pos / ROWS);
+  const baseScore = BASE_SCORE === 'mean' ? Math.fround(pos / ROWS) : Number(BASE_SCORE);
   console.log(
     `data: ${ROWS} x ${COLS} train (${((100 * pos) / ROWS).toFixed(2)} % positives), ${nTest} test, generated in ${((performance.now() - tg) / 1000).toFixed(1)} s`,
   );
-  const tr = denseMatrix(xtr, ROWS, COLS);
-  const te = denseMatrix(xte, nTest, COLS);
+  const tr = fromRows(xtr, ROWS);
+  const te = fromRows(xte, nTest);
   const rssBefore = rssMiB();
+  const shapRows = Math.min(SHAP_ROWS, nTest);
+  const shapOn = WITH_SHAP ? fromRows(xte.subarray(0, shapRows * COLS), shapRows) : null;
   const ours: Run[] = [];
+  let model: Awaited<ReturnType<typeof train>> | null = null;
   for (const t of THREADS) {
-    const r = await runOurs(tr, ytr, te, yte, t, baseScore);
+    const { run: r, booster } = await runOurs(tr, ytr, te, yte, t, baseScore, shapOn);
+    model = booster;
     ours.push(r);
     console.log(`ours    nthread=${t}: ${line(r)}`);
   }
   const oursPeakRss = rssMiB();
-  let xgb: { runs: Run[]; peakRssMiB: number; xgboost: string } | null = null;
+  let xgb: { runs: Run[]; peakRssMiB: number; xgboost: string; shapMaxAbsDiff?: number } | null = null;
   if (WITH_XGB) {
     const dir = mkdtempSync(join(tmpdir(), 'boost-bench-'));
     try {
@@ -195,6 +231,11 @@ async function main(): Promise<void> {
       writeFileSync(join(dir, 'y_train.f32'), ytr);
       writeFileSync(join(dir, 'x_test.f32'), xte);
       writeFileSync(join(dir, 'y_test.f32'), yte);
+      // XGBoost explains our model (the same trees) on the same rows; our values let it report the gap
+      if (shapOn !== null) {
+        writeFileSync(join(dir, 'model.json'), model!.toXGBoostJSON());
+        writeFileSync(join(dir, 'phi.f64'), model!.predictContributions(shapOn));
+      }
       writeFileSync(
         join(dir, 'meta.json'),
         JSON.stringify({
@@ -206,6 +247,7 @@ async function main(): Promise<void> {
           eta: 0.1,
           maxBin: 256,
           baseScore,
+          shapRows: shapOn === null ? 0 : shapRows,
         }),
       );
       const res = spawnSync(PYTHON, [join(here, 'xgb_anchor.py'), dir, THREADS.join(','), String(REPEAT)], {
@@ -220,6 +262,11 @@ async function main(): Promise<void> {
     for (const r of xgb!.runs) {
       console.log(`xgboost nthread=${r.nthread}: ${line(r)}`);
     }
+    if (xgb!.shapMaxAbsDiff !== undefined) {
+      console.log(
+        `shap: XGBoost pred_contribs on our model vs ours, max |diff| ${xgb!.shapMaxAbsDiff.toExponential(2)}`,
+      );
+    }
   }
   const ratios = xgb
     ? ours.map((o) => {
@@ -231,12 +278,18 @@ async function main(): Promise<void> {
           predictCpuRatio: o.predictCpuRowsPerSecond / x2.predictCpuRowsPerSecond,
           apDiff: o.ap - x2.ap,
           predictRatio: o.predictRowsPerSecond / x2.predictRowsPerSecond,
+          ...(o.shapRowsPerSecond === undefined || x2.shapRowsPerSecond === undefined
+            ? {}
+            : {
+                shapRatio: o.shapRowsPerSecond / x2.shapRowsPerSecond,
+                shapCpuRatio: o.shapCpuRowsPerSecond! / x2.shapCpuRowsPerSecond!,
+              }),
         };
       })
     : [];
   for (const r of ratios) {
     console.log(
-      `ratio   nthread=${r.nthread}: train ours/xgb wall ${r.trainRatio.toFixed(2)}, cpu ${r.trainCpuRatio.toFixed(2)} (target <= 1.0); predict throughput ours/xgb wall ${r.predictRatio.toFixed(2)}, cpu ${r.predictCpuRatio.toFixed(2)} (target >= 1.0); AP diff ${r.apDiff.toFixed(4)}`,
+      `ratio   nthread=${r.nthread}: train ours/xgb wall ${r.trainRatio.toFixed(2)}, cpu ${r.trainCpuRatio.toFixed(2)} (target <= 1.0); predict throughput ours/xgb wall ${r.predictRatio.toFixed(2)}, cpu ${r.predictCpuRatio.toFixed(2)} (target >= 1.0); AP diff ${r.apDiff.toFixed(4)}${r.shapRatio === undefined ? '' : `; shap ours/xgb wall ${r.shapRatio.toFixed(2)}, cpu ${r.shapCpuRatio!.toFixed(2)} (target >= 1.0)`}`,
     );
   }
   console.log(
@@ -249,6 +302,9 @@ async function main(): Promise<void> {
     rows: ROWS,
     cols: COLS,
     rounds: ROUNDS,
+    data: DATA,
+    baseScore,
+    shapRows: shapOn === null ? 0 : shapRows,
     params: PARAMS,
     ours,
     xgboost: xgb,
@@ -265,7 +321,7 @@ async function main(): Promise<void> {
     return;
   }
   writeFileSync(
-    join(here, ROWS === 100_000 ? 'results.json' : `results-${ROWS}.json`),
+    join(here, `results${DATA === 'skewed' ? '-skewed' : ''}${ROWS === 100_000 ? '' : `-${ROWS}`}.json`),
     `${JSON.stringify(out, null, 2)}\n`,
   );
 }

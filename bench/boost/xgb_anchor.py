@@ -3,8 +3,9 @@
 Usage: /usr/bin/python3 xgb_anchor.py <dir> <nthread,...> [repeat]
 Training (DMatrix construction included, as our binning is) is timed `repeat` times (default 1); the
 median is reported, every time in trainSecondsAll.
-<dir> holds meta.json {nTrain, nTest, nCols, rounds, maxDepth, eta, maxBin, baseScore} and
-x_train.f32, y_train.f32, x_test.f32, y_test.f32. Prints one JSON object on stdout.
+<dir> holds meta.json {nTrain, nTest, nCols, rounds, maxDepth, eta, maxBin, baseScore, shapRows} and
+x_train.f32, y_train.f32, x_test.f32, y_test.f32; with shapRows > 0 also model.json (our model) and
+phi.f64 (our TreeSHAP values of the first shapRows test rows), for the pred_contribs comparison. Prints one JSON object on stdout.
 """
 import json
 import resource
@@ -57,5 +58,25 @@ for nt in threads:
                         'predictCpuRowsPerSecond': meta['nTest'] / pred_cpu,
                         'ap': float(average_precision_score(yte, p)),
                         'predictRowsPerSecond': meta['nTest'] / pred_s})
+shap_rows = meta.get('shapRows', 0)
+if shap_rows > 0:
+    # our model, loaded by XGBoost, explained on the same rows: TreeSHAP speed and agreement
+    shap_bst = xgb.Booster(model_file=f'{folder}/model.json')
+    dshap = xgb.DMatrix(xte[:shap_rows], missing=np.nan)
+    ours_phi = np.fromfile(f'{folder}/phi.f64', dtype=np.float64).reshape(shap_rows, nc + 1)
+    for run in out['runs']:
+        shap_bst.set_param({'nthread': run['nthread']})
+        phi = shap_bst.predict(dshap, pred_contribs=True)
+        out['shapMaxAbsDiff'] = float(np.abs(phi - ours_phi).max())
+        # warm-up above, then the median of 3 timed calls, as bench/boost/run.ts
+        shap_walls, shap_cpus = [], []
+        for _ in range(3):
+            t1 = time.perf_counter()
+            c1 = time.process_time()
+            shap_bst.predict(dshap, pred_contribs=True)
+            shap_walls.append(time.perf_counter() - t1)
+            shap_cpus.append(time.process_time() - c1)
+        run['shapRowsPerSecond'] = shap_rows / float(np.median(shap_walls))
+        run['shapCpuRowsPerSecond'] = shap_rows / float(np.median(shap_cpus))
 out['peakRssMiB'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps(out))

@@ -10,8 +10,9 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Booster, type DenseMatrix, train } from '@leadscore/boost';
+import { type Booster, train } from '@leadscore/boost';
 import { averagePrecision, liftAt, rocAuc } from '@leadscore/core';
+import { type Matrix, takeRows } from '@leadscore/core/matrix';
 import {
   buildDataset,
   type DatasetSpec,
@@ -19,7 +20,7 @@ import {
   v7DatasetSpec,
   verifyDataset,
 } from '@leadscore/dataset';
-import { computeFeatures, defineFeature, featureSet, toDenseMatrix, v7Features } from '@leadscore/features';
+import { computeFeatures, defineFeature, featureSet, v7Features } from '@leadscore/features';
 import { generateDiscoveryWorld, summarizeWorld, writeDiscoveryWorld } from '@leadscore/world';
 import { createProgress } from './progress.js';
 
@@ -42,23 +43,6 @@ const leadSource = defineFeature({
   compute: (row) => row.lead_source as string | null,
 });
 const features = featureSet([v7Features, leadSource]);
-
-/** Copies the given rows of a column-major matrix into a new column-major matrix. */
-function takeRows(m: DenseMatrix, rows: Int32Array): DenseMatrix {
-  const out = new Float32Array(rows.length * m.nCols);
-  for (let j = 0; j < m.nCols; j++) {
-    const src = j * m.nRows;
-    const dst = j * rows.length;
-    for (let i = 0; i < rows.length; i++) out[dst + i] = m.data[src + rows[i]!]!;
-  }
-  return {
-    data: out,
-    nRows: rows.length,
-    nCols: m.nCols,
-    layout: 'col',
-    ...(m.names ? { names: m.names } : {}),
-  };
-}
 
 function take(values: ArrayLike<number>, rows: Int32Array): Float64Array {
   const out = new Float64Array(rows.length);
@@ -118,7 +102,7 @@ interface Evaluation {
   readonly ap: number;
   readonly auc: number;
   readonly lift10: number;
-  readonly dense: DenseMatrix;
+  readonly dense: Matrix;
   readonly split: SplitResult;
   readonly labels: Float64Array;
   readonly trainMs: number;
@@ -139,9 +123,8 @@ async function trainAndEvaluate(
   horizonDays: number,
   verbose: boolean,
 ): Promise<Evaluation> {
-  const matrix = computeFeatures(table, features);
   // Categorical levels are sorted strings seen in the table (no label involved), used as ordinal codes.
-  const dense = toDenseMatrix(matrix, { categorical: 'codes' });
+  const dense = computeFeatures(table, features);
   const labels = Float64Array.from(table.getChild('label')!.toArray() as ArrayLike<number>);
   const contacted = epochMs(table, 'contacted_at');
   const split = temporalSplit(contacted, horizonDays);
@@ -163,6 +146,7 @@ async function trainAndEvaluate(
       evalSet: { data: takeRows(dense, split.valid), labels: take(labels, split.valid) },
       evalMetric: 'aucpr',
       earlyStoppingRounds: 40,
+      categoricalAsCodes: true,
       onRound: (r) => {
         if (verbose)
           progress.update(r.iteration + 1, r.numRounds, `validation AUC-PR ${r.evalScore?.toFixed(4)}`);

@@ -2,16 +2,16 @@
  * `Booster`: a trained or loaded model with prediction, explanation, importance, slicing and model files.
  * @module
  */
-
 import { InvalidArgumentError } from '@leadscore/core/errors';
 import { assertArg, assertInteger } from '@leadscore/core/internal';
+import type { Matrix } from '@leadscore/core/matrix';
 import type { BinMapper } from './data/bin-mapper.js';
 import { checkMatrix } from './data/matrix.js';
 import { featureImportance } from './importance/importance.js';
 import { fromLightGBMText, toLightGBMText } from './io/lightgbm-text.js';
 import { fromXGBoostJSON, type ToXGBoostJSONOptions, toXGBoostJSON } from './io/xgboost-json.js';
 import { baseMargin } from './model/base-margin.js';
-import type { BoosterModel, DenseMatrix, ImportanceType } from './model/types.js';
+import type { BoosterModel, ImportanceType } from './model/types.js';
 import { accumulateMargins, type PackedForest, packForest, sigmoid32 } from './predict/predict.js';
 import { accumulateMarginsThreaded, shareForest } from './predict/predict-pool.js';
 import { predictContributions } from './shap/tree-shap.js';
@@ -38,9 +38,9 @@ export interface PredictOptions {
    */
   iterationRange?: readonly [number, number];
   /**
-   * Threads for `predict` and `predictMargin` (the calling thread counts as one), in [1, 64]. Rows are
-   * split into blocks taken from a shared counter by a process-wide worker_threads pool started on
-   * first use; results are identical to one thread. Not taken from the training `nthread`: a loaded
+   * Threads for `predict`, `predictMargin` and `predictContributions` (the calling thread counts as
+   * one), in [1, 64]. Rows are split into blocks taken from a shared counter by a process-wide
+   * worker_threads pool started on first use; results are identical to one thread. Not taken from the training `nthread`: a loaded
    * model has none, and a caller that did not ask for threads should not get any.
    * @default 1
    */
@@ -92,7 +92,7 @@ export class Booster {
     return [r[0], r[1]];
   }
 
-  private check(data: DenseMatrix): void {
+  private check(data: Matrix): void {
     checkMatrix(data);
     if (data.nCols !== this.model.numFeature) {
       throw new InvalidArgumentError(
@@ -106,7 +106,7 @@ export class Booster {
    * Raw margins (log-odds), accumulated in float32 exactly as XGBoost's `output_margin=True`.
    * @example const m = booster.predictMargin(test);
    */
-  predictMargin(data: DenseMatrix, options: PredictOptions = {}): Float64Array {
+  predictMargin(data: Matrix, options: PredictOptions = {}): Float64Array {
     this.check(data);
     const [start, end] = this.range(options);
     const nthread = options.nthread ?? 1;
@@ -124,7 +124,7 @@ export class Booster {
    * Probabilities of the positive class (XGBoost's float32 sigmoid of the margin).
    * @example const p = booster.predict(test);
    */
-  predict(data: DenseMatrix, options: PredictOptions = {}): Float64Array {
+  predict(data: Matrix, options: PredictOptions = {}): Float64Array {
     const m = this.predictMargin(data, options);
     for (let i = 0; i < m.length; i++) m[i] = sigmoid32(m[i]!);
     return m;
@@ -134,9 +134,12 @@ export class Booster {
    * Exact TreeSHAP contributions in margin space: row-major `nRows x (numFeature + 1)`, bias last; each
    * row sums to the margin.
    */
-  predictContributions(data: DenseMatrix, options: PredictOptions = {}): Float64Array {
+  predictContributions(data: Matrix, options: PredictOptions = {}): Float64Array {
     this.check(data);
-    return predictContributions(this.model, data, { iterationRange: this.range(options) });
+    return predictContributions(this.model, data, {
+      iterationRange: this.range(options),
+      ...(options.nthread === undefined ? {} : { nthread: options.nthread }),
+    });
   }
 
   /**

@@ -11,17 +11,11 @@ export {
   type FitBinMapperOptions,
   fitBinMapper,
 } from './data/bin-mapper.js';
-export {
-  type ArrowTableLike,
-  type ArrowVectorLike,
-  type DenseMatrixOptions,
-  denseMatrix,
-  fromArrowColumns,
-} from './data/matrix.js';
+export { type ArrowTableLike, type ArrowVectorLike, fromArrowColumns } from './data/matrix.js';
 export { featureImportance } from './importance/importance.js';
 export { fromLightGBMText, toLightGBMText } from './io/lightgbm-text.js';
 export { fromXGBoostJSON, type ToXGBoostJSONOptions, toXGBoostJSON } from './io/xgboost-json.js';
-export type { BoosterModel, DenseMatrix, ImportanceType, ModelParams, TreeArrays } from './model/types.js';
+export type { BoosterModel, ImportanceType, ModelParams, TreeArrays } from './model/types.js';
 export { type PredictContributionsOptions, predictContributions } from './shap/tree-shap.js';
 export type { TrainParams } from './train/params.js';
 export { type EvalSet, type RoundInfo, type TrainOptions, train } from './train/train.js';

@@ -1,22 +1,24 @@
+import { createMatrix, fromRows } from '@leadscore/core/matrix';
 import { createRng } from '@leadscore/core/rng';
 import { describe, expect, it } from 'vitest';
 import { binMatrix, fitAndBinMatrix, fitBinMapper } from '../src/data/bin-mapper.js';
-import { denseMatrix } from '../src/data/matrix.js';
 
 const f32 = Math.fround;
 const eps = f32(1e-5);
 
 describe('fitBinMapper: few distinct values (XGBoost: the distinct values except the minimum, plus a sentinel)', () => {
-  const m = denseMatrix([3, Number.NaN, 1, 2, 2, 3, 1, -4, 0.1, 0.1, 0.1, 0.1], 6, 2);
+  const m = fromRows([3, Number.NaN, 1, 2, 2, 3, 1, -4, 0.1, 0.1, 0.1, 0.1], 6);
   const mapper = fitBinMapper(m);
 
   it('makes the cuts by hand', () => {
     // rows (3, NaN) (1, 2) (2, 3) (1, -4) (.1, .1) (.1, .1): column 0 distinct .1 1 2 3, column 1 -4 .1 2 3
     expect(Array.from(mapper.cutPtr)).toEqual([0, 4, 8]);
-    expect(Array.from(mapper.cuts.subarray(0, 4))).toEqual([1, 2, 3, f32(3 + f32(3 + eps))]);
-    expect(Array.from(mapper.cuts.subarray(4, 8))).toEqual([f32(0.1), 2, 3, f32(3 + f32(3 + eps))]);
-    expect(mapper.minValues[0]).toBe(f32(f32(0.1) - f32(f32(0.1) + eps)));
-    expect(mapper.minValues[1]).toBe(f32(-4 - f32(4 + eps)));
+    // XGBoost's `cpt + (fabs(cpt) + 1e-5f)` and `mval - (fabs(mval) + 1e-5f)` run in double (C's fabs)
+    // and round to float32 once
+    expect(Array.from(mapper.cuts.subarray(0, 4))).toEqual([1, 2, 3, f32(3 + (3 + eps))]);
+    expect(Array.from(mapper.cuts.subarray(4, 8))).toEqual([f32(0.1), 2, 3, f32(3 + (3 + eps))]);
+    expect(mapper.minValues[0]).toBe(f32(f32(0.1) - (f32(0.1) + eps)));
+    expect(mapper.minValues[1]).toBe(f32(-4 - (4 + eps)));
     expect(mapper.emptyFeatures).toEqual([]);
   });
 
@@ -26,7 +28,7 @@ describe('fitBinMapper: few distinct values (XGBoost: the distinct values except
     // column 0: 3 1 2 1 .1 .1 -> bins 3 1 2 1 0 0; column 1: NaN 2 3 -4 .1 .1 -> 4 (missing) 2 3 0 1 1
     expect(Array.from(b.codes)).toEqual([3, 1, 2, 1, 0, 0, 4, 2, 3, 0, 1, 1]);
     // beyond the training range: clamped to the first/last bin
-    const out = binMatrix(denseMatrix([-100, 100, 100, -100], 2, 2), mapper);
+    const out = binMatrix(fromRows([-100, 100, 100, -100], 2), mapper);
     expect(Array.from(out.codes)).toEqual([0, 3, 3, 0]);
   });
 
@@ -45,7 +47,7 @@ describe('fitBinMapper: many distinct values', () => {
     x[2 * i] = rng.normal();
     x[2 * i + 1] = rng.next() < 0.2 ? Number.NaN : Math.exp(rng.normal());
   }
-  const m = denseMatrix(x, n, 2);
+  const m = fromRows(x, n);
 
   it('keeps at most maxBin bins, strictly increasing float32 data values, near-equal counts', () => {
     for (const maxBin of [16, 64, 256]) {
@@ -79,7 +81,13 @@ describe('fitBinMapper: many distinct values', () => {
       col[n + i] = x[2 * i + 1]!;
     }
     const a = fitBinMapper(m);
-    const b = fitBinMapper(denseMatrix(col, n, 2, { layout: 'col' }));
+    const b = fitBinMapper(
+      createMatrix(
+        Float32Array.from(col),
+        n,
+        Array.from({ length: 2 }, (_, j) => `f${j}`),
+      ),
+    );
     expect(Array.from(b.cuts)).toEqual(Array.from(a.cuts));
   });
 
@@ -93,28 +101,28 @@ describe('fitBinMapper: many distinct values', () => {
 
 describe('fitBinMapper: edge cases', () => {
   it('an all-missing column gets one empty bin and is reported', () => {
-    const mapper = fitBinMapper(denseMatrix([Number.NaN, 1, Number.NaN, 2], 2, 2));
+    const mapper = fitBinMapper(fromRows([Number.NaN, 1, Number.NaN, 2], 2));
     expect(mapper.emptyFeatures).toEqual([0]);
     expect(mapper.cutPtr[1]).toBe(1);
-    expect(
-      Array.from(binMatrix(denseMatrix([Number.NaN, 1, 5, 2], 2, 2), mapper).codes.subarray(0, 2)),
-    ).toEqual([1, 0]);
+    expect(Array.from(binMatrix(fromRows([Number.NaN, 1, 5, 2], 2), mapper).codes.subarray(0, 2))).toEqual([
+      1, 0,
+    ]);
   });
 
   it('-0 and +0 are one value', () => {
-    const mapper = fitBinMapper(denseMatrix([-0, 0, 1, 0], 4, 1));
-    expect(Array.from(mapper.cuts)).toEqual([1, f32(1 + f32(1 + eps))]);
+    const mapper = fitBinMapper(fromRows([-0, 0, 1, 0], 4));
+    expect(Array.from(mapper.cuts)).toEqual([1, f32(1 + (1 + eps))]);
   });
 
   it('refuses bad arguments', () => {
-    const m = denseMatrix([1, 2], 2, 1);
+    const m = fromRows([1, 2], 2);
     expect(() => fitBinMapper(m, { maxBin: 1 })).toThrowErrorMatchingInlineSnapshot(
       `[InvalidArgumentError: maxBin must be an integer in [2, 65535], found 1]`,
     );
     expect(() => fitBinMapper(m, { weights: [1] })).toThrowErrorMatchingInlineSnapshot(
       `[InvalidArgumentError: weights must have nRows = 2 entries, found 1]`,
     );
-    expect(() => binMatrix(denseMatrix([1, 2], 1, 2), fitBinMapper(m))).toThrowErrorMatchingInlineSnapshot(
+    expect(() => binMatrix(fromRows([1, 2], 1), fitBinMapper(m))).toThrowErrorMatchingInlineSnapshot(
       `[InvalidArgumentError: data must have the mapper's 1 columns, found 2]`,
     );
   });

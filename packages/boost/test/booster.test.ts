@@ -1,11 +1,10 @@
+import { fromRows, type Matrix } from '@leadscore/core/matrix';
 import { createRng } from '@leadscore/core/rng';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Booster } from '../src/booster.js';
-import { denseMatrix } from '../src/data/matrix.js';
-import type { DenseMatrix } from '../src/model/types.js';
 import { train } from '../src/train/train.js';
 
-function data(n: number, seed: number): { m: DenseMatrix; y: number[] } {
+function data(n: number, seed: number): { m: Matrix; y: number[] } {
   const rng = createRng(seed);
   const x = new Float32Array(n * 4);
   const y: number[] = [];
@@ -15,7 +14,7 @@ function data(n: number, seed: number): { m: DenseMatrix; y: number[] } {
     const b = Number.isNaN(x[4 * i + 1]!) ? 1 : x[4 * i + 1]!;
     y.push(rng.next() < 1 / (1 + Math.exp(-(a * 1.5 - b + 0.5 * a * b))) ? 1 : 0);
   }
-  return { m: denseMatrix(x, n, 4, { names: ['a', 'b', 'c', 'd'] }), y };
+  return { m: fromRows(x, n, { names: ['a', 'b', 'c', 'd'] }), y };
 }
 
 describe('Booster', () => {

@@ -6,7 +6,6 @@ it('exports the public API', () => {
     [
       "Booster",
       "binMatrix",
-      "denseMatrix",
       "featureImportance",
       "fitBinMapper",
       "fromArrowColumns",

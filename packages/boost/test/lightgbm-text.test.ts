@@ -1,8 +1,9 @@
 import { ModelFormatError } from '@leadscore/core/errors';
+import { fromRows, type Matrix } from '@leadscore/core/matrix';
 import { describe, expect, it } from 'vitest';
 import { fromLightGBMText, toLightGBMText } from '../src/io/lightgbm-text.js';
 import { fromXGBoostJSON } from '../src/io/xgboost-json.js';
-import type { BoosterModel, DenseMatrix, TreeArrays } from '../src/model/types.js';
+import type { BoosterModel, TreeArrays } from '../src/model/types.js';
 import { predictContributions } from '../src/shap/tree-shap.js';
 import { CASES, loadMatrix, maxAbsDiff, modelText, walkMargin } from './model-fixtures.js';
 
@@ -11,7 +12,7 @@ import { CASES, loadMatrix, maxAbsDiff, modelText, walkMargin } from './model-fi
  * tree blocks, walk with `NumericalDecision` (`x <= threshold` in double, missing types None/Zero/NaN,
  * default_left bit) and `GetLeaf` (`~leaf` children), sum leaf values in double.
  */
-function lightgbmRaw(text: string, m: DenseMatrix): Float64Array {
+function lightgbmRaw(text: string, m: Matrix): Float64Array {
   const blocks = text.split('\nTree=').slice(1);
   const trees = blocks.map((block) => {
     const kv = new Map<string, string>();
@@ -37,7 +38,7 @@ function lightgbmRaw(text: string, m: DenseMatrix): Float64Array {
       let node = 0;
       if (t.numLeaves > 1) {
         while (node >= 0) {
-          let x = m.data[r * m.nCols + t.feature[node]!]!;
+          let x = m.values[t.feature[node]! * m.nRows + r]!;
           const dt = t.decision[node]!;
           const missing = (dt >> 2) & 3;
           if (Number.isNaN(x) && missing !== 2) x = 0;
@@ -174,12 +175,7 @@ describe('toLightGBMText structure (checked against the format reference; no Lig
         }
       }
     }
-    const edge: DenseMatrix = {
-      data: Float32Array.from(rows),
-      nRows: rows.length / 6,
-      nCols: 6,
-      layout: 'row',
-    };
+    const edge = fromRows(rows, rows.length / 6);
     const raw = lightgbmRaw(text, edge);
     expect(maxAbsDiff(raw, walkMargin(model, edge, undefined, 'double'))).toBeLessThanOrEqual(1e-9);
   });
@@ -328,7 +324,7 @@ describe('fromLightGBMText on a LightGBM-style file', () => {
     // Missing type None on age: NaN acts as 0, and 0 <= 30.5 goes left.
     expect(t.defaultLeft[0]).toBe(1);
     const rows = [30.5, 0.5, 30.500002, 0, Number.NaN, Number.NaN, 10, 1e-36, 10, 2e-35, Number.NaN, 1];
-    const m: DenseMatrix = { data: Float32Array.from(rows), nRows: 6, nCols: 2, layout: 'row' };
+    const m = fromRows(rows, 6);
     const want = lightgbmRaw(HAND, m);
     expect(Array.from(want)).toEqual([0.75, 0.25, -0.5, -0.5, 0.75, 0.75]);
     expect(walkMargin(model, m, undefined, 'double')).toEqual(Float64Array.from(want, Math.fround));

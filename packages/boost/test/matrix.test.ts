@@ -1,34 +1,43 @@
+import { createMatrix, fromRows, type Matrix } from '@leadscore/core/matrix';
 import { describe, expect, it } from 'vitest';
-import { denseMatrix, fromArrowColumns } from '../src/data/matrix.js';
+import { fromArrowColumns } from '../src/data/matrix.js';
+import { train } from '../src/train/train.js';
 
-describe('denseMatrix', () => {
-  it('wraps a Float32Array without copying and converts other arrays', () => {
-    const data = new Float32Array([1, 2, 3, 4, 5, 6]);
-    const m = denseMatrix(data, 2, 3, { names: ['a', 'b', 'c'] });
-    expect(m.data).toBe(data);
-    expect(m).toMatchObject({ nRows: 2, nCols: 3, layout: 'row', names: ['a', 'b', 'c'] });
-    const c = denseMatrix([1, Number.NaN, 0.1], 3, 1, { layout: 'col' });
-    expect(c.data).toBeInstanceOf(Float32Array);
-    expect(c.data[2]).toBe(Math.fround(0.1));
-    expect(Number.isNaN(c.data[1])).toBe(true);
+describe('the core Matrix in boost', () => {
+  const x = fromRows([1, 0, 2, 1, 3, 0, 4, 1], 4, { names: ['a', 'b'] });
+  const y = [0, 0, 1, 1];
+
+  it('refuses a categorical column unless categoricalAsCodes is set, then splits on the codes', async () => {
+    const cat = createMatrix(Float32Array.from([1, 2, 3, 4, 0, 1, 0, 1]), 4, ['a', 'segment'], {
+      kinds: ['numeric', 'categorical'],
+      levels: [null, ['ria', 'wirehouse']],
+    });
+    await expect(train(cat, y, { numRounds: 1 })).rejects.toThrowErrorMatchingInlineSnapshot(
+      `[InvalidArgumentError: data column "segment" is categorical: boost splits on numbers, so pass one-hot or target-encoded columns, or set options.categoricalAsCodes to split on the level codes]`,
+    );
+    const codes = await train(cat, y, { numRounds: 1 }, { categoricalAsCodes: true });
+    const numeric = await train(createMatrix(Float32Array.from(cat.values), 4, ['a', 'segment']), y, {
+      numRounds: 1,
+    });
+    expect(codes.toXGBoostJSON()).toBe(numeric.toXGBoostJSON());
+    await expect(train(x, y, { numRounds: 1 }, { evalSet: { data: cat, labels: y } })).rejects.toThrow(
+      'options.evalSet.data column "segment" is categorical',
+    );
   });
 
-  it('refuses inconsistent shapes, infinities and bad names', () => {
-    expect(() => denseMatrix([1, 2, 3], 2, 2)).toThrowErrorMatchingInlineSnapshot(
-      `[InvalidArgumentError: data must have nRows * nCols = 4 values, found 3]`,
-    );
-    expect(() => denseMatrix([1, 2, 3, Number.POSITIVE_INFINITY], 2, 2)).toThrowErrorMatchingInlineSnapshot(
-      `[InvalidArgumentError: data[1, 1] must be finite or NaN (missing), found Infinity]`,
-    );
-    expect(() => denseMatrix([1, 2], 1, 2, { names: ['a', 'a'] })).toThrowErrorMatchingInlineSnapshot(
-      `[InvalidArgumentError: names[1] must be unique, found "a"]`,
-    );
-    expect(() => denseMatrix([1, 2], 1, 2, { names: ['a'] })).toThrowErrorMatchingInlineSnapshot(
-      `[InvalidArgumentError: names must have nCols = 2 entries, found 1]`,
-    );
-    expect(() => denseMatrix([1, 2], 2, 0)).toThrowErrorMatchingInlineSnapshot(
-      `[InvalidArgumentError: nCols must be an integer >= 1, found 0]`,
-    );
+  it("records column names in the model, except XGBoost's names for unnamed features", async () => {
+    expect((await train(x, y, { numRounds: 1 })).model.featureNames).toEqual(['a', 'b']);
+    const unnamed = await train(createMatrix(Float32Array.from(x.values), 4, ['f0', 'f1']), y, {
+      numRounds: 1,
+    });
+    expect(unnamed.model.featureNames).toEqual([]);
+  });
+
+  it('refuses an object that is not a Matrix, naming what is missing', async () => {
+    const bad = { data: new Float32Array(4), nRows: 2, nCols: 2, layout: 'row' } as unknown as Matrix;
+    await expect(train(bad, [0, 1])).rejects.toThrow('data must be a Matrix (from @leadscore/core)');
+    const noNames = { values: new Float32Array(4), nRows: 2, nCols: 2 } as unknown as Matrix;
+    await expect(train(noNames, [0, 1])).rejects.toThrow('data.names must be an array of nCols = 2');
   });
 });
 
@@ -50,8 +59,8 @@ describe('fromArrowColumns', () => {
 
   it('copies numeric, boolean and bigint columns column-major, nulls as NaN', () => {
     const m = fromArrowColumns(table, ['aum', 'has_cfp', 'count']);
-    expect(m).toMatchObject({ nRows: 3, nCols: 3, layout: 'col', names: ['aum', 'has_cfp', 'count'] });
-    expect(Array.from(m.data)).toEqual([1.5, Number.NaN, 3, 1, 0, Number.NaN, 1, 2, 3]);
+    expect(m).toMatchObject({ nRows: 3, nCols: 3, names: ['aum', 'has_cfp', 'count'] });
+    expect(Array.from(m.values)).toEqual([1.5, Number.NaN, 3, 1, 0, Number.NaN, 1, 2, 3]);
   });
 
   it('refuses unknown and non-numeric columns', () => {

@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BoosterModel, DenseMatrix } from '../src/model/types.js';
+import { fromRows, type Matrix } from '@leadscore/core/matrix';
+import type { BoosterModel } from '../src/model/types.js';
 
 export const FIXTURES = new URL('./fixtures/', import.meta.url).pathname;
 export const PYTHON = process.env.LEADSCORE_PYTHON ?? '/usr/bin/python3';
@@ -35,16 +36,14 @@ export function loadDataFile(): DataFile {
   return JSON.parse(readFileSync(join(FIXTURES, 'xgb_data.json'), 'utf8')) as DataFile;
 }
 
-/** The fixture matrix in row- or column-major layout (NaN for null). */
-export function loadMatrix(layout: 'row' | 'col' = 'row'): DenseMatrix {
+/** The fixture matrix (NaN for null). */
+export function loadMatrix(): Matrix {
   const { nRows, nCols, rows } = loadDataFile();
   const data = new Float32Array(nRows * nCols);
   for (const [i, row] of rows.entries()) {
-    for (const [j, v] of row.entries()) {
-      data[layout === 'row' ? i * nCols + j : j * nRows + i] = v === null ? Number.NaN : v;
-    }
+    for (const [j, v] of row.entries()) data[i * nCols + j] = v === null ? Number.NaN : v;
   }
-  return { data, nRows, nCols, layout };
+  return fromRows(data, nRows);
 }
 
 export function modelText(name: CaseName): string {
@@ -68,7 +67,7 @@ function logitF32(p: number): number {
  */
 export function walkMargin(
   model: BoosterModel,
-  m: DenseMatrix,
+  m: Matrix,
   range?: readonly [number, number],
   accumulate: 'float32' | 'double' = 'float32',
 ): Float64Array {
@@ -81,7 +80,7 @@ export function walkMargin(
       let node = 0;
       while (tree.left[node]! >= 0) {
         const f = tree.splitFeature[node]!;
-        const x = m.data[m.layout === 'row' ? r * m.nCols + f : f * m.nRows + r]!;
+        const x = m.values[f * m.nRows + r]!;
         const goLeft = Number.isNaN(x) ? tree.defaultLeft[node] === 1 : x < tree.threshold[node]!;
         node = goLeft ? tree.left[node]! : tree.left[node]! + 1;
       }

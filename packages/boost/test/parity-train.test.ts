@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { fromRows } from '@leadscore/core/matrix';
 import { describe, expect, it } from 'vitest';
-import { denseMatrix } from '../src/data/matrix.js';
 import { averagePrecision } from '../src/train/eval-metrics.js';
 import type { TrainParams } from '../src/train/params.js';
 import { train } from '../src/train/train.js';
@@ -39,8 +39,8 @@ const { n, p, nTrain } = fixture;
 const X = all.subarray(0, n * p);
 const y = all.subarray(n * p, n * p + n);
 const w = all.subarray(n * p + n, n * p + 2 * n);
-const train_ = denseMatrix(X.slice(0, nTrain * p), nTrain, p);
-const test = denseMatrix(X.slice(nTrain * p), n - nTrain, p);
+const train_ = fromRows(X.slice(0, nTrain * p), nTrain);
+const test = fromRows(X.slice(nTrain * p), n - nTrain);
 const yTrain = Array.from(y.subarray(0, nTrain));
 const yTest = y.slice(nTrain);
 

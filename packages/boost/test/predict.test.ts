@@ -1,7 +1,7 @@
+import { createMatrix, fromRows } from '@leadscore/core/matrix';
 import { createRng } from '@leadscore/core/rng';
 import { describe, expect, it } from 'vitest';
 import { Booster } from '../src/booster.js';
-import { denseMatrix } from '../src/data/matrix.js';
 import { XGBOOST_DEFAULT_PARAMS } from '../src/io/xgboost-json.js';
 import { baseMargin } from '../src/model/base-margin.js';
 import type { BoosterModel, TreeArrays } from '../src/model/types.js';
@@ -74,7 +74,7 @@ describe('prediction rule', () => {
   const flat = rows.flat();
 
   it('follows x < threshold, NaN to the default child, and adds the base margin', () => {
-    const m = booster.predictMargin(denseMatrix(flat, 5, 2));
+    const m = booster.predictMargin(fromRows(flat, 5));
     leafSums.forEach((s, i) => {
       expect(m[i]).toBeCloseTo(m0 + s + 0.25, 6);
     });
@@ -82,13 +82,19 @@ describe('prediction rule', () => {
 
   it('gives the same result for row- and column-major input', () => {
     const col = [0, 1].flatMap((j) => rows.map((r) => r[j]!));
-    const a = booster.predictMargin(denseMatrix(flat, 5, 2));
-    const b = booster.predictMargin(denseMatrix(col, 5, 2, { layout: 'col' }));
+    const a = booster.predictMargin(fromRows(flat, 5));
+    const b = booster.predictMargin(
+      createMatrix(
+        Float32Array.from(col),
+        5,
+        Array.from({ length: 2 }, (_, j) => `f${j}`),
+      ),
+    );
     expect(Array.from(b)).toEqual(Array.from(a));
   });
 
   it('accumulates in float32 like XGBoost', () => {
-    const m = booster.predictMargin(denseMatrix(flat, 5, 2));
+    const m = booster.predictMargin(fromRows(flat, 5));
     const f = Math.fround;
     const leaves = [
       [0.1, -0.05],
@@ -104,8 +110,8 @@ describe('prediction rule', () => {
   });
 
   it('probabilities are the float32 sigmoid of the margin', () => {
-    const m = booster.predictMargin(denseMatrix(flat, 5, 2));
-    const p = booster.predict(denseMatrix(flat, 5, 2));
+    const m = booster.predictMargin(fromRows(flat, 5));
+    const p = booster.predict(fromRows(flat, 5));
     m.forEach((v, i) => {
       expect(p[i]).toBeCloseTo(1 / (1 + Math.exp(-v)), 7);
       expect(p[i]).toBe(sigmoid32(v));
@@ -115,7 +121,7 @@ describe('prediction rule', () => {
   });
 
   it('iteration ranges and slices select trees', () => {
-    const d = denseMatrix(flat, 5, 2);
+    const d = fromRows(flat, 5);
     const first = booster.predictMargin(d, { iterationRange: [0, 1] });
     [0.1, -0.3, 0.2, 0.2, -0.3].forEach((s, i) => {
       expect(first[i]).toBeCloseTo(m0 + s, 6);
@@ -134,7 +140,7 @@ describe('prediction rule', () => {
   });
 
   it('refuses a matrix with another number of columns', () => {
-    expect(() => booster.predict(denseMatrix([1, 2, 3], 1, 3))).toThrowErrorMatchingInlineSnapshot(
+    expect(() => booster.predict(fromRows([1, 2, 3], 1))).toThrowErrorMatchingInlineSnapshot(
       `[InvalidArgumentError: data must have the model's 2 columns, found 3]`,
     );
   });
@@ -146,7 +152,7 @@ describe('prediction rule', () => {
       x[2 * i] = (i % 10) / 10;
       x[2 * i + 1] = i % 7 === 0 ? Number.NaN : (i % 4) * 0.9;
     }
-    const m = booster.predictMargin(denseMatrix(x, n, 2));
+    const m = booster.predictMargin(fromRows(x, n));
     for (let i = 0; i < n; i++) {
       const a = x[2 * i]!;
       const b = x[2 * i + 1]!;
@@ -169,9 +175,13 @@ describe('multi-threaded prediction', () => {
   for (let i = 0; i < n; i++) for (let j = 0; j < nCols; j++) colMajor[j * n + i] = x[i * nCols + j]!;
 
   it('gives bit-identical margins and probabilities with 1, 2 and 3 threads, either layout', async () => {
-    const trained = await train(denseMatrix(x, n, nCols), y, { numRounds: 25, maxDepth: 4 });
-    const rowM = denseMatrix(x, n, nCols);
-    const colM = denseMatrix(colMajor, n, nCols, { layout: 'col' });
+    const trained = await train(fromRows(x, n), y, { numRounds: 25, maxDepth: 4 });
+    const rowM = fromRows(x, n);
+    const colM = createMatrix(
+      Float32Array.from(colMajor),
+      n,
+      Array.from({ length: nCols }, (_, j) => `f${j}`),
+    );
     const one = trained.predictMargin(rowM);
     const p1 = trained.predict(rowM, { iterationRange: [3, 17] });
     for (const nthread of [2, 3]) {
@@ -184,29 +194,30 @@ describe('multi-threaded prediction', () => {
   });
 
   it('calls of other sizes in a row reuse the shared copies correctly (larger, then smaller)', async () => {
-    const trained = await train(denseMatrix(x, n, nCols), y, { numRounds: 10, maxDepth: 4 });
-    const one = trained.predictMargin(denseMatrix(x, n, nCols));
+    const trained = await train(fromRows(x, n), y, { numRounds: 10, maxDepth: 4 });
+    const one = trained.predictMargin(fromRows(x, n));
     for (const rows of [3000, n, 5000, 2500, n]) {
-      const part = denseMatrix(x.subarray(0, rows * nCols), rows, nCols);
+      const part = fromRows(x.subarray(0, rows * nCols), rows);
       expect(trained.predictMargin(part, { nthread: 2 })).toEqual(one.subarray(0, rows));
     }
   });
 
   it('accepts input already in shared memory and leaves it unchanged', async () => {
-    const trained = await train(denseMatrix(x, n, nCols), y, { numRounds: 5, maxDepth: 3 });
-    const sab = new Float32Array(new SharedArrayBuffer(x.byteLength));
-    sab.set(x);
-    const m = trained.predictMargin(denseMatrix(sab, n, nCols), { nthread: 2 });
-    expect(m).toEqual(trained.predictMargin(denseMatrix(x, n, nCols)));
-    expect(sab).toEqual(x);
+    const trained = await train(fromRows(x, n), y, { numRounds: 5, maxDepth: 3 });
+    const sab = new Float32Array(new SharedArrayBuffer(colMajor.byteLength));
+    sab.set(colMajor);
+    const names = Array.from({ length: nCols }, (_, j) => `f${j}`);
+    const m = trained.predictMargin(createMatrix(sab, n, names), { nthread: 2 });
+    expect(m).toEqual(trained.predictMargin(fromRows(x, n)));
+    expect(sab).toEqual(colMajor);
   });
 
   it('refuses a bad thread count', () => {
     const b = new Booster(model);
-    expect(() => b.predict(denseMatrix([1, 2], 1, 2), { nthread: 0 })).toThrowErrorMatchingInlineSnapshot(
+    expect(() => b.predict(fromRows([1, 2], 1), { nthread: 0 })).toThrowErrorMatchingInlineSnapshot(
       `[InvalidArgumentError: nthread must be an integer in [1, 64], found 0]`,
     );
-    expect(() => b.predict(denseMatrix([1, 2], 1, 2), { nthread: 1.5 })).toThrowErrorMatchingInlineSnapshot(
+    expect(() => b.predict(fromRows([1, 2], 1), { nthread: 1.5 })).toThrowErrorMatchingInlineSnapshot(
       `[InvalidArgumentError: nthread must be an integer in [1, 64], found 1.5]`,
     );
   });

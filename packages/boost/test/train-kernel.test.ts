@@ -1,14 +1,9 @@
 import { createRng } from '@leadscore/core/rng';
 import { describe, expect, it } from 'vitest';
-import {
-  buildHistograms,
-  buildHistogramsWasm,
-  evaluatePlain,
-  gradientRange,
-  partitionChunks,
-  partitionCopy,
-  partitionNodes,
-} from '../src/train/hist-kernel.js';
+import { gradientRange } from '../src/train/gradients.js';
+import { buildHistograms, buildHistogramsWasm } from '../src/train/hist-kernel.js';
+import { partitionChunks, partitionCopy, partitionNodes } from '../src/train/row-partition.js';
+import { evaluatePlain } from '../src/train/split-search.js';
 import {
   EXP_TABLE_DOUBLES,
   expTable,

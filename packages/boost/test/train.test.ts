@@ -1,14 +1,13 @@
 import { CancelledError, LeadscoreError } from '@leadscore/core/errors';
+import { fromRows, type Matrix } from '@leadscore/core/matrix';
 import { createRng } from '@leadscore/core/rng';
 import { describe, expect, it } from 'vitest';
 import { binMatrix, fitBinMapper } from '../src/data/bin-mapper.js';
-import { denseMatrix } from '../src/data/matrix.js';
-import type { DenseMatrix } from '../src/model/types.js';
-import { createHistBuilder, stopIdleWorkers } from '../src/train/thread-pool.js';
 import { train } from '../src/train/train.js';
+import { createTrainingExecutor, stopIdleWorkers } from '../src/train/training-executor.js';
 
 /** Noisy two-feature data: y depends on x0 (non-monotonically) and x1; 10 % of x1 missing. */
-function noisy(n: number, seed: number): { m: DenseMatrix; y: number[] } {
+function noisy(n: number, seed: number): { m: Matrix; y: number[] } {
   const rng = createRng(seed);
   const x = new Float32Array(n * 3);
   const y: number[] = [];
@@ -22,14 +21,14 @@ function noisy(n: number, seed: number): { m: DenseMatrix; y: number[] } {
     const logit = Math.sin(2 * a) + 0.8 * b - 0.3 * c;
     y.push(rng.next() < 1 / (1 + Math.exp(-logit)) ? 1 : 0);
   }
-  return { m: denseMatrix(x, n, 3), y };
+  return { m: fromRows(x, n), y };
 }
 
 describe('train: one split on four rows, checked by hand', () => {
   // x = 1..4, y = 0 0 1 1, base score 0.5: g = p - y = (.5, .5, -.5, -.5), h = .25, root G = 0, H = 1.
   // Candidates (lambda 1): x<2: .25/1.25 + .25/1.75 = .342857; x<3: 1/1.5 + 1/1.5 = 1.333333; x<4 = x<2.
   // Root gain 0, so loss_chg = 1.333333; weights -G/(H+1) = -1/1.5, +1/1.5; leaves eta * w = -/+0.2.
-  const m = denseMatrix([1, 2, 3, 4], 4, 1);
+  const m = fromRows([1, 2, 3, 4], 4);
   const y = [0, 0, 1, 1];
   const params = { numRounds: 1, maxDepth: 1, learningRate: 0.3, minChildWeight: 0, baseScore: 0.5 };
 
@@ -54,7 +53,7 @@ describe('train: one split on four rows, checked by hand', () => {
 
   it('predicts sigmoid(leaf) and routes x == threshold to the right', async () => {
     const b = await train(m, y, params);
-    const p = b.predict(denseMatrix([2.999, 3, Number.NaN], 3, 1));
+    const p = b.predict(fromRows([2.999, 3, Number.NaN], 3));
     expect(p[0]).toBeCloseTo(1 / (1 + Math.exp(0.2)), 6);
     expect(p[1]).toBeCloseTo(1 / (1 + Math.exp(-0.2)), 6);
     // no missing value in training: XGBoost's forward pass sends missing values right
@@ -92,7 +91,7 @@ describe('train: default direction of missing values', () => {
   const params = { numRounds: 1, maxDepth: 1, minChildWeight: 0, baseScore: 0.5 };
 
   it('sends missing values left when they look like the low values', async () => {
-    const b = await train(denseMatrix(x, 6, 1), [0, 0, 1, 1, 0, 0], params);
+    const b = await train(fromRows(x, 6), [0, 0, 1, 1, 0, 0], params);
     const t = b.model.trees[0]!;
     expect(t.defaultLeft[0]).toBe(1);
     expect(t.threshold[0]).toBe(3);
@@ -101,7 +100,7 @@ describe('train: default direction of missing values', () => {
   });
 
   it('sends missing values right when they look like the high values', async () => {
-    const b = await train(denseMatrix(x, 6, 1), [0, 0, 1, 1, 1, 1], params);
+    const b = await train(fromRows(x, 6), [0, 0, 1, 1, 1, 1], params);
     const t = b.model.trees[0]!;
     expect(t.defaultLeft[0]).toBe(0);
     expect(t.threshold[0]).toBe(3);
@@ -109,7 +108,7 @@ describe('train: default direction of missing values', () => {
   });
 
   it('a constant feature splits off its missing values, the forward pass winning the mirrored tie', async () => {
-    const b = await train(denseMatrix([1, 1, 1, Number.NaN, Number.NaN], 5, 1), [1, 1, 1, 0, 0], params);
+    const b = await train(fromRows([1, 1, 1, Number.NaN, Number.NaN], 5), [1, 1, 1, 0, 0], params);
     const t = b.model.trees[0]!;
     expect(t.defaultLeft[0]).toBe(0);
     // the only cut is XGBoost's sentinel max + |max| + 1e-5
@@ -118,7 +117,7 @@ describe('train: default direction of missing values', () => {
   });
 
   it('missing rows with zero weight leave the default direction to the forward pass', async () => {
-    const b = await train(denseMatrix(x, 6, 1), [0, 0, 1, 1, 0, 0], params, { weights: [1, 1, 1, 1, 0, 0] });
+    const b = await train(fromRows(x, 6), [0, 0, 1, 1, 0, 0], params, { weights: [1, 1, 1, 1, 0, 0] });
     expect(b.model.trees[0]!.defaultLeft[0]).toBe(0);
   });
 });
@@ -178,7 +177,7 @@ describe('train: determinism, threads, sampling', () => {
       }
       yw.push(rng.next() < 1 / (1 + Math.exp(-logit)) ? 1 : 0);
     }
-    const wm = denseMatrix(x, n, nCols);
+    const wm = fromRows(x, n);
     for (const extra of [
       {},
       { colsampleByTree: 0.6, subsample: 0.8 },
@@ -210,12 +209,12 @@ describe('train: determinism, threads, sampling', () => {
   });
 
   it('a failing worker makes the step throw instead of hanging, and the next training gets sound workers', async () => {
-    const builder = await createHistBuilder(2);
+    const executor = await createTrainingExecutor(2);
     // nothing was set up: the worker's share of the partition reads missing arrays and throws, while
     // the main thread's reads of its empty arrays do not; the barrier inside the task must let go
     const desc = Int32Array.from([0, 10_000_000, 0, 1, 2, 0, -1, 0]);
-    expect(() => builder.partition(desc, 1, new Int32Array(1))).toThrow('histogram worker failed');
-    await builder.close();
+    expect(() => executor.partition(desc, 1, new Int32Array(1))).toThrow('histogram worker failed');
+    await executor.close();
     const small = noisy(5000, 6);
     const p = { numRounds: 2, maxDepth: 3 };
     expect(JSON.stringify((await train(small.m, small.y, { ...p, nthread: 2 })).model)).toBe(
@@ -283,7 +282,7 @@ describe('train: growth policies and constraints', () => {
       grid[3 * k + 1] = 0.3;
       grid[3 * k + 2] = 2;
     }
-    const g = denseMatrix(grid, 81, 3);
+    const g = fromRows(grid, 81);
     const diffs = (p: Float64Array): number[] => Array.from(p.subarray(1), (v, k) => v - p[k]!);
     const free = await train(m, y, { numRounds: 20, maxDepth: 4 });
     // sin(2x) rises then falls: unconstrained predictions do both
@@ -297,7 +296,7 @@ describe('train: growth policies and constraints', () => {
 
   it("baseScore 'mean' is the label mean (weighted, positives times scalePosWeight)", async () => {
     const yy = [1, 0, 0, 0];
-    const mm = denseMatrix([1, 2, 3, 4], 4, 1);
+    const mm = fromRows([1, 2, 3, 4], 4);
     expect((await train(mm, yy, { numRounds: 1 })).model.baseScore).toBe(Math.fround(0.25));
     expect((await train(mm, yy, { numRounds: 1, scalePosWeight: 3 })).model.baseScore).toBe(Math.fround(0.5));
     const w = { weights: [2, 1, 1, 0] };
@@ -382,7 +381,7 @@ describe('train: early stopping and callbacks', () => {
 });
 
 describe('train: bad input', () => {
-  const m = denseMatrix([1, 2, 3, 4], 4, 1);
+  const m = fromRows([1, 2, 3, 4], 4);
   const msg = async (p: Promise<unknown>): Promise<string> => {
     try {
       await p;
@@ -410,9 +409,9 @@ describe('train: bad input', () => {
   });
 
   it('refuses empty data, bad weights, bad params and mismatched eval sets', async () => {
-    expect(await msg(train(denseMatrix([], 0, 2), []))).toMatchInlineSnapshot(
-      `"data must have at least one row, found 0"`,
-    );
+    expect(
+      await msg(train(fromRows([], 0, { names: Array.from({ length: 2 }, (_, j) => `f${j}`) }), [])),
+    ).toMatchInlineSnapshot(`"data must have at least one row, found 0"`);
     expect(await msg(train(m, [0, 1, 0, 1], {}, { weights: [1, -1, 1, 1] }))).toMatchInlineSnapshot(
       `"options.weights[1] must be a finite number >= 0, found -1"`,
     );
@@ -429,9 +428,9 @@ describe('train: bad input', () => {
       `"params.monotoneConstraints must be an array of 1 entries (one per feature), found 2"`,
     );
     expect(
-      await msg(train(m, [0, 1, 0, 1], {}, { evalSet: { data: denseMatrix([1, 2], 1, 2), labels: [1] } })),
+      await msg(train(m, [0, 1, 0, 1], {}, { evalSet: { data: fromRows([1, 2], 1), labels: [1] } })),
     ).toMatchInlineSnapshot(`"options.evalSet.data must have the training data's 1 columns, found 2"`);
-    const other = fitBinMapper(denseMatrix([5, 6, 7], 3, 1));
+    const other = fitBinMapper(fromRows([5, 6, 7], 3));
     expect(
       await msg(train(m, [0, 1, 0, 1], {}, { evalSet: { data: binMatrix(m, other), labels: [0, 1, 0, 1] } })),
     ).toMatchInlineSnapshot(
@@ -449,7 +448,7 @@ describe('train: bad input', () => {
       x[2 * i + 1] = i;
     }
     const y = Array.from({ length: 20 }, (_, i) => (i >= 10 ? 1 : 0));
-    const b = await train(denseMatrix(x, 20, 2), y, { numRounds: 3, minChildWeight: 0 });
+    const b = await train(fromRows(x, 20), y, { numRounds: 3, minChildWeight: 0 });
     expect(b.trainingLog!.emptyFeatures).toEqual([0]);
     for (const t of b.model.trees) {
       for (let n = 0; n < t.numNodes; n++) if (t.left[n]! >= 0) expect(t.splitFeature[n]).toBe(1);

@@ -2,27 +2,27 @@
  * End to end with this package's own trainer: models trained here, written with toXGBoostJSON, loaded
  * by real XGBoost 1.7.4, which must predict and explain them as we do; and through LightGBM text.
  */
+import { type Matrix, takeRows } from '@leadscore/core/matrix';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Booster } from '../src/booster.js';
 import { fromLightGBMText, toLightGBMText } from '../src/io/lightgbm-text.js';
 import { fromXGBoostJSON, toXGBoostJSON } from '../src/io/xgboost-json.js';
-import type { DenseMatrix } from '../src/model/types.js';
 import { predictContributions } from '../src/shap/tree-shap.js';
 import { train } from '../src/train/train.js';
 import { loadDataFile, loadMatrix, maxAbsDiff, predictWithXGBoost, walkMargin } from './model-fixtures.js';
 
 const all = loadMatrix();
 const labels = loadDataFile().labels;
-const head = (m: DenseMatrix, n: number): DenseMatrix => ({
-  ...m,
-  data: m.data.slice(0, n * m.nCols),
-  nRows: n,
-});
-const tail = (m: DenseMatrix, n: number): DenseMatrix => ({
-  ...m,
-  data: m.data.slice(n * m.nCols),
-  nRows: m.nRows - n,
-});
+const head = (m: Matrix, n: number): Matrix =>
+  takeRows(
+    m,
+    Array.from({ length: n }, (_, i) => i),
+  );
+const tail = (m: Matrix, n: number): Matrix =>
+  takeRows(
+    m,
+    Array.from({ length: m.nRows - n }, (_, i) => n + i),
+  );
 
 describe('models trained by @leadscore/boost', () => {
   const boosters: Booster[] = [];

@@ -1,4 +1,5 @@
 import { ModelFormatError } from '@leadscore/core/errors';
+import { fromRows } from '@leadscore/core/matrix';
 import { describe, expect, it } from 'vitest';
 import { fromXGBoostJSON, toXGBoostJSON } from '../src/io/xgboost-json.js';
 import type { BoosterModel, TreeArrays } from '../src/model/types.js';
@@ -99,7 +100,7 @@ describe('fromXGBoostJSON on models trained by XGBoost 1.7.4', () => {
     expect(Array.from(t.defaultLeft)).toEqual([1, 0, 0, 0, 0]);
     // x1 >= 1 -> node 2 (0.25); x1 < 1, x0 < 0.5 -> node 3 (-0.5); NaN in x1 -> default left.
     const data = new Float32Array([0, 2, 0, 0, 1, 0.5, 0.7, Number.NaN]);
-    const margin = walkMargin(m, { data, nRows: 4, nCols: 2, layout: 'row' });
+    const margin = walkMargin(m, fromRows(data, 4));
     const base = Math.log(0.25 / 0.75);
     expect(Array.from(margin, (v) => v - base)).toEqual([
       expect.closeTo(0.25, 6),

@@ -39,6 +39,7 @@ describe('@leadscore/core exports', () => {
         "foldSchema",
         "formatPath",
         "formatValue",
+        "fromRows",
         "gateOutcomeSchema",
         "gateReportSchema",
         "hashJson",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMatrix, matrixColumn, selectColumns, takeRows } from '../src/matrix/index.js';
+import { createMatrix, fromRows, matrixColumn, selectColumns, takeRows } from '../src/matrix/index.js';
 
 describe('createMatrix / takeRows / selectColumns', () => {
   const m = createMatrix(new Float32Array([1, 2, 3, 0, 1, Number.NaN]), 3, ['x', 'c'], {
@@ -38,5 +38,28 @@ describe('createMatrix / takeRows / selectColumns', () => {
     expect(() => createMatrix(new Float32Array(3), 2, ['x'])).toThrow(/must have nRows \* names.length = 2/);
     expect(() => createMatrix(new Float32Array(4), 2, ['x', 'x'])).toThrow(/names\[1\] must be unique/);
     expect(() => matrixColumn(m, 'y')).toThrow(/found "y"; columns: x, c/);
+  });
+});
+
+describe('fromRows', () => {
+  it('transposes row-major values into a column-major matrix, naming columns f0, f1, ... by default', () => {
+    const m = fromRows([1, 2, 3, 4, 5, Number.NaN], 2);
+    expect(m).toMatchObject({ nRows: 2, nCols: 3, names: ['f0', 'f1', 'f2'] });
+    expect(Array.from(m.values)).toEqual([1, 4, 2, 5, 3, Number.NaN]);
+    const named = fromRows([1, 0, 2, 1], 2, {
+      names: ['x', 'flag'],
+      kinds: ['numeric', 'boolean'],
+    });
+    expect(named.kinds).toEqual(['numeric', 'boolean']);
+    expect(Array.from(matrixColumn(named, 'flag'))).toEqual([0, 1]);
+    expect(fromRows([], 0, { names: ['a'] }).nRows).toBe(0);
+  });
+
+  it('refuses a length that is not a multiple of nRows, and nRows 0 without names', () => {
+    expect(() => fromRows([1, 2, 3], 2)).toThrowErrorMatchingInlineSnapshot(
+      `[InvalidArgumentError: rows must have nRows * nCols entries (nRows = 2), found 3]`,
+    );
+    expect(() => fromRows([1, 2, 3], 1, { names: ['a', 'b'] })).toThrow('rows must have nRows * nCols');
+    expect(() => fromRows([], 0)).toThrow('nRows must be an integer >= 1, found 0');
   });
 });

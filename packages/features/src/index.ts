@@ -11,14 +11,11 @@ export {
   computeFeaturesForRow,
   type FeatureMatrix,
   type FeatureRow,
+  type FittedFeatures,
+  fitFeatures,
+  UNSEEN_LEVEL,
 } from './compute/compute-features.js';
-export {
-  categoricalColumn,
-  type DenseMatrixLike,
-  featureColumn,
-  type ToDenseMatrixOptions,
-  toDenseMatrix,
-} from './compute/matrix.js';
+export { categoricalColumn, featureColumn } from './compute/matrix.js';
 export {
   type AnyFeature,
   defineFeature,

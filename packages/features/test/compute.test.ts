@@ -1,4 +1,5 @@
 import { SchemaError } from '@leadscore/core/errors';
+import { createMatrix, selectColumns } from '@leadscore/core/matrix';
 import { makeTrainingColumns, makeTrainingTable, toArrowTable } from '@leadscore/test-utils';
 import {
   Bool,
@@ -28,7 +29,6 @@ import {
   defineFeature,
   featureColumn,
   featureSet,
-  toDenseMatrix,
   v7Features,
 } from '../src/index.js';
 
@@ -310,25 +310,21 @@ describe('computeFeaturesForRow', () => {
   });
 });
 
-describe('toDenseMatrix', () => {
+describe('the feature matrix is a core Matrix', () => {
   const m = computeFeatures(smallTable(), featureSet([perClient, isBig, stateCat]));
-  it('refuses categorical columns by default', () => {
-    expect(() => toDenseMatrix(m)).toThrowErrorMatchingInlineSnapshot(
-      `[InvalidArgumentError: matrix column "state_cat" is categorical: encode it (oneHot/ordinal/target encoder) or pass categorical: 'drop' | 'codes']`,
-    );
+  it('is accepted by createMatrix as is: values, names, kinds and levels agree', () => {
+    const core = createMatrix(m.values, m.nRows, m.names, { kinds: m.kinds, levels: m.levels });
+    expect(core.values).toBe(m.values);
+    expect(core.nCols).toBe(3);
   });
-  it('drops or keeps categorical codes in the boost DenseMatrix shape', () => {
-    const dropped = toDenseMatrix(m, { categorical: 'drop' });
+  it('drops categorical columns with selectColumns, keeping the feature columns in order', () => {
+    const dropped = selectColumns(m, ['aum_per_client_x', 'is_big']);
     expect(dropped).toMatchObject({
       nRows: 4,
       nCols: 2,
-      layout: 'col',
       names: ['aum_per_client_x', 'is_big'],
     });
-    expect([...dropped.data]).toEqual([25, Number.NaN, Number.NaN, Number.NaN, 1, 1, Number.NaN, 0]);
-    const codes = toDenseMatrix(m, { categorical: 'codes' });
-    expect(codes.data).toBe(m.values);
-    expect(codes.nCols).toBe(3);
+    expect([...dropped.values]).toEqual([25, Number.NaN, Number.NaN, Number.NaN, 1, 1, Number.NaN, 0]);
   });
   it('rejects an unknown column name', () => {
     expect(() => featureColumn(m, 'nope')).toThrowErrorMatchingInlineSnapshot(

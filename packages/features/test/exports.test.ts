@@ -13,6 +13,7 @@ it('exports a stable public API', () => {
       "MISSING_LEVEL",
       "NotFittedError",
       "OTHER_LEVEL",
+      "UNSEEN_LEVEL",
       "assertDeclaredInputs",
       "businessModelFeatures",
       "careerStageFeatures",
@@ -30,6 +31,7 @@ it('exports a stable public API', () => {
       "featureManifestSchema",
       "featureSet",
       "featureValuesEqual",
+      "fitFeatures",
       "fitOneHotEncoder",
       "fitOrdinalEncoder",
       "fitTargetEncoder",
@@ -41,7 +43,6 @@ it('exports a stable public API', () => {
       "targetEncoder",
       "temporalFeatures",
       "testFeature",
-      "toDenseMatrix",
       "v7Features",
     ]
   `);

@@ -8,9 +8,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type DenseMatrix, train } from '@leadscore/boost';
+import { train } from '@leadscore/boost';
 import { averagePrecision, createRng, rocAuc } from '@leadscore/core';
-import { computeFeatures, toDenseMatrix, v7Features } from '@leadscore/features';
+import { type Matrix, takeRows } from '@leadscore/core/matrix';
+import { computeFeatures, v7Features } from '@leadscore/features';
 import { type LearningWorldTable, learningWorldTable, PYTHON, requireXGBoost } from '@leadscore/test-utils';
 import { describe, expect, it } from 'vitest';
 
@@ -28,18 +29,6 @@ function epochMs(table: ArrowTable, name: string): Float64Array {
   const unit = (column.type as { unit?: number }).unit ?? 1;
   const perMs = [1 / 1000, 1, 1000, 1_000_000][unit]!;
   return Float64Array.from(column.toArray() as ArrayLike<number | bigint>, (v) => Number(v) / perMs);
-}
-
-/** Copies the given rows of a column-major matrix into a new column-major one. */
-function takeRows(m: DenseMatrix, rows: Int32Array): DenseMatrix {
-  expect(m.layout).toBe('col');
-  const out = new Float32Array(rows.length * m.nCols);
-  for (let j = 0; j < m.nCols; j++) {
-    const src = j * m.nRows;
-    const dst = j * rows.length;
-    for (let i = 0; i < rows.length; i++) out[dst + i] = m.data[src + rows[i]!]!;
-  }
-  return { data: out, nRows: rows.length, nCols: m.nCols, layout: 'col' };
 }
 
 function take(values: ArrayLike<number>, rows: Int32Array): Float64Array {
@@ -90,17 +79,17 @@ function maxRandomAp(labels: Float64Array, scores: ArrayLike<number>, permutatio
 
 /** Has XGBoost train on the same float32 matrices and return its test probabilities. */
 function trainXGBoost(
-  trainX: DenseMatrix,
+  trainX: Matrix,
   trainY: Float64Array,
-  testX: DenseMatrix,
+  testX: Matrix,
   params: Record<string, number | string>,
 ): { version: string; probability: number[]; trainSeconds: number } {
   requireXGBoost();
   const dir = mkdtempSync(join(tmpdir(), 'leadscore-world-xgb-'));
   try {
     const bytes = (a: Float32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-    writeFileSync(join(dir, 'train_x.f32'), bytes(trainX.data));
-    writeFileSync(join(dir, 'test_x.f32'), bytes(testX.data));
+    writeFileSync(join(dir, 'train_x.f32'), bytes(trainX.values));
+    writeFileSync(join(dir, 'test_x.f32'), bytes(testX.values));
     writeFileSync(join(dir, 'train_y.f32'), bytes(Float32Array.from(trainY)));
     writeFileSync(
       join(dir, 'meta.json'),
@@ -127,9 +116,7 @@ describe('learning on the synthetic world (point-in-time V7 features)', () => {
 
     const { world, table } = await learningWorldTable(WORLD);
     const horizonDays = world.truth.params.labelHorizonDays;
-    const dense = toDenseMatrix(computeFeatures(table, v7Features), {
-      categorical: 'codes',
-    });
+    const dense = computeFeatures(table, v7Features);
     const labels = Float64Array.from(table.getChild('label')!.toArray() as ArrayLike<number>);
     const split = temporalSplit(epochMs(table, 'contacted_at'), horizonDays);
     const trainX = takeRows(dense, split.train);
@@ -146,14 +133,19 @@ describe('learning on the synthetic world (point-in-time V7 features)', () => {
     // Same intercept for both (XGBoost 1.7 would otherwise start from 0.5): the train label mean.
     const baseScore = Math.fround(trainY.reduce((a, b) => a + b, 0) / trainY.length);
     const t0 = performance.now();
-    const ours = await train(trainX, trainY, {
-      numRounds: ROUNDS,
-      maxDepth: 4,
-      learningRate: 0.05,
-      minChildWeight: 5,
-      maxBin: 256,
-      baseScore,
-    });
+    const ours = await train(
+      trainX,
+      trainY,
+      {
+        numRounds: ROUNDS,
+        maxDepth: 4,
+        learningRate: 0.05,
+        minChildWeight: 5,
+        maxBin: 256,
+        baseScore,
+      },
+      { categoricalAsCodes: true },
+    );
     const oursSeconds = (performance.now() - t0) / 1000;
     const xgb = trainXGBoost(trainX, trainY, testX, {
       objective: 'binary:logistic',

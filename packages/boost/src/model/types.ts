@@ -74,17 +74,5 @@ export interface BoosterModel {
   readonly params: ModelParams;
 }
 
-/** A dense numeric matrix; NaN marks a missing value. */
-export interface DenseMatrix {
-  /** Values, `nRows * nCols` long. */
-  readonly data: Float32Array;
-  readonly nRows: number;
-  readonly nCols: number;
-  /** 'row': value (i, j) at i * nCols + j; 'col': at j * nRows + i. */
-  readonly layout: 'row' | 'col';
-  /** Optional column names. */
-  readonly names?: readonly string[];
-}
-
 /** Importance kinds, with XGBoost's meanings (`get_score(importance_type=...)`). */
 export type ImportanceType = 'weight' | 'gain' | 'total_gain' | 'cover' | 'total_cover';

@@ -5,7 +5,8 @@
  * trees inside a block, so node arrays stay in cache; nothing is allocated per row.
  * @module
  */
-import type { DenseMatrix, TreeArrays } from '../model/types.js';
+import type { ColumnMajor } from '../data/matrix.js';
+import type { TreeArrays } from '../model/types.js';
 
 const fround = Math.fround;
 
@@ -82,7 +83,7 @@ export function sigmoid32(x: number): number {
  */
 export function accumulateMargins(
   forest: PackedForest,
-  matrix: DenseMatrix,
+  matrix: ColumnMajor,
   treeBegin: number,
   treeEnd: number,
   out: Float32Array,
@@ -90,11 +91,11 @@ export function accumulateMargins(
   rowEnd: number = matrix.nRows,
 ): void {
   const BLOCK = 64;
-  const { data, nRows, nCols } = matrix;
+  const data = matrix.values;
   const { root, depth, left, feature, threshold, missingRight, leafValue } = forest;
-  // row-major: x(i, f) = data[i * nCols + f]; column-major: data[f * nRows + i]
-  const rowStride = matrix.layout === 'row' ? nCols : 1;
-  const colStride = matrix.layout === 'row' ? 1 : nRows;
+  // column-major: x(i, f) = data[f * nRows + i]
+  const rowStride = 1;
+  const colStride = matrix.nRows;
   for (let b0 = rowBegin; b0 < rowEnd; b0 += BLOCK) {
     const b1 = Math.min(rowEnd, b0 + BLOCK);
     for (let t = treeBegin; t < treeEnd; t++) {

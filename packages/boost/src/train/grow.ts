@@ -5,8 +5,8 @@
  * @module
  */
 import type { ResolvedParams } from './params.js';
-import { clampedWeight, gainGivenWeight, type SplitParams } from './split.js';
-import type { HistBuilder } from './thread-pool.js';
+import { clampedWeight, gainGivenWeight, type SplitParams } from './split-gain.js';
+import type { TrainingExecutor } from './training-executor.js';
 
 const fround = Math.fround;
 const RT_EPS = 1e-6;
@@ -61,12 +61,12 @@ export interface GrowInput {
   readonly nodeFeatures: (treeFeatures: Int32Array) => Int32Array;
 }
 
-/** Reusable tree builder: buffers are allocated once per training. */
+/** Reusable tree executor: buffers are allocated once per training. */
 export class TreeGrower {
   private readonly data: GrowData;
   private readonly p: ResolvedParams;
   private readonly sp: SplitParams;
-  private readonly builder: HistBuilder;
+  private readonly executor: TrainingExecutor;
   private readonly monotone: Int8Array | null;
   private readonly fast: boolean;
   private readonly rows: Int32Array;
@@ -109,11 +109,16 @@ export class TreeGrower {
   private bRG: number[] = [];
   private bRH: number[] = [];
 
-  constructor(data: GrowData, params: ResolvedParams, builder: HistBuilder, monotone: Int8Array | null) {
+  constructor(
+    data: GrowData,
+    params: ResolvedParams,
+    executor: TrainingExecutor,
+    monotone: Int8Array | null,
+  ) {
     this.data = data;
     this.p = params;
     this.sp = params;
-    this.builder = builder;
+    this.executor = executor;
     this.monotone = monotone;
     this.fast = params.maxDeltaStep === 0 && monotone === null;
     this.plain = this.fast && params.alpha === 0;
@@ -124,31 +129,39 @@ export class TreeGrower {
     const capacity = Math.min(byDepth, byLeaves) + 2;
     const wasm =
       Number.isFinite(capacity) &&
-      builder.prepare({
+      executor.prepare({
         codeBytes: data.codes.byteLength,
         nRows: data.nRows,
         poolDoubles: capacity * this.histSize,
       });
-    this.rows = builder.allocInt32(data.nRows);
+    this.rows = executor.allocInt32(data.nRows);
     const scratch = (n32: number): ArrayBufferLike => {
-      const a = builder.allocScratch(Math.ceil(n32 / 2) + 1);
+      const a = executor.allocScratch(Math.ceil(n32 / 2) + 1);
       return a.buffer;
     };
-    this.tmp = builder.allocInt32(data.nRows);
-    this.grad = builder.allocFloat32(data.nRows);
-    this.hess = builder.allocFloat32(data.nRows);
+    this.tmp = executor.allocInt32(data.nRows);
+    this.grad = executor.allocFloat32(data.nRows);
+    this.hess = executor.allocFloat32(data.nRows);
     this.partOut = new Int32Array(scratch(1024), 0, 1024);
-    this.gh = builder.allocFloat64(2 * data.nRows);
+    this.gh = executor.allocFloat64(2 * data.nRows);
     this.perChunk = wasm ? capacity : 8;
     this.fixedPool = wasm;
     if (wasm) this.addPoolChunk();
-    builder.setup(data.codes, data.nRows, this.rows, this.gh, data.slotPtr);
-    builder.setupPartition(this.tmp, this.grad, this.hess);
+    executor.setup({
+      codes: data.codes,
+      nRows: data.nRows,
+      rows: this.rows,
+      gh: this.gh,
+      slotPtr: data.slotPtr,
+      tmp: this.tmp,
+      grad: this.grad,
+      hess: this.hess,
+    });
   }
 
   private addPoolChunk(): void {
-    const chunk = this.builder.allocFloat64(this.perChunk * this.histSize);
-    const c = this.builder.addChunk(chunk);
+    const chunk = this.executor.allocFloat64(this.perChunk * this.histSize);
+    const c = this.executor.addChunk(chunk);
     this.chunks.push(chunk);
     for (let k = this.perChunk - 1; k >= 0; k--) this.freeHists.push(c * this.perChunk + k);
   }
@@ -170,7 +183,7 @@ export class TreeGrower {
 
   /** Allocates a margin array (and copies of labels/weights) shared with the workers. */
   sharedFloat32(values: ArrayLike<number> | number, length: number): Float32Array {
-    const a = this.builder.allocFloat32(length);
+    const a = this.executor.allocFloat32(length);
     if (typeof values === 'number') a.fill(values);
     else a.set(values);
     return a;
@@ -188,8 +201,17 @@ export class TreeGrower {
     spw: number,
     allRows = false,
   ): void {
-    const root = allRows && this.builder.threads > 1;
-    this.builder.gradients(margin, y, w, spw, this.grad, this.hess, this.data.nRows, root);
+    const root = allRows && this.executor.threads > 1;
+    this.executor.gradients({
+      margin,
+      y,
+      w,
+      scalePosWeight: spw,
+      grad: this.grad,
+      hess: this.hess,
+      n: this.data.nRows,
+      root,
+    });
     this.rootReady = root;
   }
 
@@ -206,7 +228,7 @@ export class TreeGrower {
       desc[3 * j + 2] = t.leafValue[k]!;
       j++;
     }
-    this.builder.leaves(margin, desc, n);
+    this.executor.leaves(margin, desc, n);
   }
 
   /** Grows one tree. */
@@ -427,22 +449,24 @@ export class TreeGrower {
         desc[9 * k + 8] = (ho % this.perChunk) * this.histSize;
       }
     }
-    if (evaluate === null) this.builder.build(desc, nodes.length, treeFeatures, treeFeatures.length);
+    const build = {
+      nodes: desc,
+      nNodes: nodes.length,
+      features: treeFeatures,
+      nFeatures: treeFeatures.length,
+    };
+    if (evaluate === null) this.executor.build(build);
     else {
       const nf = treeFeatures.length;
-      const T = this.builder.blocks(nf);
+      const T = this.executor.blocks(nf);
       this.describeEval(evaluate, null, nf, T);
-      this.builder.buildAndEvaluate(
-        desc,
-        nodes.length,
-        treeFeatures,
-        nf,
-        this.evalDesc,
-        evaluate.length,
-        this.sp.minChildWeight,
-        this.sp.lambda,
-        this.evalOut,
-      );
+      this.executor.build(build, {
+        nodes: this.evalDesc,
+        nNodes: evaluate.length,
+        minChildWeight: this.sp.minChildWeight,
+        lambda: this.sp.lambda,
+        out: this.evalOut,
+      });
       this.mergeBest(evaluate, T);
     }
     if (parents !== null) {
@@ -467,7 +491,7 @@ export class TreeGrower {
   }
 
   /**
-   * Split search of several nodes: the plain case through the builder (threads split each node's
+   * Split search of several nodes: the plain case through the executor (threads split each node's
    * features, partial bests merged with XGBoost's order-independent NeedReplace), otherwise serially.
    */
   private evaluateNodes(nids: number[], lists: Int32Array[]): void {
@@ -477,7 +501,7 @@ export class TreeGrower {
       });
       return;
     }
-    const T = this.builder.evalSlices;
+    const T = this.executor.evalSlices;
     let total = 0;
     for (const l of lists) total += l.length;
     const features = new Int32Array(total);
@@ -487,13 +511,15 @@ export class TreeGrower {
       at += l.length;
     }
     this.describeEval(nids, lists, 0, T);
-    this.builder.evaluate(
-      this.evalDesc,
-      nids.length,
+    this.executor.evaluate(
+      {
+        nodes: this.evalDesc,
+        nNodes: nids.length,
+        minChildWeight: this.sp.minChildWeight,
+        lambda: this.sp.lambda,
+        out: this.evalOut,
+      },
       features,
-      this.sp.minChildWeight,
-      this.sp.lambda,
-      this.evalOut,
     );
     this.mergeBest(nids, T);
   }
@@ -505,7 +531,7 @@ export class TreeGrower {
   private describeEval(nids: number[], lists: Int32Array[] | null, nFeatures: number, T: number): void {
     const n = nids.length;
     if (this.evalDesc.length < 7 * n) this.evalDesc = new Float64Array(14 * n);
-    if (this.evalOut.length < 8 * n * T) this.evalOut = this.builder.allocScratch(16 * n * T);
+    if (this.evalOut.length < 8 * n * T) this.evalOut = this.executor.allocScratch(16 * n * T);
     const desc = this.evalDesc;
     let at = 0;
     for (let k = 0; k < n; k++) {
@@ -762,7 +788,7 @@ export class TreeGrower {
     const n = applied.length;
     if (this.partDesc.length < 8 * n) this.partDesc = new Int32Array(16 * n);
     if (this.partOut.length < n) {
-      const a = this.builder.allocScratch(n + 1);
+      const a = this.executor.allocScratch(n + 1);
       this.partOut = new Int32Array(a.buffer, 0, 2 * n);
     }
     const desc = this.partDesc;
@@ -784,11 +810,11 @@ export class TreeGrower {
     // largest node first: the threads take nodes in this order, so the small ones even out the end;
     // one thread walks the rows in memory order
     const order = applied.map((_, k) => k);
-    if (this.builder.threads > 1) {
+    if (this.executor.threads > 1) {
       order.sort((a, b) => desc[8 * b + 1]! - desc[8 * b]! - (desc[8 * a + 1]! - desc[8 * a]!) || a - b);
     }
     for (let j = 0; j < n; j++) desc[8 * j + 7] = order[j]!;
-    this.builder.partition(desc, n, this.partOut);
+    this.executor.partition(desc, n, this.partOut);
     for (let k = 0; k < n; k++) {
       const nid = applied[k]!;
       const b = this.cur.begin[nid]!;

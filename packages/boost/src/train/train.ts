@@ -2,9 +2,9 @@
  * `train`: gradient boosting for `binary:logistic` on histogram bins, XGBoost 1.7 `hist` semantics.
  * @module
  */
-
 import { CancelledError, DataError, formatValue, InvalidArgumentError } from '@leadscore/core/errors';
 import { assertArg, assertInteger } from '@leadscore/core/internal';
+import type { Matrix } from '@leadscore/core/matrix';
 import { createRng, type Rng } from '@leadscore/core/rng';
 import { Booster, type TrainingLog } from '../booster.js';
 import {
@@ -16,22 +16,22 @@ import {
   fitAndBinWith,
   isBinnedMatrix,
 } from '../data/bin-mapper.js';
-import { checkMatrix } from '../data/matrix.js';
+import { checkMatrix, checkNoCategorical } from '../data/matrix.js';
 import { baseMargin } from '../model/base-margin.js';
 import { pickModelParams } from '../model/params.js';
-import type { BoosterModel, DenseMatrix, TreeArrays } from '../model/types.js';
+import type { BoosterModel, TreeArrays } from '../model/types.js';
 import { accumulateMargins, packForest, sigmoid32 } from '../predict/predict.js';
 import { averagePrecision, logLoss } from './eval-metrics.js';
 import { type GrownTree, TreeGrower } from './grow.js';
 import { resolveParams, type TrainParams } from './params.js';
-import { createHistBuilder } from './thread-pool.js';
+import { createTrainingExecutor } from './training-executor.js';
 
 const fround = Math.fround;
 
 /** A validation set for early stopping and the evaluation log. */
 export interface EvalSet {
   /** Raw matrix, or one binned with the training data's mapper. */
-  readonly data: DenseMatrix | BinnedMatrix;
+  readonly data: Matrix | BinnedMatrix;
   /** 0/1 labels. */
   readonly labels: ArrayLike<number>;
   /** Sample weights. @default undefined (all 1) */
@@ -67,6 +67,12 @@ export interface TrainOptions {
   signal?: AbortSignal;
   /** A mapper fitted earlier (ignored when `data` is already binned). @default fitted on `data` */
   binMapper?: BinMapper;
+  /**
+   * Split categorical columns on their level codes as if they were ordered numbers; without it a
+   * categorical column in `data` or the eval set is refused (boost has no categorical splits).
+   * @default false
+   */
+  categoricalAsCodes?: boolean;
 }
 
 function checkLabels(labels: ArrayLike<number>, nRows: number, name: string): Float32Array {
@@ -125,7 +131,7 @@ function checkWeights(
   return out;
 }
 
-function nRowsOf(data: DenseMatrix | BinnedMatrix): number {
+function nRowsOf(data: Matrix | BinnedMatrix): number {
   return data.nRows;
 }
 
@@ -187,14 +193,19 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+/** True for XGBoost's names of unnamed features (f0, f1, ...): the model then records no names, as XGBoost's. */
+function unnamed(names: readonly string[]): boolean {
+  return names.every((name, j) => name === `f${j}`);
+}
+
 /**
  * Trains a boosted-tree binary classifier (`binary:logistic`) with XGBoost's `hist` algorithm.
  * @example
- * const booster = await train(denseMatrix(x, n, 3), y, { numRounds: 100, maxDepth: 4 });
+ * const booster = await train(fromRows(x, n), y, { numRounds: 100, maxDepth: 4 });
  * const p = booster.predict(testMatrix);
  */
 export async function train(
-  data: DenseMatrix | BinnedMatrix,
+  data: Matrix | BinnedMatrix,
   labels: ArrayLike<number>,
   params: TrainParams = {},
   options: TrainOptions = {},
@@ -204,6 +215,7 @@ export async function train(
   if (isBinnedMatrix(data)) binned = data;
   else {
     checkMatrix(data);
+    checkNoCategorical(data, options.categoricalAsCodes === true);
     if (data.nRows === 0) {
       throw new InvalidArgumentError('data must have at least one row, found 0', {
         details: { parameter: 'data' },
@@ -246,7 +258,7 @@ export async function train(
     );
   }
   // the pool starts first: fitting the bins is its first threaded step
-  const builder = await createHistBuilder(p.nthread);
+  const executor = await createTrainingExecutor(p.nthread);
   let mapper: BinMapper;
   let nFeat: number;
   const ev = options.evalSet;
@@ -255,7 +267,8 @@ export async function train(
   let evalMargin: Float32Array | null = null;
   try {
     if (!isBinnedMatrix(data)) {
-      const runner: BinColumnsRunner | null = builder.threads > 1 ? (task) => builder.binColumns(task) : null;
+      const runner: BinColumnsRunner | null =
+        executor.threads > 1 ? (task) => executor.binColumns(task) : null;
       const fitOptions = weights === null ? { maxBin: p.maxBin } : { maxBin: p.maxBin, weights };
       binned =
         options.binMapper !== undefined
@@ -267,7 +280,7 @@ export async function train(
     nFeat = binned.nCols;
     checkEvalSet();
   } catch (e) {
-    await builder.close();
+    await executor.close();
     throw e;
   }
 
@@ -292,7 +305,10 @@ export async function train(
           { details: { parameter: 'options.evalSet.data' } },
         );
       }
-    } else checkMatrix(ev.data, 'options.evalSet.data');
+    } else {
+      checkMatrix(ev.data, 'options.evalSet.data');
+      checkNoCategorical(ev.data, options.categoricalAsCodes === true, 'options.evalSet.data');
+    }
     evalY = checkLabels(ev.labels, ev.data.nRows, 'options.evalSet.labels');
     evalW = checkWeights(ev.weights, ev.data.nRows, 'options.evalSet.weights');
   }
@@ -339,7 +355,7 @@ export async function train(
         minValues: mapper.minValues,
       },
       p,
-      builder,
+      executor,
       monotone,
     );
     const margin = grower.sharedFloat32(margin0, nRows);
@@ -419,9 +435,9 @@ export async function train(
       if (options.signal !== undefined) await yieldToEventLoop();
     }
   } finally {
-    await builder.close();
+    await executor.close();
   }
-  const featureNames = binned.names === undefined ? [] : [...binned.names];
+  const featureNames = unnamed(binned.names) ? [] : [...binned.names];
   const model: BoosterModel = {
     trees,
     baseScore,

@@ -1,7 +1,8 @@
 /**
  * The hand-assembled WebAssembly kernels of training, in one module over one imported memory (byte
- * addresses everywhere). Each does the operations of a JavaScript twin in `hist-kernel.ts` in the same
- * order, so both give bit-identical results (tested kernel against kernel):
+ * addresses everywhere). Each does the operations of a JavaScript twin (`hist-kernel.ts`,
+ * `split-search.ts`, `row-partition.ts`, `gradients.ts`) in the same order, so both give bit-identical
+ * results (tested kernel against kernel):
  * - `b1u8`, `b1u16`, `b4u8`, `b4u16`, `b8u8`, `b8u16`: the histogram scatter-add over 1, 4 or 8
  *   features per pass (SIMD `f64x2.add` on the interleaved (g, h) pair, sharing the row index and
  *   gradient loads): `(rows, gh, begin, end, col..., hist...)`, `col` = start of the feature's code
@@ -553,7 +554,7 @@ function subtractBody(): number[] {
 }
 
 /**
- * The exp of `gradientRange` (`hist-kernel.ts`, which keeps its own copy: it runs as source text in the
+ * The exp of `gradientRange` (`gradients.ts`, which keeps its own copy: it runs as source text in the
  * workers): x = k ln2 / 32 + r with k = round(32 x / ln2), ln 2 split fdlibm's way so k * hi is exact,
  * 1.5 * 2^52 for rounding to an integer.
  */
@@ -595,7 +596,7 @@ enum G {
 }
 
 /**
- * Body of `gr(margin, y, w, spw, grad, hess, begin, end, gh, tab)`: `gradientRange` of `hist-kernel.ts`
+ * Body of `gr(margin, y, w, spw, grad, hess, begin, end, gh, tab)`: `gradientRange` of `gradients.ts`
  * with the same operations in the same order (byte addresses; `w` = 0 for unit weights, `gh` = 0 for no
  * pairs; `tab` holds {@link EXP_TABLE_DOUBLES} doubles: 2^(j/32) for j < 32, then 2^(m - 128) for
  * m < 256). The imported function 0 is `Math.exp`, for the rare value the fast path cannot decide.

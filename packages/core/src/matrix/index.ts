@@ -4,6 +4,8 @@ export {
   type CreateMatrixOptions,
   columnIndex,
   createMatrix,
+  type FromRowsOptions,
+  fromRows,
   type Matrix,
   matrixColumn,
   selectColumns,

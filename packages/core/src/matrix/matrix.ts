@@ -167,3 +167,30 @@ export function selectColumns(matrix: Matrix, names: readonly string[]): Matrix 
     levels: Object.freeze(idx.map((j) => matrix.levels[j] ?? null)),
   });
 }
+
+/** Options of {@link fromRows}. */
+export interface FromRowsOptions extends CreateMatrixOptions {
+  /** Column names. @default XGBoost's names for unnamed features: 'f0', 'f1', ... */
+  names?: readonly string[];
+}
+
+/**
+ * Copies row-major values (row i at `[i * nCols, (i + 1) * nCols)`) into a new column-major
+ * {@link Matrix}, for data that arrives row by row.
+ * @example const m = fromRows([1, 2, 3, 4, 5, 6], 2); // 2 rows, 3 columns f0, f1, f2
+ */
+export function fromRows(rows: ArrayLike<number>, nRows: number, options: FromRowsOptions = {}): Matrix {
+  const minRows = options.names === undefined ? 1 : 0;
+  if (!Number.isInteger(nRows) || nRows < minRows)
+    throw invalid('nRows', `must be an integer >= ${minRows}`, nRows);
+  const nCols = options.names?.length ?? rows.length / nRows;
+  if (!Number.isInteger(nCols) || rows.length !== nRows * nCols) {
+    throw invalid('rows', `must have nRows * nCols entries (nRows = ${nRows})`, rows.length);
+  }
+  const values = new Float32Array(nRows * nCols);
+  for (let i = 0, k = 0; i < nRows; i++) {
+    for (let j = 0; j < nCols; j++, k++) values[j * nRows + i] = rows[k]!;
+  }
+  const names = options.names ?? Array.from({ length: nCols }, (_, j) => `f${j}`);
+  return createMatrix(values, nRows, names, options);
+}

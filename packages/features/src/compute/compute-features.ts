@@ -1,5 +1,6 @@
 import { DataError, formatValue, InvalidArgumentError, SchemaError } from '@leadscore/core/errors';
 import { assertInteger, assertKnownKeys } from '@leadscore/core/internal';
+import type { Matrix } from '@leadscore/core/matrix';
 import type { Table } from 'apache-arrow';
 import { type AnyFeature, type FeatureGroup, type FeatureKind, MISSING_LEVEL } from '../define/feature.js';
 import { type FeatureSet, featureSet } from '../define/feature-set.js';
@@ -16,26 +17,42 @@ import {
 } from './columns.js';
 
 /**
- * Feature values of many leads: column-major Float32 values (NaN = missing) with per-column metadata.
- * Categorical columns hold level codes: `levels[j][code]` is the level, `"__missing__"` included.
+ * Feature values of many leads: the core {@link Matrix} (so boost trains on it and cv slices it with
+ * `takeRows` as is) plus the feature metadata per column. Categorical columns hold level codes:
+ * `levels[j][code]` is the level, `"__missing__"` included, and `"__unseen__"` last when the levels were
+ * fitted on other rows.
  */
-export interface FeatureMatrix {
-  readonly nRows: number;
-  readonly nCols: number;
-  /** Value (i, j) at `j * nRows + i`. */
-  readonly values: Float32Array;
-  readonly names: readonly string[];
+export interface FeatureMatrix extends Matrix {
   readonly kinds: readonly FeatureKind[];
   readonly groups: readonly FeatureGroup[];
   readonly businessSignal: readonly boolean[];
-  /** Per column: the sorted levels of a categorical column, `null` for numeric and boolean ones. */
-  readonly levels: readonly (readonly string[] | null)[];
+  /** Per column: rows whose level was not among the fitted levels (coded `"__unseen__"`); 0 otherwise. */
+  readonly unseen: readonly number[];
 }
 
 /** Options of {@link computeFeatures} and {@link computeFeaturesForRow}. */
 export interface ComputeFeaturesOptions {
   /** Quarters per history series: columns `{series}_q0` (newest) to `{series}_q{n-1}`. @default 8 */
   historyQuarters?: number;
+  /**
+   * Levels fitted on training rows by {@link fitFeatures}: codes then mean the same level on every
+   * table. @default undefined (the sorted levels present in this table)
+   */
+  fitted?: FittedFeatures;
+}
+
+/** Level of a categorical value absent from the fitted levels; kept apart from `"__missing__"`. */
+export const UNSEEN_LEVEL = '__unseen__';
+
+/**
+ * The state fitted on training rows (plain, frozen, JSON-serialisable): the sorted levels of every
+ * categorical feature, applied unchanged to other rows.
+ */
+export interface FittedFeatures {
+  readonly schema: 'leadscore.fitted-features';
+  readonly version: 1;
+  /** Per categorical feature name: its levels, sorted, `"__missing__"` included when seen. */
+  readonly levels: Readonly<Record<string, readonly string[]>>;
 }
 
 /** One lead's feature values: numbers as stored in a matrix (Float32, NaN = missing), categoricals as levels. */
@@ -92,10 +109,65 @@ function requirements(set: FeatureSet, quarters: number): Map<string, Requiremen
 }
 
 function resolveOptions(options: ComputeFeaturesOptions): number {
-  assertKnownKeys(options, ['historyQuarters'], 'options');
+  assertKnownKeys(options, ['historyQuarters', 'fitted'], 'options');
   const quarters = options.historyQuarters ?? 8;
   assertInteger(quarters, 'historyQuarters', 1, 64);
   return quarters;
+}
+
+/** The fitted levels per column of `set` (null for non-categorical ones), checked against the set. */
+function fittedLevels(
+  set: FeatureSet,
+  fitted: FittedFeatures | undefined,
+): (readonly string[] | null)[] | null {
+  if (fitted === undefined) return null;
+  if (
+    typeof fitted !== 'object' ||
+    fitted === null ||
+    fitted.schema !== 'leadscore.fitted-features' ||
+    fitted.version !== 1 ||
+    typeof fitted.levels !== 'object' ||
+    fitted.levels === null
+  ) {
+    throw new InvalidArgumentError(
+      `options.fitted must be the result of fitFeatures (schema 'leadscore.fitted-features' v1), found ${formatValue(fitted)}`,
+      { details: { parameter: 'options.fitted' } },
+    );
+  }
+  return set.map((f) => {
+    if (f.kind !== 'categorical') return null;
+    const levels = Object.hasOwn(fitted.levels, f.name) ? fitted.levels[f.name] : undefined;
+    if (!Array.isArray(levels) || !levels.every((l) => typeof l === 'string')) {
+      throw new InvalidArgumentError(
+        `options.fitted.levels must list the levels of categorical feature ${formatValue(f.name)}, found ${formatValue(levels)}`,
+        { details: { parameter: 'options.fitted.levels', feature: f.name } },
+      );
+    }
+    return levels;
+  });
+}
+
+/**
+ * Fits the levels of every categorical feature of `set` on the training rows of `table`, to pass as
+ * `computeFeatures(other, set, { fitted })` so a level has the same code on every fold and at scoring.
+ * @example const fitted = fitFeatures(trainTable, v7Features); computeFeatures(testTable, v7Features, { fitted });
+ */
+export function fitFeatures(
+  table: Table,
+  set: FeatureSet,
+  options: Omit<ComputeFeaturesOptions, 'fitted'> = {},
+): FittedFeatures {
+  const matrix = computeFeatures(table, set, options);
+  const levels: Record<string, readonly string[]> = {};
+  matrix.names.forEach((name, j) => {
+    const lv = matrix.levels[j];
+    if (lv !== null && lv !== undefined) levels[name] = Object.freeze([...lv]);
+  });
+  return Object.freeze({
+    schema: 'leadscore.fitted-features' as const,
+    version: 1 as const,
+    levels: Object.freeze(levels),
+  });
 }
 
 /**
@@ -135,7 +207,7 @@ export function computeFeatures(
     const vector = table.getChild(column)!;
     columns.set(column, decodeArrowColumn(vector, column, req, n, interners));
   }
-  return evaluate(features, columns, n, quarters);
+  return evaluate(features, columns, n, quarters, fittedLevels(features, options.fitted));
 }
 
 function decodeArrowColumn(
@@ -207,7 +279,7 @@ export function computeFeaturesForRow(
     }
     columns.set(column, decodeRecordValue(record[column], column, req, interners));
   }
-  const matrix = evaluate(features, columns, 1, quarters);
+  const matrix = evaluate(features, columns, 1, quarters, fittedLevels(features, options.fitted));
   const out: Record<string, number | string> = {};
   for (let j = 0; j < matrix.nCols; j++) {
     const levels = matrix.levels[j];
@@ -354,6 +426,35 @@ function runBoolean(p: Pass, n: number, out: Float32Array, offset: number): void
   }
 }
 
+/**
+ * Writes the codes of `fitted` levels (`"__unseen__"`, appended last, for others) and returns the levels
+ * and the unseen count.
+ */
+function runFittedCategorical(
+  p: Pass,
+  n: number,
+  out: Float32Array,
+  offset: number,
+  fitted: readonly string[],
+): { levels: readonly string[]; unseen: number } {
+  const { compute, view, history } = p;
+  const codeOf = new Map<string, number>(fitted.map((level, code) => [level, code]));
+  const unseenCode = fitted.length;
+  let unseen = 0;
+  for (let i = 0; i < n; i++) {
+    moveTo(p, i);
+    const v = compute(view, history);
+    let level: string;
+    if (v === null) level = MISSING_LEVEL;
+    else if (typeof v === 'string') level = v;
+    else fail(p.feature, i, v, 'a string or null');
+    const code = codeOf.get(level);
+    if (code === undefined) unseen++;
+    out[offset + i] = code ?? unseenCode;
+  }
+  return { levels: Object.freeze([...fitted, UNSEEN_LEVEL]), unseen };
+}
+
 /** Writes sorted-level codes and returns the sorted levels (`"__missing__"` for null). */
 function runCategorical(p: Pass, n: number, out: Float32Array, offset: number): readonly string[] {
   const { compute, view, history } = p;
@@ -389,18 +490,26 @@ function evaluate(
   columns: Map<string, DecodedColumn>,
   n: number,
   quarters: number,
+  fitted: readonly (readonly string[] | null)[] | null,
 ): FeatureMatrix {
   const nCols = features.length;
   const values = new Float32Array(n * nCols);
   const levels: (readonly string[] | null)[] = [];
+  const unseen = new Array<number>(nCols).fill(0);
   const cursor: Cursor = { i: 0 };
   for (let j = 0; j < nCols; j++) {
     const feature = features[j]!;
     const pass = makePass(feature, columns, cursor, quarters);
     if (feature.kind === 'numeric') runNumeric(pass, n, values, j * n);
     else if (feature.kind === 'boolean') runBoolean(pass, n, values, j * n);
-    if (feature.kind === 'categorical') levels.push(runCategorical(pass, n, values, j * n));
-    else levels.push(null);
+    const fixed = fitted?.[j] ?? null;
+    if (feature.kind !== 'categorical') levels.push(null);
+    else if (fixed === null) levels.push(runCategorical(pass, n, values, j * n));
+    else {
+      const r = runFittedCategorical(pass, n, values, j * n, fixed);
+      levels.push(r.levels);
+      unseen[j] = r.unseen;
+    }
   }
   return Object.freeze({
     nRows: n,
@@ -411,5 +520,6 @@ function evaluate(
     groups: Object.freeze(features.map((f) => f.group)),
     businessSignal: Object.freeze(features.map((f) => f.businessSignal)),
     levels: Object.freeze(levels),
+    unseen: Object.freeze(unseen),
   });
 }

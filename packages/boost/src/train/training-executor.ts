@@ -1,5 +1,6 @@
 /**
- * Histogram building and split search on one or more threads. With `nthread > 1` the work of each step
+ * The training executor: the steps of a training (histogram build, split search, row partition,
+ * gradients, binning) on one or more threads. With `nthread > 1` the work of each step
  * is cut into chunks (blocks of features, (node, feature slice) pairs, chunks of rows) that the
  * main thread and the workers take from a shared atomic counter until none is left, so a worker that
  * wakes late or a slow chunk does not leave the other thread idle. Every feature's histogram is built
@@ -15,24 +16,18 @@
  */
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { type BinColumnsTask, fitBinColumns } from '../data/bin-mapper.js';
+import { addLeafValues, gradientRange, gradientRangeWith } from './gradients.js';
+import { buildHistograms, buildHistogramsWasm } from './hist-kernel.js';
 import {
-  addLeafValues,
-  buildHistograms,
-  buildHistogramsWasm,
-  claimChunk,
   copyChunkWasm,
-  evaluateChunks,
-  evaluatePlain,
-  evaluateRange,
-  gradientRange,
-  gradientRangeWith,
   partitionArrive,
   partitionChunks,
   partitionChunkWasm,
   partitionCopy,
   partitionDest,
   partitionNodes,
-} from './hist-kernel.js';
+} from './row-partition.js';
+import { claimChunk, evaluateChunks, evaluatePlain, evaluateRange } from './split-search.js';
 import {
   EXP_TABLE_DOUBLES,
   expTable,
@@ -53,10 +48,64 @@ export interface ArenaSpec {
 }
 
 /** Builds node histograms; see {@link buildHistograms} for the node descriptor layout. */
-export interface HistBuilder {
+/** The arrays of one training that every step reads, registered once with {@link TrainingExecutor.setup}. */
+export interface TrainingArrays {
+  /** Column-major bin codes (copied into the arena or shared memory when needed). */
+  readonly codes: Uint8Array | Uint16Array;
+  readonly nRows: number;
+  /** Row indices in partition order. */
+  readonly rows: Int32Array;
+  /** Gradient/hessian pairs by partition position. */
+  readonly gh: Float64Array;
+  /** Start of each feature's (g, h) slots in a histogram. */
+  readonly slotPtr: Int32Array;
+  /** Partition scratch at the positions of `rows` (from `allocInt32`). */
+  readonly tmp: Int32Array;
+  /** Per-row gradients and hessians (from `allocFloat32`). */
+  readonly grad: Float32Array;
+  readonly hess: Float32Array;
+}
+
+/** The histograms a build step makes: `nNodes` nodes (9 ints each, see `buildHistograms`) over `features[0..nFeatures)`. */
+export interface BuildStep {
+  readonly nodes: Int32Array;
+  readonly nNodes: number;
+  readonly features: Int32Array;
+  readonly nFeatures: number;
+}
+
+/** A plain-case split search: `nNodes` nodes of 7 doubles (see `evaluatePlain`), results in `out`. */
+export interface SplitSearchStep {
+  readonly nodes: Float64Array;
+  readonly nNodes: number;
+  readonly minChildWeight: number;
+  readonly lambda: number;
+  /** 8 doubles per node and partial result (from `allocScratch`). */
+  readonly out: Float64Array;
+}
+
+/** The logistic gradients of all `n` rows from the margins (see `gradientRange`). */
+export interface GradientStep {
+  readonly margin: Float32Array;
+  readonly y: Float32Array;
+  /** Weights, or an empty array for unit weights. */
+  readonly w: Float32Array;
+  readonly scalePosWeight: number;
+  readonly grad: Float32Array;
+  readonly hess: Float32Array;
+  readonly n: number;
+  /** Also store the pairs in the registered `gh` by row (the unsampled root's partition order). */
+  readonly root: boolean;
+}
+
+/**
+ * Runs the steps of a training (binning, gradients, histogram build, split search, row partition, leaf
+ * update) on the main thread or shared out over worker threads; the results do not depend on which.
+ */
+export interface TrainingExecutor {
   /** Number of threads (1 = main thread only). */
   readonly threads: number;
-  /** Partial results per node written by {@link HistBuilder.evaluate}. */
+  /** Partial results per node written by {@link TrainingExecutor.evaluate}. */
   readonly evalSlices: number;
   /**
    * Reserves one WebAssembly memory for codes, rows, gradients and the histogram pool when it fits;
@@ -74,75 +123,28 @@ export interface HistBuilder {
    */
   allocFloat32(length: number): Float32Array;
   allocInt32(length: number): Int32Array;
-  /** Registers the per-training arrays (`codes` is copied when needed). */
-  setup(
-    codes: Uint8Array | Uint16Array,
-    nRows: number,
-    rows: Int32Array,
-    gh: Float64Array,
-    slotPtr: Int32Array,
-  ): void;
+  /** Registers the per-training arrays; the wasm partition runs when all of them are in the arena. */
+  setup(arrays: TrainingArrays): void;
   /** Registers a histogram pool chunk (allocated with `allocFloat64`); returns its index. */
   addChunk(chunk: Float64Array): number;
-  /** Builds the histograms of `nNodes` nodes over `features[0..nFeatures)`. */
-  build(nodes: Int32Array, nNodes: number, features: Int32Array, nFeatures: number): void;
-  /** Feature blocks of a build over `nFeatures` features (partial results per node of `buildAndEvaluate`). */
+  /** Feature blocks of a build over `nFeatures` features (partial results per node of a build with a search). */
   blocks(nFeatures: number): number;
   /**
-   * {@link HistBuilder.build}, and as each block of features is built, the plain-case split search of
-   * the `nEval` nodes of `evalNodes` (laid out as for `evaluate`; every node searches all of
-   * `features[0..nFeatures)`) on that block, by the thread that built it while the block's histograms
-   * are in its cache. Block j's best of node k goes to `out[8 * (k * blocks + j)]` (`out` from
-   * `allocScratch`).
+   * Builds the histograms of `build`, and with `search`, as each block of features is built, the
+   * plain-case split search of its nodes (every node searches all of the build's features) on that
+   * block, by the thread that built it while the block's histograms are in its cache. Block j's best of
+   * node k goes to `search.out[8 * (k * blocks + j)]`.
    */
-  buildAndEvaluate(
-    nodes: Int32Array,
-    nNodes: number,
-    features: Int32Array,
-    nFeatures: number,
-    evalNodes: Float64Array,
-    nEval: number,
-    mcw: number,
-    lambda: number,
-    out: Float64Array,
-  ): void;
-  /**
-   * Plain-case split search of `nNodes` nodes (see {@link evaluatePlain}); `out` (from `allocFloat64`)
-   * receives 8 doubles per node and slice, `evalSlices` partial results per node.
-   */
-  evaluate(
-    nodes: Float64Array,
-    nNodes: number,
-    features: Int32Array,
-    mcw: number,
-    lambda: number,
-    out: Float64Array,
-  ): void;
-  /**
-   * Registers the partition scratch (from `allocInt32`) and the gradient arrays (from `allocFloat32`);
-   * the wasm partition runs when all of them, the rows and the pairs are in the arena.
-   */
-  setupPartition(tmp: Int32Array, grad: Float32Array, hess: Float32Array): void;
-  /** Partitions `nNodes` nodes (see {@link partitionNodes}; entry j's last field is the j-th node to do). */
+  build(build: BuildStep, search?: SplitSearchStep): void;
+  /** Plain-case split search over `features` (see `evaluatePlain`); `evalSlices` partial results per node. */
+  evaluate(search: SplitSearchStep, features: Int32Array): void;
+  /** Partitions `nNodes` nodes (see `partitionNodes`; entry j's last field is the j-th node to do). */
   partition(desc: Int32Array, nNodes: number, out: Int32Array): void;
-  /**
-   * Fills `grad`/`hess` for all `n` rows from the margins (see {@link gradientRange}); arrays from
-   * `allocScratch`. With `root` the pairs are also stored in the registered `gh` by row (the unsampled
-   * root's partition order), which saves the root's serial gather.
-   */
-  gradients(
-    margin: Float32Array,
-    y: Float32Array,
-    w: Float32Array,
-    spw: number,
-    grad: Float32Array,
-    hess: Float32Array,
-    n: number,
-    root: boolean,
-  ): void;
-  /** Adds leaf values to the margins of the leaves' rows (see {@link addLeafValues}). */
+  /** Fills `grad`/`hess` from the margins. */
+  gradients(step: GradientStep): void;
+  /** Adds leaf values to the margins of the leaves' rows (see `addLeafValues`). */
   leaves(margin: Float32Array, desc: Float64Array, nLeaves: number): void;
-  /** Fits and bins the columns of a training matrix (see {@link fitBinColumns}) on all threads. */
+  /** Fits and bins the columns of a training matrix (see `fitBinColumns`) on all threads. */
   binColumns(task: BinColumnsTask): void;
   /** Stops the workers. */
   close(): Promise<void>;
@@ -150,8 +152,14 @@ export interface HistBuilder {
 
 const PAGE = 65536;
 
-/** No split-search nodes: {@link HistBuilder.build} is a build-and-evaluate without any. */
-const NO_NODES = new Float64Array(0);
+/** No split-search nodes: a build without a split search. */
+const NO_SEARCH: SplitSearchStep = {
+  nodes: new Float64Array(0),
+  nNodes: 0,
+  minChildWeight: 0,
+  lambda: 0,
+  out: new Float64Array(0),
+};
 
 /**
  * Features per build chunk: on one thread the wasm kernel's widest pass; with workers half that, so a
@@ -208,7 +216,7 @@ function arenaBytes(spec: ArenaSpec): number {
   );
 }
 
-class LocalBuilder implements HistBuilder {
+class LocalExecutor implements TrainingExecutor {
   readonly threads: number = 1;
   readonly evalSlices: number = 1;
   /** Features per build chunk. */
@@ -279,13 +287,8 @@ class LocalBuilder implements HistBuilder {
   protected partitionKernel(): HistKernel | null {
     return this.arenaKernel(this.rows, this.tmp, this.gh, this.grad, this.hess);
   }
-  setup(
-    codes: Uint8Array | Uint16Array,
-    nRows: number,
-    rows: Int32Array,
-    gh: Float64Array,
-    slotPtr: Int32Array,
-  ): void {
+  setup(arrays: TrainingArrays): void {
+    const { codes, nRows, rows, gh, slotPtr } = arrays;
     this.codes = codes;
     if (this.arena !== null) {
       const buf = this.arena.memory.buffer;
@@ -301,6 +304,9 @@ class LocalBuilder implements HistBuilder {
     this.rows = rows;
     this.gh = gh;
     this.slotPtr = slotPtr;
+    this.tmp = arrays.tmp;
+    this.grad = arrays.grad;
+    this.hess = arrays.hess;
   }
   addChunk(chunk: Float64Array): number {
     this.chunks.push(chunk);
@@ -347,41 +353,29 @@ class LocalBuilder implements HistBuilder {
       );
     }
   }
-  build(nodes: Int32Array, nNodes: number, features: Int32Array, nFeatures: number): void {
-    this.buildAndEvaluate(nodes, nNodes, features, nFeatures, NO_NODES, 0, 0, 0, NO_NODES);
-  }
   blocks(nFeatures: number): number {
     return Math.ceil(nFeatures / this.block);
   }
-  /** Builds block j and evaluates it for the `nEval` nodes (see `buildAndEvaluate`). */
-  protected buildAndEvaluateBlock(
-    j: number,
-    nodes: Int32Array,
-    nNodes: number,
-    features: Int32Array,
-    nFeatures: number,
-    evalNodes: Float64Array,
-    nEval: number,
-    mcw: number,
-    lambda: number,
-    out: Float64Array,
-  ): void {
+  /** Builds block j and searches it for the nodes of `search` (see `build`). */
+  protected buildBlock(j: number, build: BuildStep, search: SplitSearchStep): void {
+    const { features, nFeatures } = build;
     const b = j * this.block;
     const e = Math.min(b + this.block, nFeatures);
     const nBlocks = this.blocks(nFeatures);
-    this.buildRange(nodes, nNodes, features, b, e);
+    this.buildRange(build.nodes, build.nNodes, features, b, e);
     const kernel = this.arena?.kernel ?? null;
     const scratch = this.evalScratch;
-    for (let k = 0; k < nEval; k++) {
+    const { nodes, minChildWeight, lambda, out } = search;
+    for (let k = 0; k < search.nNodes; k++) {
       evaluateRange(
-        evalNodes,
+        nodes,
         k,
         this.chunks,
         features,
         this.slotPtr,
         b,
         e,
-        mcw,
+        minChildWeight,
         lambda,
         out,
         8 * (k * nBlocks + j),
@@ -390,50 +384,26 @@ class LocalBuilder implements HistBuilder {
       );
     }
   }
-  buildAndEvaluate(
-    nodes: Int32Array,
-    nNodes: number,
-    features: Int32Array,
-    nFeatures: number,
-    evalNodes: Float64Array,
-    nEval: number,
-    mcw: number,
-    lambda: number,
-    out: Float64Array,
-  ): void {
-    const nBlocks = this.blocks(nFeatures);
-    for (let j = 0; j < nBlocks; j++) {
-      this.buildAndEvaluateBlock(j, nodes, nNodes, features, nFeatures, evalNodes, nEval, mcw, lambda, out);
-    }
+  build(build: BuildStep, search: SplitSearchStep = NO_SEARCH): void {
+    const nBlocks = this.blocks(build.nFeatures);
+    for (let j = 0; j < nBlocks; j++) this.buildBlock(j, build, search);
   }
-  evaluate(
-    nodes: Float64Array,
-    nNodes: number,
-    features: Int32Array,
-    mcw: number,
-    lambda: number,
-    out: Float64Array,
-  ): void {
+  evaluate(search: SplitSearchStep, features: Int32Array): void {
     evaluatePlain(
-      nodes,
-      nNodes,
+      search.nodes,
+      search.nNodes,
       this.chunks,
       features,
       this.slotPtr,
       0,
       1,
-      mcw,
-      lambda,
-      out,
+      search.minChildWeight,
+      search.lambda,
+      search.out,
       0,
       this.arena?.kernel ?? null,
       this.evalScratch,
     );
-  }
-  setupPartition(tmp: Int32Array, grad: Float32Array, hess: Float32Array): void {
-    this.tmp = tmp;
-    this.grad = grad;
-    this.hess = hess;
   }
   partition(desc: Int32Array, nNodes: number, out: Int32Array): void {
     partitionNodes(
@@ -451,19 +421,23 @@ class LocalBuilder implements HistBuilder {
       this.partitionKernel(),
     );
   }
-  gradients(
-    margin: Float32Array,
-    y: Float32Array,
-    w: Float32Array,
-    spw: number,
-    grad: Float32Array,
-    hess: Float32Array,
-    n: number,
-    root: boolean,
-  ): void {
+  gradients(step: GradientStep): void {
+    const { margin, y, w, grad, hess } = step;
     const kernel = this.arenaKernel(margin, y, w, grad, hess);
-    const gh = root ? this.gh : new Float64Array(0);
-    gradientRangeWith(kernel, this.expTab.byteOffset, margin, y, w, spw, grad, hess, 0, n, gh);
+    const gh = step.root ? this.gh : new Float64Array(0);
+    gradientRangeWith(
+      kernel,
+      this.expTab.byteOffset,
+      margin,
+      y,
+      w,
+      step.scalePosWeight,
+      grad,
+      hess,
+      0,
+      step.n,
+      gh,
+    );
   }
   leaves(margin: Float32Array, desc: Float64Array, nLeaves: number): void {
     addLeafValues(this.rows, margin, desc, nLeaves, 0, 1);
@@ -606,7 +580,7 @@ for (;;) {
 }
 `;
 
-/** Workers of one builder: `threads - 1` of them sharing one control array. */
+/** Workers of one executor: `threads - 1` of them sharing one control array. */
 interface WorkerSet {
   readonly threads: number;
   /**
@@ -711,7 +685,7 @@ function shared(bytes: number): SharedArrayBuffer {
   return new SharedArrayBuffer(Math.max(8, bytes));
 }
 
-class ThreadedBuilder extends LocalBuilder {
+class ThreadedExecutor extends LocalExecutor {
   override readonly threads: number;
   override readonly evalSlices: number;
   protected override readonly block: number = THREADED_BUILD_BLOCK;
@@ -746,13 +720,8 @@ class ThreadedBuilder extends LocalBuilder {
   override allocScratch(length: number): Float64Array {
     return new Float64Array(shared(length * 8));
   }
-  override setup(
-    codes: Uint8Array | Uint16Array,
-    nRows: number,
-    rows: Int32Array,
-    gh: Float64Array,
-    slotPtr: Int32Array,
-  ): void {
+  override setup(arrays: TrainingArrays): void {
+    const { codes, nRows, rows, gh, slotPtr, tmp, grad, hess } = arrays;
     let sharedCodes = codes;
     if (this.arena === null && !(codes.buffer instanceof SharedArrayBuffer)) {
       const buf = shared(codes.byteLength);
@@ -762,7 +731,7 @@ class ThreadedBuilder extends LocalBuilder {
           : new Uint16Array(buf, 0, codes.length);
       sharedCodes.set(codes);
     }
-    super.setup(sharedCodes, nRows, rows, gh, slotPtr);
+    super.setup({ ...arrays, codes: sharedCodes });
     const wasm =
       this.arena === null
         ? {}
@@ -774,6 +743,7 @@ class ThreadedBuilder extends LocalBuilder {
           };
     for (const port of this.ports) {
       port.postMessage({ kind: 'setup', codes: this.codes, nRows, rows, gh, slotPtr, ...wasm });
+      port.postMessage({ kind: 'part-setup', tmp, grad, hess });
     }
   }
   override addChunk(chunk: Float64Array): number {
@@ -787,17 +757,9 @@ class ThreadedBuilder extends LocalBuilder {
     Atomics.add(this.ctrl, 0, 1);
     Atomics.notify(this.ctrl, 0);
   }
-  override buildAndEvaluate(
-    nodes: Int32Array,
-    nNodes: number,
-    features: Int32Array,
-    nFeatures: number,
-    evalNodes: Float64Array,
-    nEval: number,
-    mcw: number,
-    lambda: number,
-    out: Float64Array,
-  ): void {
+  override build(build: BuildStep, search: SplitSearchStep = NO_SEARCH): void {
+    const { nodes, nNodes, features, nFeatures } = build;
+    const { nodes: evalNodes, nNodes: nEval, minChildWeight: mcw, lambda, out } = search;
     this.dispatch({
       kind: 'build',
       nodes: nodes.slice(0, 9 * nNodes),
@@ -811,18 +773,12 @@ class ThreadedBuilder extends LocalBuilder {
     for (;;) {
       const j = claimChunk(this.ctrl, nBlocks, true);
       if (j < 0) break;
-      this.buildAndEvaluateBlock(j, nodes, nNodes, features, nFeatures, evalNodes, nEval, mcw, lambda, out);
+      this.buildBlock(j, build, search);
     }
     this.waitForWorkers();
   }
-  override evaluate(
-    nodes: Float64Array,
-    nNodes: number,
-    features: Int32Array,
-    mcw: number,
-    lambda: number,
-    out: Float64Array,
-  ): void {
+  override evaluate(search: SplitSearchStep, features: Int32Array): void {
+    const { nodes, nNodes, minChildWeight: mcw, lambda, out } = search;
     this.dispatch({
       kind: 'eval',
       nodes: nodes.slice(0, 7 * nNodes),
@@ -849,10 +805,6 @@ class ThreadedBuilder extends LocalBuilder {
       this.evalScratch,
     );
     this.waitForWorkers();
-  }
-  override setupPartition(tmp: Int32Array, grad: Float32Array, hess: Float32Array): void {
-    super.setupPartition(tmp, grad, hess);
-    for (const port of this.ports) port.postMessage({ kind: 'part-setup', tmp, grad, hess });
   }
   /**
    * Two phases in one task, so that one large node is shared too: chunks of rows are split into their
@@ -941,16 +893,8 @@ class ThreadedBuilder extends LocalBuilder {
     }
     this.waitForWorkers();
   }
-  override gradients(
-    margin: Float32Array,
-    y: Float32Array,
-    w: Float32Array,
-    spw: number,
-    grad: Float32Array,
-    hess: Float32Array,
-    n: number,
-    root: boolean,
-  ): void {
+  override gradients(step: GradientStep): void {
+    const { margin, y, w, scalePosWeight: spw, grad, hess, n, root } = step;
     const kernel = this.arenaKernel(margin, y, w, grad, hess);
     const wasm = kernel !== null;
     this.dispatch({ kind: 'grad', margin, y, w, spw, grad, hess, n, root, threads: this.threads, wasm });
@@ -1007,12 +951,12 @@ class ThreadedBuilder extends LocalBuilder {
 }
 
 /**
- * Creates a histogram builder with `threads` threads (the main thread counts as one), on an idle
+ * Creates a training executor with `threads` threads (the main thread counts as one), on an idle
  * worker set from an earlier training when there is one. `close` hands the workers back.
  */
-export async function createHistBuilder(threads: number): Promise<HistBuilder> {
-  if (threads <= 1) return new LocalBuilder();
-  return new ThreadedBuilder(await acquireSet(threads));
+export async function createTrainingExecutor(threads: number): Promise<TrainingExecutor> {
+  if (threads <= 1) return new LocalExecutor();
+  return new ThreadedExecutor(await acquireSet(threads));
 }
 
 /** Stops the idle training workers (they never keep the process alive; this is for tidy shutdowns and tests). */
