@@ -4,7 +4,7 @@
  */
 import os from 'node:os';
 import { computeFeatures, computeFeaturesForRow, v7Features } from '../../packages/features/src/index.js';
-import { makeTrainingColumns, toArrowTable } from '../../packages/features/test/support/training-table.js';
+import { makeTrainingColumns, toArrowTable } from '../../packages/test-utils/src/training-table.js';
 
 const N = Number(process.env.BENCH_ROWS ?? 100_000);
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);

@@ -12,6 +12,7 @@ describe('@leadscore/dataset exports', () => {
         "DuckDbWarehouse",
         "EXCLUSION_REASONS",
         "FEATURE_POLICIES",
+        "LOGICAL_TYPES",
         "MAX_OFFENDING_IDS",
         "RESERVED_OUTPUT_COLUMNS",
         "auditDatasetLeakage",
@@ -34,6 +35,7 @@ describe('@leadscore/dataset exports', () => {
         "parseDatasetSpec",
         "quoteIdentifier",
         "readDatasetMetadata",
+        "safeParseDatasetSpec",
         "v7DatasetSpec",
         "verifyDataset",
       ]

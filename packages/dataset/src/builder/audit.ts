@@ -1,4 +1,3 @@
-import { getDialect } from '../warehouse/dialect.js';
 import type { QueryOptions, Warehouse } from '../warehouse/types.js';
 import type { LeakageAuditResult } from './metadata.js';
 import { columnPolicies, type DatasetSpec } from './spec.js';
@@ -18,7 +17,7 @@ export async function auditDatasetLeakage(
   spec: DatasetSpec,
   options: Pick<QueryOptions, 'signal'> = {},
 ): Promise<LeakageAuditResult> {
-  const d = getDialect(warehouse.dialect);
+  const d = warehouse.dialect;
   const q = (s: string) => d.quote(s);
   const cutoff = d.cast('contacted_at', 'date');
   const latest = d.dateAddDays(cutoff, -spec.availabilityLagDays);

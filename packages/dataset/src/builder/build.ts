@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import {
   ArtifactError,
   CancelledError,
+  type ColumnMap,
+  type ColumnMapOptions,
+  createColumnMap,
   DataError,
   formatValue,
   hashJson,
@@ -10,15 +13,15 @@ import {
   LEAD_COLUMNS,
   type LeadColumn,
   LeakageError,
+  parseWith,
   SchemaError,
   type SnapshotColumn,
   writeFileAtomic,
 } from '@leadscore/core';
-import { assertKnownKeys } from '@leadscore/core/internal';
 import type { Table } from 'apache-arrow';
-import { getDialect, type SqlDialect } from '../warehouse/dialect.js';
-import { assertIdentifier, parseIdentifier } from '../warehouse/identifiers.js';
-import type { TableDescription, Warehouse } from '../warehouse/types.js';
+import { z } from 'zod';
+import { assertIdentifier } from '../warehouse/identifiers.js';
+import type { SqlDialect, TableDescription, Warehouse } from '../warehouse/types.js';
 import { auditDatasetLeakage } from './audit.js';
 import {
   DATASET_METADATA_FORMAT,
@@ -74,6 +77,17 @@ export interface BuildDatasetOptions {
   signal?: AbortSignal;
 }
 
+/** The one list of {@link BuildDatasetOptions} keys; unknown keys are refused, not ignored. */
+const buildDatasetOptionsSchema = z
+  .object({
+    outDir: z.string().min(1).optional(),
+    now: z.date().optional(),
+    returnTable: z.boolean().optional(),
+    onProgress: z.custom<(progress: BuildProgress) => void>((v) => typeof v === 'function').optional(),
+    signal: z.custom<AbortSignal>((v) => v instanceof AbortSignal).optional(),
+  })
+  .strict();
+
 /** Result of {@link buildDataset}. */
 export interface BuildDatasetResult {
   /** Fully qualified output table name `{base}_{version}`. */
@@ -123,9 +137,9 @@ export async function buildDataset(
   specInput: DatasetSpec | DatasetSpecInput,
   options: BuildDatasetOptions = {},
 ): Promise<BuildDatasetResult> {
-  assertKnownKeys(options, ['outDir', 'now', 'returnTable', 'onProgress', 'signal'], 'options');
+  parseWith(buildDatasetOptionsSchema, options, 'options');
   const spec = parseDatasetSpec(specInput);
-  const d = getDialect(warehouse.dialect);
+  const d = warehouse.dialect;
   const now = options.now ?? new Date();
   if (Number.isNaN(now.getTime())) {
     throw new InvalidArgumentError(`options.now must be a valid Date, found ${formatValue(now)}`);
@@ -147,24 +161,25 @@ export async function buildDataset(
   );
   const currentSource = await describeSource(warehouse, spec.tables.repCurrent, 'spec.tables.repCurrent');
   const leadSource = await describeSource(warehouse, spec.tables.leads, 'spec.tables.leads');
-  const sql = compileDatasetSql(spec, d, '__placeholder__');
+  // The source column names come from the column map alone; the SQL is compiled once, at 'materialise'.
+  const columnMap = createColumnMap(spec.columnMap as ColumnMapOptions);
   const required = requiredSourceColumns(spec);
   checkColumns(
     snapshotSource,
-    required.snapshots.map((c) => [c, sql.columnMap.snapshot[c]] as const),
+    required.snapshots.map((c) => [c, columnMap.snapshot[c]] as const),
     'snapshot',
   );
   checkColumns(
     currentSource,
-    required.current.map((c) => [c, sql.columnMap.snapshot[c]] as const),
+    required.current.map((c) => [c, columnMap.snapshot[c]] as const),
     'snapshot',
   );
   checkColumns(
     leadSource,
-    LEAD_COLUMNS.map((c) => [c, sql.columnMap.lead[c]] as const),
+    LEAD_COLUMNS.map((c) => [c, columnMap.lead[c]] as const),
     'lead',
   );
-  const sourceStats = await checkSourceRows(warehouse, spec, d, sql.columnMap.snapshot, qopts);
+  const sourceStats = await checkSourceRows(warehouse, spec, d, columnMap.snapshot, qopts);
 
   step('fingerprint-sources');
   const sources = {
@@ -211,6 +226,7 @@ export async function buildDataset(
     spec,
     d,
     tableName,
+    columnMap.snapshot,
     compiled.columns.map((c) => c.name),
     qopts,
   );
@@ -238,7 +254,7 @@ export async function buildDataset(
     format: DATASET_METADATA_FORMAT,
     formatVersion: DATASET_METADATA_FORMAT_VERSION,
     createdAt: now.toISOString(),
-    warehouse: warehouse.dialect,
+    warehouse: d.name,
     version,
     spec,
     specHash: hashJson(spec),
@@ -419,7 +435,7 @@ async function resolveVersion(
 ): Promise<{ version: string; tableName: string; metadataPath: string | null }> {
   const candidate = async (version: string) => {
     const tableName = `${spec.output.base}_${version}`;
-    parseIdentifier(tableName, { name: 'output table', dialect: warehouse.dialect });
+    quoteOutputTable(warehouse.dialect, tableName, spec.output.base);
     const metadataPath = outDir ? join(outDir, datasetMetadataFileName(spec.output.base, version)) : null;
     const tableTaken = await warehouse.tableExists(tableName);
     const fileTaken = metadataPath
@@ -465,6 +481,7 @@ async function outputStatistics(
   spec: DatasetSpec,
   d: SqlDialect,
   table: string,
+  map: ColumnMap['snapshot'],
   columns: readonly string[],
   qopts: { params: Record<string, string>; signal?: AbortSignal },
 ): Promise<OutputStats> {
@@ -477,7 +494,6 @@ async function outputStatistics(
       )
     : [];
   const cur = d.quote(spec.tables.repCurrent);
-  const map = compileDatasetSql(spec, d, table).columnMap.snapshot;
   const latest = d.dateAddDays(d.cast('o.contacted_at', 'date'), -spec.availabilityLagDays);
   const select = [
     'COUNT(*) AS n',
@@ -510,4 +526,16 @@ async function outputStatistics(
     currentAfterCutoff: n(row.current_after_cutoff),
     nullRates,
   };
+}
+
+/** Validates the versioned output name with the warehouse's own quoting, naming `spec.output.base`. */
+function quoteOutputTable(d: SqlDialect, tableName: string, base: string): string {
+  try {
+    return d.quote(tableName);
+  } catch (error) {
+    throw new InvalidArgumentError(
+      `spec.output.base must give a valid ${d.name} table name, found ${formatValue(base)} (-> ${formatValue(tableName)})`,
+      { cause: error, details: { parameter: 'spec.output.base', value: base } },
+    );
+  }
 }

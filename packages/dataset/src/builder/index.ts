@@ -33,6 +33,7 @@ export {
   leakageExposedColumns,
   parseDatasetSpec,
   RESERVED_OUTPUT_COLUMNS,
+  safeParseDatasetSpec,
   v7DatasetSpec,
 } from './spec.js';
 export type { DatasetSql, ExclusionReason, OutputColumn } from './sql.js';

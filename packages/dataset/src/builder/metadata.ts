@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { ArtifactError, formatValue } from '@leadscore/core';
 import { z } from 'zod';
-import type { Dialect } from '../warehouse/types.js';
 import { type DatasetSpec, datasetSpecSchema } from './spec.js';
 import { EXCLUSION_REASONS, type ExclusionReason } from './sql.js';
 
@@ -39,7 +38,8 @@ export interface DatasetMetadata {
   readonly format: typeof DATASET_METADATA_FORMAT;
   readonly formatVersion: typeof DATASET_METADATA_FORMAT_VERSION;
   readonly createdAt: string;
-  readonly warehouse: Dialect;
+  /** Name of the warehouse's SQL dialect ('duckdb', 'bigquery', or another warehouse's). */
+  readonly warehouse: string;
   readonly version: string;
   readonly spec: DatasetSpec;
   /** sha256 of the canonical JSON of `spec`. */
@@ -101,7 +101,7 @@ export const datasetMetadataSchema = z
     format: z.literal(DATASET_METADATA_FORMAT),
     formatVersion: z.literal(DATASET_METADATA_FORMAT_VERSION),
     createdAt: z.string(),
-    warehouse: z.enum(['duckdb', 'bigquery']),
+    warehouse: z.string().min(1),
     version: z.string(),
     spec: z.unknown(),
     specHash: z.string(),

@@ -4,8 +4,10 @@ import {
   columnMapOptionsSchema,
   formatValue,
   InvalidArgumentError,
+  type SafeResult,
   SNAPSHOT_COLUMNS,
   type SnapshotColumn,
+  safeParseWith,
 } from '@leadscore/core';
 import { assertKnownKeys } from '@leadscore/core/internal';
 import { z } from 'zod';
@@ -210,6 +212,17 @@ export const RESERVED_OUTPUT_COLUMNS = [
 export type DatasetSpec = z.output<typeof datasetSpecSchema>;
 /** What callers may write: defaults optional. */
 export type DatasetSpecInput = z.input<typeof datasetSpecSchema>;
+
+/**
+ * Validates a spec and applies defaults, reporting every problem: `{ success: false, issues }` with one
+ * typed issue per problem (zod's codes: `'too_small'`, `'invalid_type'`, `'unrecognized_key'`, ...,
+ * paths under `spec`). The data is deeply frozen.
+ * @example const r = safeParseDatasetSpec({ dataEndDate: '2025-12-31', historyQuarters: 0 }); // r.issues[0].code === 'too_small'
+ */
+export function safeParseDatasetSpec(input: unknown): SafeResult<DatasetSpec> {
+  const r = safeParseWith(datasetSpecSchema, input, 'spec');
+  return r.success ? { success: true, data: deepFreeze(r.data), issues: [] } : r;
+}
 
 /**
  * Validates a spec and applies defaults; throws an {@link InvalidArgumentError} naming the first bad

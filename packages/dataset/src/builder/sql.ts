@@ -1,5 +1,5 @@
 import { type ColumnMap, type ColumnMapOptions, createColumnMap, type SnapshotColumn } from '@leadscore/core';
-import type { SqlDialect } from '../warehouse/dialect.js';
+import type { SqlDialect } from '../warehouse/types.js';
 import { type CohortStat, cohortSource, columnPolicies, type DatasetSpec } from './spec.js';
 
 /*

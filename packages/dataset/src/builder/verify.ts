@@ -1,5 +1,4 @@
 import { hashJson, LeadscoreError } from '@leadscore/core';
-import { getDialect } from '../warehouse/dialect.js';
 import type { Warehouse } from '../warehouse/types.js';
 import { auditDatasetLeakage } from './audit.js';
 import { readDatasetMetadata } from './metadata.js';
@@ -40,7 +39,7 @@ export async function verifyDataset(
   metadataFile: string,
   options: VerifyDatasetOptions = {},
 ): Promise<VerifyDatasetResult> {
-  const d = getDialect(warehouse.dialect);
+  const d = warehouse.dialect;
   d.quote(tableName);
   const meta = await readDatasetMetadata(metadataFile);
   const checks: VerifyCheck[] = [];

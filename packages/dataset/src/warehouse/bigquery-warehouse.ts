@@ -7,7 +7,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { BigQuery, Job } from '@google-cloud/bigquery';
 import {
@@ -20,7 +20,6 @@ import {
 } from '@leadscore/core';
 import { createRng, type Rng } from '@leadscore/core/rng';
 import { type RecordBatch, Table } from 'apache-arrow';
-import type { BigQueryLogger, BigQueryWarehouseOptions } from './bigquery.js';
 import {
   arrowSchemaFromBigQuery,
   type BigQueryField,
@@ -29,10 +28,20 @@ import {
   ndjsonChunks,
   recordBatchFromRows,
 } from './bigquery-arrow.js';
+import type { BigQueryLogger, BigQueryWarehouseOptions } from './bigquery-options.js';
 import { type BigQueryParamType, encodeQueryParameters } from './bigquery-params.js';
-import { bigqueryDialect, type LogicalType } from './dialect.js';
+import { bigqueryDialect } from './dialect.js';
+import { formatOfPath } from './file-format.js';
 import { assertIdentifier, parseIdentifier, quoteIdentifier } from './identifiers.js';
-import type { CreateTableOptions, QueryOptions, TableDescription, Warehouse } from './types.js';
+import {
+  type CreateTableFromFileOptions,
+  type CreateTableOptions,
+  LOGICAL_TYPES,
+  type QueryOptions,
+  type SqlDialect,
+  type TableDescription,
+  type Warehouse,
+} from './types.js';
 
 /** Query options specific to BigQuery. */
 export interface BigQueryQueryOptions extends QueryOptions {
@@ -42,20 +51,11 @@ export interface BigQueryQueryOptions extends QueryOptions {
   dryRun?: boolean;
 }
 
-/** File-load options of the BigQuery warehouse (the same vocabulary as the DuckDB warehouse's). */
-export interface BigQueryCreateTableFromFileOptions extends CreateTableOptions {
-  /** File format. @default from the extension (.csv/.tsv/.txt: csv, .parquet/.pq: parquet) */
-  format?: 'csv' | 'parquet';
-  /**
-   * Explicit CSV column types by column name; other columns keep BigQuery's autodetected types. A
-   * value that does not parse (e.g. a malformed date) fails the load naming the value. @default {}
-   */
-  columnTypes?: Readonly<Record<string, LogicalType>>;
-}
+/** File-load options of the BigQuery warehouse: the interface's. */
+export type BigQueryCreateTableFromFileOptions = CreateTableFromFileOptions;
 
 /** A {@link Warehouse} on BigQuery, plus BigQuery-only operations. */
 export interface BigQueryWarehouse extends Warehouse {
-  readonly dialect: 'bigquery';
   readonly projectId: string;
   readonly dataset: string;
   query(sql: string, options?: BigQueryQueryOptions): Promise<Table>;
@@ -93,15 +93,7 @@ const STANDARD_TYPE_NAMES: Readonly<Record<string, string>> = {
 /** BigQuery job ids: letters, digits, underscores and dashes, at most 1024. */
 const JOB_ID = /^[A-Za-z0-9_-]{1,1024}$/;
 
-const FILE_FORMATS: Readonly<Record<string, { format: 'csv' | 'parquet' }>> = {
-  csv: { format: 'csv' },
-  tsv: { format: 'csv' },
-  txt: { format: 'csv' },
-  parquet: { format: 'parquet' },
-  pq: { format: 'parquet' },
-};
-
-const LOGICAL_TYPES: ReadonlySet<string> = new Set(['string', 'date', 'timestamp', 'float', 'int', 'bool']);
+const LOGICAL_TYPE_SET: ReadonlySet<string> = new Set(LOGICAL_TYPES);
 
 interface ApiErrorLike {
   code?: number | string;
@@ -256,7 +248,7 @@ interface ResolvedTable {
 
 /** Implementation of {@link BigQueryWarehouse}; construct through `openBigQueryWarehouse`. */
 export class BigQueryWarehouseImpl implements BigQueryWarehouse {
-  readonly dialect = 'bigquery' as const;
+  readonly dialect: SqlDialect = bigqueryDialect;
   readonly projectId: string;
   readonly dataset: string;
   readonly #client: BigQuery;
@@ -785,8 +777,7 @@ export class BigQueryWarehouseImpl implements BigQueryWarehouse {
   ): Promise<void> {
     this.#checkOpen();
     const ref = this.#resolve(name);
-    const ext = extname(path).slice(1).toLowerCase();
-    const format = options.format ?? FILE_FORMATS[ext]?.format;
+    const format = options.format ?? formatOfPath(path);
     if (format !== 'csv' && format !== 'parquet') {
       throw new InvalidArgumentError(
         `format must be 'csv' or 'parquet' (or the path must end in .csv/.tsv/.txt/.parquet/.pq), found ${formatValue(options.format ?? path)}`,
@@ -802,7 +793,7 @@ export class BigQueryWarehouseImpl implements BigQueryWarehouse {
     const columnTypes = Object.entries(options.columnTypes ?? {});
     for (const [column, type] of columnTypes) {
       assertIdentifier(column, 'columnTypes');
-      if (!LOGICAL_TYPES.has(type)) {
+      if (!LOGICAL_TYPE_SET.has(type)) {
         throw new InvalidArgumentError(
           `columnTypes.${column} must be one of ${[...LOGICAL_TYPES].join(', ')}, found ${formatValue(type)}`,
         );
@@ -819,7 +810,7 @@ export class BigQueryWarehouseImpl implements BigQueryWarehouse {
             sourceFormat: 'CSV',
             autodetect: true,
             skipLeadingRows: 1,
-            ...(ext === 'tsv' && options.format === undefined ? { fieldDelimiter: '\t' } : {}),
+            ...(/\.tsv(\.gz)?$/i.test(path) && options.format === undefined ? { fieldDelimiter: '\t' } : {}),
           }
         : { sourceFormat: 'PARQUET' };
     if (columnTypes.length === 0) {

@@ -1,52 +1,7 @@
 import { formatValue, InvalidArgumentError } from '@leadscore/core';
 import { assertInteger } from '@leadscore/core/internal';
 import { assertIdentifier, quoteIdentifier } from './identifiers.js';
-import type { Dialect } from './types.js';
-
-/**
- * Logical column types of the data contract, mapped to warehouse types by {@link SqlDialect.typeName}
- * (`int32` is a 32-bit integer where the warehouse has one, e.g. the 0/1 label; BigQuery only has INT64).
- */
-export type LogicalType = 'string' | 'date' | 'timestamp' | 'float' | 'int' | 'int32' | 'bool';
-
-/**
- * The small per-warehouse SQL vocabulary the dataset builder's single SQL generator uses. Everything
- * dialect-specific lives here; the generator otherwise emits ANSI constructs valid in both DuckDB and
- * BigQuery (`CASE`, `COALESCE`, window functions, `UNION ALL`, `CAST`), which also lets a test server
- * run BigQuery-dialect SQL on DuckDB after a light textual rewrite.
- *
- * Every helper that takes a day or month count requires an integer and inlines it (never user text).
- */
-export interface SqlDialect {
-  readonly name: Dialect;
-  /** Validates and quotes a table or column identifier. */
-  quote(identifier: string): string;
-  /** Reference to a named query parameter: `$name` (DuckDB) or `@name` (BigQuery). */
-  param(name: string): string;
-  /** Warehouse type name of a logical type (`DOUBLE` / `FLOAT64`, ...). */
-  typeName(type: LogicalType): string;
-  /** `CAST(expr AS <type>)`. */
-  cast(expr: string, type: LogicalType): string;
-  /** A DATE expression `days` days after `dateExpr` (negative goes back). */
-  dateAddDays(dateExpr: string, days: number): string;
-  /** A DATE expression `months` calendar months after `dateExpr` (negative goes back). */
-  dateAddMonths(dateExpr: string, months: number): string;
-  /** A TIMESTAMP expression `days` days after `timestampExpr`. */
-  timestampAddDays(timestampExpr: string, days: number): string;
-  /** Whole days from `fromDate` to `toDate` (positive when `toDate` is later). */
-  dateDiffDays(toDate: string, fromDate: string): string;
-  /** First day of the calendar quarter of a DATE, as a DATE. */
-  quarterStart(dateExpr: string): string;
-  /** `CREATE [OR REPLACE] TABLE name AS select`. */
-  createTableAs(table: string, select: string, options?: { replace?: boolean }): string;
-  /**
-   * A query over `table` returning one row `{ row_count, content_hash }`: an order-independent
-   * aggregate of per-row hashes over `columns` (any row, column or value change alters it).
-   */
-  fingerprintQuery(table: string, columns: readonly string[]): string;
-  /** A string literal; only for places a dialect cannot take a parameter. */
-  stringLiteral(value: string): string;
-}
+import type { Dialect, LogicalType, SqlDialect } from './types.js';
 
 function assertDays(n: number, name: string): number {
   assertInteger(n, name, -1_000_000, 1_000_000);
@@ -145,7 +100,7 @@ export const bigqueryDialect: SqlDialect = Object.freeze({
   },
 });
 
-/** The dialect object of a warehouse kind. */
+/** The dialect object of a built-in warehouse kind; a warehouse exposes its own as `warehouse.dialect`. */
 export function getDialect(dialect: Dialect): SqlDialect {
   if (dialect === 'duckdb') return duckdbDialect;
   if (dialect === 'bigquery') return bigqueryDialect;

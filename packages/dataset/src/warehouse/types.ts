@@ -1,7 +1,57 @@
 import type { RecordBatch, Table } from 'apache-arrow';
 
-/** SQL dialects the dataset builder compiles to. */
+/** Names of the built-in dialects; another warehouse brings its own {@link SqlDialect} object. */
 export type Dialect = 'duckdb' | 'bigquery';
+
+/**
+ * Logical column types of the data contract, mapped to warehouse types by {@link SqlDialect.typeName}
+ * (`int32` is a 32-bit integer where the warehouse has one, e.g. the 0/1 label; BigQuery only has INT64).
+ * The one list every warehouse validates `columnTypes` against.
+ */
+export const LOGICAL_TYPES = ['string', 'date', 'timestamp', 'float', 'int', 'int32', 'bool'] as const;
+
+/** One of {@link LOGICAL_TYPES}. */
+export type LogicalType = (typeof LOGICAL_TYPES)[number];
+
+/**
+ * The small per-warehouse SQL vocabulary the dataset builder's single SQL generator uses. Everything
+ * dialect-specific lives here; the generator otherwise emits ANSI constructs valid in both DuckDB and
+ * BigQuery (`CASE`, `COALESCE`, window functions, `UNION ALL`, `CAST`), which also lets a test server
+ * run BigQuery-dialect SQL on DuckDB after a light textual rewrite.
+ *
+ * Every helper that takes a day or month count requires an integer and inlines it (never user text).
+ */
+export interface SqlDialect {
+  /** Name recorded in dataset metadata, e.g. 'duckdb' or 'bigquery'; any name for another warehouse. */
+  readonly name: string;
+  /** Validates and quotes a table or column identifier. */
+  quote(identifier: string): string;
+  /** Reference to a named query parameter: `$name` (DuckDB) or `@name` (BigQuery). */
+  param(name: string): string;
+  /** Warehouse type name of a logical type (`DOUBLE` / `FLOAT64`, ...). */
+  typeName(type: LogicalType): string;
+  /** `CAST(expr AS <type>)`. */
+  cast(expr: string, type: LogicalType): string;
+  /** A DATE expression `days` days after `dateExpr` (negative goes back). */
+  dateAddDays(dateExpr: string, days: number): string;
+  /** A DATE expression `months` calendar months after `dateExpr` (negative goes back). */
+  dateAddMonths(dateExpr: string, months: number): string;
+  /** A TIMESTAMP expression `days` days after `timestampExpr`. */
+  timestampAddDays(timestampExpr: string, days: number): string;
+  /** Whole days from `fromDate` to `toDate` (positive when `toDate` is later). */
+  dateDiffDays(toDate: string, fromDate: string): string;
+  /** First day of the calendar quarter of a DATE, as a DATE. */
+  quarterStart(dateExpr: string): string;
+  /** `CREATE [OR REPLACE] TABLE name AS select`. */
+  createTableAs(table: string, select: string, options?: { replace?: boolean }): string;
+  /**
+   * A query over `table` returning one row `{ row_count, content_hash }`: an order-independent
+   * aggregate of per-row hashes over `columns` (any row, column or value change alters it).
+   */
+  fingerprintQuery(table: string, columns: readonly string[]): string;
+  /** A string literal; only for places a dialect cannot take a parameter. */
+  stringLiteral(value: string): string;
+}
 
 /** A value passed to a query as a named parameter (never spliced into SQL text). */
 export type SqlValue = string | number | bigint | boolean | Date | null;
@@ -50,6 +100,9 @@ export interface TableDescription {
   readonly fingerprint: string;
 }
 
+/** Formats `createTableFromFile` reads. */
+export type FileFormat = 'csv' | 'parquet';
+
 /** Options of table creation. */
 export interface CreateTableOptions {
   /** Replace an existing table of that name; otherwise an existing table is an error. @default false */
@@ -58,13 +111,25 @@ export interface CreateTableOptions {
   onProgress?: (progress: WarehouseProgress) => void;
 }
 
+/** Options of {@link Warehouse.createTableFromFile}. */
+export interface CreateTableFromFileOptions extends CreateTableOptions {
+  /** File format. @default from the extension (.csv/.tsv/.txt, optionally .gz: csv; .parquet/.pq: parquet) */
+  format?: FileFormat;
+  /**
+   * Explicit CSV column types by column name; a value that does not parse (e.g. a malformed date) fails
+   * the load naming it instead of silently turning the column into text. @default {}
+   */
+  columnTypes?: Readonly<Record<string, LogicalType>>;
+}
+
 /**
  * A SQL warehouse the dataset builder runs on. Implementations: embedded DuckDB and BigQuery.
  * Table names are validated identifiers (`[A-Za-z_][A-Za-z0-9_]*` segments separated by dots);
  * implementations quote them per dialect and refuse anything else before running SQL.
  */
 export interface Warehouse {
-  readonly dialect: Dialect;
+  /** The SQL vocabulary the builder compiles to for this warehouse. */
+  readonly dialect: SqlDialect;
   /** Runs a query and returns the whole result as one Arrow table. */
   query(sql: string, options?: QueryOptions): Promise<Table>;
   /** Runs a query and streams its result as Arrow record batches. */
@@ -74,11 +139,7 @@ export interface Warehouse {
   /** Creates a table from an Arrow table. */
   createTableFromArrow(name: string, table: Table, options?: CreateTableOptions): Promise<void>;
   /** Creates a table from a local CSV or Parquet file (format from the extension unless given). */
-  createTableFromFile(
-    name: string,
-    path: string,
-    options?: CreateTableOptions & { format?: 'csv' | 'parquet' },
-  ): Promise<void>;
+  createTableFromFile(name: string, path: string, options?: CreateTableFromFileOptions): Promise<void>;
   /** Schema, row count and content fingerprint of a table. */
   describeTable(name: string, options?: QueryOptions): Promise<TableDescription>;
   /** Whether a table exists. */
