@@ -11,6 +11,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Booster, type DenseMatrix, train } from '@leadscore/boost';
+import { createProgress } from '@leadscore/cli';
 import {
   averagePrecision,
   buildDataset,
@@ -25,7 +26,6 @@ import {
   writeDiscoveryWorld,
 } from '@leadscore/core';
 import { computeFeatures, defineFeature, featureSet, toDenseMatrix, v7Features } from '@leadscore/features';
-import { createProgress } from './progress.js';
 
 const SIZE = { reps: 20_000, quarters: 12, leads: 30_000, seed: 7 } as const;
 const DAY_MS = 86_400_000;
