@@ -3,6 +3,7 @@ import { formatValue, InvalidArgumentError, LeadscoreError } from '@leadscore/co
 import { datasetBuildCommand } from '../commands/dataset-build.js';
 import { datasetVerifyCommand } from '../commands/dataset-verify.js';
 import { featuresCommand } from '../commands/features.js';
+import { runPipelineCommand } from '../commands/run-pipeline.js';
 import { warehouseImportCommand } from '../commands/warehouse-import.js';
 import { worldGenerateCommand } from '../commands/world-generate.js';
 import { type ConfigOverrides, loadConfig } from '../config/config.js';
@@ -19,6 +20,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
   datasetBuildCommand,
   datasetVerifyCommand,
   featuresCommand,
+  runPipelineCommand,
 ];
 
 const GLOBAL_OPTIONS: OptionsConfig = {
