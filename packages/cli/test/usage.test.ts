@@ -64,6 +64,20 @@ describe('usage errors exit 2', () => {
     expect(r.stderr).toContain('dataset.dataEndDate is required');
   });
 
+  it('two warehouses at once', async () => {
+    const r = await cli(tempDir(), 'dataset', 'verify', '--duckdb', 'a.duckdb', '--bq-project', 'p');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      '--duckdb cannot be combined with --bq-project/--bq-dataset, found "a.duckdb"',
+    );
+  });
+
+  it('a BigQuery dataset flag without a project, naming the config key', async () => {
+    const r = await cli(tempDir(), 'dataset', 'verify', '--bq-dataset', 'leads');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('warehouse.projectId');
+  });
+
   it('no command at all prints the help', async () => {
     const r = await cli(tempDir());
     expect(r.code).toBe(2);
