@@ -1,1 +1,14 @@
-export {};
+/**
+ * @leadscore/cv: temporal-blocked folds with gap, purge, embargo and group exclusion; cross-validation of
+ * any learner; a seeded TPE search that respects the V7 gates.
+ * @module
+ */
+export {
+  type CombinatorialPurgedFoldsOptions,
+  combinatorialPurgedFolds,
+} from './folds/combinatorial-purged-folds.js';
+export { FoldError } from './folds/fold-error.js';
+export { foldSummary } from './folds/fold-summary.js';
+export { type StratifiedFoldsOptions, stratifiedFolds } from './folds/stratified-folds.js';
+export { type TemporalFoldsOptions, temporalFolds } from './folds/temporal-folds.js';
+export type { FittedModel, FoldTransform, Learner, LearnerFitOptions } from './learner/learner.js';
