@@ -3,6 +3,13 @@
  * any learner; a seeded TPE search that respects the V7 gates.
  * @module
  */
+
+export {
+  type CrossValidateOptions,
+  type CvProgress,
+  CvStoppedError,
+  crossValidate,
+} from './cross-validate/cross-validate.js';
 export {
   type CombinatorialPurgedFoldsOptions,
   combinatorialPurgedFolds,
@@ -11,4 +18,5 @@ export { FoldError } from './folds/fold-error.js';
 export { foldSummary } from './folds/fold-summary.js';
 export { type StratifiedFoldsOptions, stratifiedFolds } from './folds/stratified-folds.js';
 export { type TemporalFoldsOptions, temporalFolds } from './folds/temporal-folds.js';
+export { type BoostLearnerParams, lgbmLearner, xgbLearner } from './learner/boost-learners.js';
 export type { FittedModel, FoldTransform, Learner, LearnerFitOptions } from './learner/learner.js';
