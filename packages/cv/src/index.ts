@@ -20,3 +20,10 @@ export { type StratifiedFoldsOptions, stratifiedFolds } from './folds/stratified
 export { type TemporalFoldsOptions, temporalFolds } from './folds/temporal-folds.js';
 export { type BoostLearnerParams, lgbmLearner, xgbLearner } from './learner/boost-learners.js';
 export type { FittedModel, FoldTransform, Learner, LearnerFitOptions } from './learner/learner.js';
+export { type CvData, cvObjective, scoreHoldout } from './tune/cv-objective.js';
+export type { Distribution } from './tune/distributions.js';
+export type { MedianPrunerOptions } from './tune/median-pruner.js';
+export type { TpeOptions } from './tune/samplers.js';
+export { type Trial, TrialPruned } from './tune/trial.js';
+export type { ParamValue, TrialRecord } from './tune/trial-record.js';
+export { type Constraint, type TuneOptions, type TuneResult, tune, V7_CONSTRAINTS } from './tune/tune.js';

@@ -6,12 +6,17 @@ it('exports the public API', () => {
     [
       "CvStoppedError",
       "FoldError",
+      "TrialPruned",
+      "V7_CONSTRAINTS",
       "combinatorialPurgedFolds",
       "crossValidate",
+      "cvObjective",
       "foldSummary",
       "lgbmLearner",
+      "scoreHoldout",
       "stratifiedFolds",
       "temporalFolds",
+      "tune",
       "xgbLearner",
     ]
   `);
