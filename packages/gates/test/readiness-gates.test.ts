@@ -312,3 +312,29 @@ describe('leakage_probe', () => {
     `);
   });
 });
+
+describe('probeLeakage input checks', () => {
+  it('names the column whose length does not match and refuses non-binary labels', () => {
+    expect(() =>
+      probeLeakage({ labels: [0, 1], columns: [{ name: 'aum', current: [1], pointInTime: [1, 2] }] }),
+    ).toThrowErrorMatchingInlineSnapshot(
+      `[InvalidArgumentError: columns[0].current ("aum") must have 2 values (one per label), found 1]`,
+    );
+    expect(() => probeLeakage({ labels: [0, 2], columns: [] })).toThrowErrorMatchingInlineSnapshot(
+      `[InvalidArgumentError: labels[1] must be 0 or 1, found 2]`,
+    );
+  });
+  it('scores an appearing value as the largest change and both-missing as none', () => {
+    const r = probeLeakage({
+      labels: [1, 0, 0, 0],
+      columns: [{ name: 'aum', current: [5, Number.NaN, 1, 1], pointInTime: [Number.NaN, Number.NaN, 1, 2] }],
+    });
+    // Row 0 (the positive) appears, row 3 moves by 1: the positive ranks first, AP = 1, lift = 4.
+    expect(r.columns[0]).toMatchObject({
+      averagePrecision: 1,
+      lift: 4,
+      changedShare: 0.5,
+      direction: 'magnitude',
+    });
+  });
+});
