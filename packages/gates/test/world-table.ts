@@ -71,13 +71,13 @@ export async function worldTables(leakageTrap: boolean): Promise<WorldTables> {
       const h = hybrid.table!;
       const p = pit.table!;
       const pitRow = new Map<string, number>();
-      (p.getChild('lead_id')!.toArray() as string[]).forEach((id, i) => pitRow.set(id, i));
+      for (const [i, id] of (p.getChild('lead_id')!.toArray() as string[]).entries()) pitRow.set(id, i);
       const hybridIds = h.getChild('lead_id')!.toArray() as string[];
       const align = Int32Array.from(hybridIds, (id) => pitRow.get(id) ?? -1);
       const currentDate = new Map<string, number>();
       const repIds = world.repCurrent.getChild('rep_id')!.toArray() as string[];
       const dates = epochMs(world.repCurrent as unknown as ArrowTable, 'snapshot_date');
-      repIds.forEach((id, i) => currentDate.set(id, dates[i]!));
+      for (const [i, id] of repIds.entries()) currentDate.set(id, dates[i]!);
       const hybridReps = h.getChild('rep_id')!.toArray() as string[];
       const columns = hybrid.metadata.leakage.exposedColumns
         .filter((c) => h.getChild(c) !== null && p.getChild(c) !== null)
