@@ -4,14 +4,26 @@ import * as model from '../src/index.js';
 it('exports a stable public API', () => {
   expect(Object.keys(model).sort()).toMatchInlineSnapshot(`
     [
+      "REASONS_PER_LEAD",
       "blendMargins",
       "blendRanks",
+      "boostLearner",
       "calibrate",
+      "createModelFile",
       "fitBlend",
       "fitCalibrator",
       "fitIsotonic",
       "fitPlatt",
+      "leadScoreAt",
+      "loadModel",
+      "modelBodySchema",
+      "modelFileSchema",
       "percentileRanks",
+      "saveModel",
+      "scoreLead",
+      "scoreLeads",
+      "serializeModel",
+      "trainEnsemble",
     ]
   `);
 });
