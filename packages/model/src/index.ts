@@ -48,3 +48,11 @@ export {
   scoreLead,
   scoreLeads,
 } from './scoring/score-leads.js';
+export {
+  SCORE_COLUMNS,
+  type ScoreTableOptions,
+  type ScoreTableProgress,
+  type ScoreTableResult,
+  scoresToArrow,
+  scoreTable,
+} from './warehouse/score-table.js';

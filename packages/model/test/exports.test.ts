@@ -5,6 +5,7 @@ it('exports a stable public API', () => {
   expect(Object.keys(model).sort()).toMatchInlineSnapshot(`
     [
       "REASONS_PER_LEAD",
+      "SCORE_COLUMNS",
       "blendMargins",
       "blendRanks",
       "boostLearner",
@@ -22,6 +23,8 @@ it('exports a stable public API', () => {
       "saveModel",
       "scoreLead",
       "scoreLeads",
+      "scoreTable",
+      "scoresToArrow",
       "serializeModel",
       "trainEnsemble",
     ]
