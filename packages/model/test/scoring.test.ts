@@ -1,0 +1,60 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { leadScoreAt, scoreLead, scoreLeads } from '../src/index.js';
+import { trainedEnsemble, trainingWorld } from './support/world.js';
+
+describe('scoreLeads', () => {
+  it('reason codes come from contributions that add up to the margin (SHAP additivity)', async () => {
+    const { model } = await trainedEnsemble();
+    const { table } = await trainingWorld();
+    const batch = scoreLeads(model, table.slice(0, 500));
+    for (let i = 0; i < batch.nRows; i++) {
+      expect(batch.contributionSum[i]! + batch.bias[i]!).toBeCloseTo(batch.margin[i]!, 4);
+      const c = [0, 1, 2].map((r) => Math.abs(batch.reasonContribution[i * 3 + r]!));
+      expect(c[0]!).toBeGreaterThanOrEqual(c[1]!);
+      expect(c[1]!).toBeGreaterThanOrEqual(c[2]!);
+      expect(batch.probability[i]!).toBeGreaterThanOrEqual(0);
+      expect(batch.probability[i]!).toBeLessThanOrEqual(1);
+      expect(batch.percentile[i]!).toBeGreaterThanOrEqual(0);
+      expect(batch.percentile[i]!).toBeLessThanOrEqual(1);
+    }
+    const first = leadScoreAt(model, batch, 0);
+    expect(first.reasons).toHaveLength(3);
+    expect(first.reasons[0]!.text).toMatch(/: .+ \([+-]\d+\.\d\d\)$/);
+  }, 120_000);
+
+  it('percentile ranks order like probabilities', async () => {
+    const { model } = await trainedEnsemble();
+    const { table } = await trainingWorld();
+    const b = scoreLeads(model, table.slice(0, 300));
+    for (let i = 1; i < b.nRows; i++) {
+      if (b.probability[i]! > b.probability[i - 1]!)
+        expect(b.percentile[i]!).toBeGreaterThanOrEqual(b.percentile[i - 1]!);
+    }
+  }, 120_000);
+
+  it('batch and single-record scoring agree (property)', async () => {
+    const { model } = await trainedEnsemble();
+    const { table } = await trainingWorld();
+    const batch = scoreLeads(model, table);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: table.numRows - 1 }), (i) => {
+        const one = scoreLead(model, table.get(i)!.toJSON());
+        expect(one).toEqual(leadScoreAt(model, batch, i));
+      }),
+      { seed: 11, numRuns: 60 },
+    );
+  }, 120_000);
+
+  it('names a missing input column', async () => {
+    const { model } = await trainedEnsemble();
+    const { table } = await trainingWorld();
+    const record = table.get(0)!.toJSON() as Record<string, unknown>;
+    delete record.aum;
+    expect(() => scoreLead(model, record)).toThrow(/^aum: column is missing from the record/);
+    const names = table.schema.fields.map((f) => f.name).filter((n) => n !== 'num_clients');
+    expect(() => scoreLeads(model, table.select(names))).toThrow(
+      /^num_clients: column is missing from the table/,
+    );
+  }, 120_000);
+});
