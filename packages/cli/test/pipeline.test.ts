@@ -1,7 +1,14 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { datasetMetadataSchema, openWarehouse } from '@leadscore/core';
+import {
+  cvResultSchema,
+  datasetMetadataSchema,
+  foldListSchema,
+  gateReportSchema,
+  openWarehouse,
+} from '@leadscore/core';
 import { featureManifestSchema, v7Features } from '@leadscore/features';
+import { loadModel } from '@leadscore/model';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, tempDir } from './helpers/memory-io.js';
 
@@ -80,6 +87,38 @@ describe('leadscore on a small generated world, step by step (DuckDB)', () => {
     // History features need earlier quarters, so some leads (early contacts) must miss them.
     expect(columns.find((c) => c.name === 'aum_growth_8q')!.missingRate).toBeGreaterThan(0);
     expect(columns.find((c) => c.name === 'firm_type')!.levels).toBeGreaterThan(1);
+  });
+
+  it('train writes the model, folds, CV result, gate report and importance, and exits 1 when a gate fails', async () => {
+    const r = await cli(dir, 'train', '--table', hybridTable, '--cv-folds', '3', '--json');
+    expect(r.stderr).toBe('');
+    const out = r.json();
+    const gates = out.gates as {
+      success: boolean;
+      failed: string[];
+      outcomes: { id: string; status: string }[];
+    };
+    // A 2,000-lead world has a handful of positives per fold: the minimum-positives gate must fail.
+    expect(gates.failed).toContain('min_positives_per_fold');
+    expect(r.code).toBe(1);
+    expect(out).toMatchObject({
+      ok: false,
+      exitCode: 1,
+      rows: leadsOut,
+      features: v7Features.length,
+      folds: 3,
+    });
+    const paths = out.artifacts as Record<string, string>;
+    const model = loadModel(readFileSync(paths.model!, 'utf8'), { features: [v7Features] });
+    expect(model.file.columns.map((c) => c.name)).toEqual(v7Features.map((f) => f.name));
+    const report = gateReportSchema.parse(JSON.parse(readFileSync(paths.gateReport!, 'utf8')));
+    expect(report.success).toBe(false);
+    expect(report.outcomes.map((o) => o.id)).toEqual(gates.outcomes.map((o) => o.id));
+    expect(cvResultSchema.parse(JSON.parse(readFileSync(paths.cvResult!, 'utf8'))).folds).toHaveLength(3);
+    expect(foldListSchema.parse(JSON.parse(readFileSync(paths.folds!, 'utf8'))).folds).toHaveLength(3);
+    const csv = readFileSync(paths.importance!, 'utf8').trimEnd().split('\n');
+    expect(csv[0]).toBe('feature,group,business_signal,mean_abs_shap,total_gain,rank');
+    expect(csv).toHaveLength(v7Features.length + 1);
   });
 
   it('dataset build --policy point-in-time exposes no column', async () => {

@@ -4,6 +4,7 @@ import { datasetBuildCommand } from '../commands/dataset-build.js';
 import { datasetVerifyCommand } from '../commands/dataset-verify.js';
 import { featuresCommand } from '../commands/features.js';
 import { runPipelineCommand } from '../commands/run-pipeline.js';
+import { trainCommand } from '../commands/train.js';
 import { warehouseImportCommand } from '../commands/warehouse-import.js';
 import { worldGenerateCommand } from '../commands/world-generate.js';
 import { type ConfigOverrides, loadConfig } from '../config/config.js';
@@ -20,6 +21,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
   datasetBuildCommand,
   datasetVerifyCommand,
   featuresCommand,
+  trainCommand,
   runPipelineCommand,
 ];
 

@@ -91,6 +91,18 @@ export const cliConfigSchema = z
       })
       .strict()
       .prefault({}),
+    train: z
+      .object({
+        /** Temporal CV folds. @default 5 */
+        cvFolds: z.int().min(2).max(50).default(5),
+        /** Parameter sets tried per ensemble member. @default 1 */
+        trials: z.int().min(1).max(1000).default(1),
+        /** Days between a fold's training end and its test start. @default 30 */
+        gapDays: z.int().min(0).default(30),
+        seed: z.int().min(0).default(0),
+      })
+      .strict()
+      .prefault({}),
     features: z
       .object({
         /** Training table. @default the most recently built dataset in artifactsDir */
