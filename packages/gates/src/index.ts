@@ -68,3 +68,10 @@ export {
   type LeakageProbeResult,
   probeLeakage,
 } from './leakage/leakage-probe.js';
+export type { ShapRows } from './report/chart-specs.js';
+export {
+  type RenderReportOptions,
+  type RenderReportResult,
+  type ReportInput,
+  renderReport,
+} from './report/render-report.js';
