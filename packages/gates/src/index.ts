@@ -20,6 +20,14 @@ export {
   type ModelBaselines,
   type ModelComparison,
 } from './compare/compare-models.js';
+export {
+  type DeploymentNotes,
+  type FeatureDescription,
+  type GenerateModelDocsOptions,
+  type GenerateModelDocsResult,
+  generateModelDocs,
+  type ModelDocsInput,
+} from './docs/generate-model-docs.js';
 export { assertGates, type CheckGatesResult, checkGates } from './gate/check-gates.js';
 export { defineGate, type Gate, type GateEvaluation } from './gate/define-gate.js';
 export { GateFailedError } from './gate/gate-failed-error.js';
@@ -68,3 +76,10 @@ export {
   type LeakageProbeResult,
   probeLeakage,
 } from './leakage/leakage-probe.js';
+export type { ShapRows } from './report/chart-specs.js';
+export {
+  type RenderReportOptions,
+  type RenderReportResult,
+  type ReportInput,
+  renderReport,
+} from './report/render-report.js';
