@@ -5,6 +5,7 @@ import {
   GateFailedError,
   InvalidArgumentError,
   LeakageError,
+  ModelFormatError,
   SchemaError,
   ValidationError,
   WarehouseError,
@@ -18,6 +19,7 @@ describe('exitCodeFor', () => {
     expect(exitCodeFor(new DataError('x'))).toBe(2);
     expect(exitCodeFor(new SchemaError('x'))).toBe(2);
     expect(exitCodeFor(new ValidationError([]))).toBe(2);
+    expect(exitCodeFor(new ModelFormatError('x'))).toBe(2);
     const enoent = Object.assign(new Error('no such file'), { code: 'ENOENT' });
     expect(exitCodeFor(enoent)).toBe(2);
   });

@@ -121,6 +121,62 @@ describe('leadscore on a small generated world, step by step (DuckDB)', () => {
     expect(csv).toHaveLength(v7Features.length + 1);
   });
 
+  it('score writes one row per lead to a CSV file or a warehouse table', async () => {
+    const model = join(dir, 'artifacts', 'model.json');
+    const toCsv = await cli(dir, 'score', '--model', model, '--input', hybridTable, '--output', 'scores.csv');
+    expect(toCsv.stderr).toBe('');
+    expect(toCsv.code).toBe(0);
+    const lines = readFileSync(join(dir, 'scores.csv'), 'utf8').trimEnd().split('\n');
+    expect(lines[0]).toBe('lead_id,probability,percentile,reason_1,reason_2,reason_3');
+    expect(lines).toHaveLength(leadsOut + 1);
+    const p = Number(lines[1]!.split(',')[1]);
+    expect(p).toBeGreaterThanOrEqual(0);
+    expect(p).toBeLessThanOrEqual(1);
+    const toTable = await cli(
+      dir,
+      'score',
+      '--model',
+      model,
+      '--input',
+      hybridTable,
+      '--output',
+      'lead_scores',
+      '--json',
+    );
+    expect(toTable.code).toBe(0);
+    const wh = await openWarehouse({ kind: 'duckdb', path: join(dir, 'wh.duckdb') });
+    try {
+      expect((await wh.describeTable('lead_scores')).rowCount).toBe(leadsOut);
+    } finally {
+      await wh.close();
+    }
+  });
+
+  it('score exits 2 naming a missing input column and writes nothing', async () => {
+    const wh = await openWarehouse({ kind: 'duckdb', path: join(dir, 'wh.duckdb') });
+    const partial = join(dir, 'partial.csv');
+    try {
+      await wh.execute(
+        `COPY (SELECT * EXCLUDE (years_at_firm) FROM ${wh.quoteIdentifier(hybridTable)}) TO '${partial}' (HEADER, DELIMITER ',')`,
+      );
+    } finally {
+      await wh.close();
+    }
+    const r = await cli(
+      dir,
+      'score',
+      '--model',
+      join(dir, 'artifacts', 'model.json'),
+      '--input',
+      'partial.csv',
+      '--output',
+      'partial-scores.csv',
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('years_at_firm');
+    expect(existsSync(join(dir, 'partial-scores.csv'))).toBe(false);
+  });
+
   it('dataset build --policy point-in-time exposes no column', async () => {
     const r = await cli(dir, 'dataset', 'build', '--policy', 'point-in-time', '--json');
     expect(r.code).toBe(0);

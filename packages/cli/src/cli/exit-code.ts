@@ -15,7 +15,8 @@ export const EXIT_CODES = Object.freeze({
 /** An exit code of `leadscore`. */
 export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];
 
-const BAD_INPUT_CODES = new Set(['INVALID_ARGUMENT', 'INVALID_DATA', 'SCHEMA_MISMATCH']);
+// A model file that fails its schema or hash is bad input too: the user passed the wrong file.
+const BAD_INPUT_CODES = new Set(['INVALID_ARGUMENT', 'INVALID_DATA', 'SCHEMA_MISMATCH', 'MODEL_FORMAT']);
 const GATE_CODES = new Set(['GATE_FAILED', 'LEAKAGE']);
 
 /** The exit code an error thrown by a command maps to. */

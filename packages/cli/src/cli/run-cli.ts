@@ -4,6 +4,7 @@ import { datasetBuildCommand } from '../commands/dataset-build.js';
 import { datasetVerifyCommand } from '../commands/dataset-verify.js';
 import { featuresCommand } from '../commands/features.js';
 import { runPipelineCommand } from '../commands/run-pipeline.js';
+import { scoreCommand } from '../commands/score.js';
 import { trainCommand } from '../commands/train.js';
 import { warehouseImportCommand } from '../commands/warehouse-import.js';
 import { worldGenerateCommand } from '../commands/world-generate.js';
@@ -22,6 +23,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
   datasetVerifyCommand,
   featuresCommand,
   trainCommand,
+  scoreCommand,
   runPipelineCommand,
 ];
 
