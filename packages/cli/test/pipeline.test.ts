@@ -152,6 +152,44 @@ describe('leadscore on a small generated world, step by step (DuckDB)', () => {
     }
   });
 
+  it('validate re-runs the gates on the model file (score drift with --scoring-table) and exits 1 when one fails', async () => {
+    const model = join(dir, 'artifacts', 'model.json');
+    const plain = await cli(dir, 'validate', '--model', model, '--json');
+    expect(plain.code).toBe(1);
+    const outcomes = plain.json().outcomes as { id: string; status: string }[];
+    expect(outcomes.find((o) => o.id === 'min_positives_per_fold')!.status).toBe('fail');
+    expect(outcomes.find((o) => o.id === 'score_psi')!.status).toBe('skip');
+    expect(outcomes.find((o) => o.id === 'leakage_audit')!.status).toBe('pass');
+    const report = gateReportSchema.parse(
+      JSON.parse(readFileSync(join(dir, 'artifacts', 'validation_report.json'), 'utf8')),
+    );
+    expect(report.success).toBe(false);
+    const drift = await cli(dir, 'validate', '--model', model, '--scoring-table', hybridTable, '--json');
+    expect(
+      (drift.json().outcomes as { id: string; status: string }[]).find((o) => o.id === 'score_psi')!.status,
+    ).not.toBe('skip');
+  });
+
+  it('docs writes the model documentation', async () => {
+    const model = join(dir, 'artifacts', 'model.json');
+    const r = await cli(dir, 'docs', '--model', model, '--output', 'docs/MODEL_DOCUMENTATION.md');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const hash = (JSON.parse(readFileSync(model, 'utf8')) as { hash: string }).hash;
+    const md = readFileSync(join(dir, 'docs', 'MODEL_DOCUMENTATION.md'), 'utf8');
+    expect(md.split('\n')[0]).toBe(`# V7 ${hash.slice(0, 12)}: model documentation`);
+    expect(md).toContain('Validation gates: **failed**');
+  });
+
+  it('a model file whose bytes changed is refused with exit 2', async () => {
+    const text = readFileSync(join(dir, 'artifacts', 'model.json'), 'utf8');
+    writeFileSync(join(dir, 'tampered.json'), text.replace('"historyQuarters":8', '"historyQuarters":7'));
+    const r = await cli(dir, 'validate', '--model', 'tampered.json', '--json');
+    expect(r.code).toBe(2);
+    expect(r.json()).toMatchObject({ command: 'validate', exitCode: 2, error: { code: 'INVALID_DATA' } });
+    expect(r.stderr).toMatch(/--model ".*tampered\.json" was refused: hash must match/);
+  });
+
   it('score exits 2 naming a missing input column and writes nothing', async () => {
     const wh = await openWarehouse({ kind: 'duckdb', path: join(dir, 'wh.duckdb') });
     const partial = join(dir, 'partial.csv');

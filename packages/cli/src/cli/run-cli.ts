@@ -2,10 +2,12 @@ import { parseArgs } from 'node:util';
 import { formatValue, InvalidArgumentError, LeadscoreError } from '@leadscore/core';
 import { datasetBuildCommand } from '../commands/dataset-build.js';
 import { datasetVerifyCommand } from '../commands/dataset-verify.js';
+import { docsCommand } from '../commands/docs.js';
 import { featuresCommand } from '../commands/features.js';
 import { runPipelineCommand } from '../commands/run-pipeline.js';
 import { scoreCommand } from '../commands/score.js';
 import { trainCommand } from '../commands/train.js';
+import { validateCommand } from '../commands/validate.js';
 import { warehouseImportCommand } from '../commands/warehouse-import.js';
 import { worldGenerateCommand } from '../commands/world-generate.js';
 import { type ConfigOverrides, loadConfig } from '../config/config.js';
@@ -23,6 +25,8 @@ export const COMMANDS: readonly CommandDefinition[] = [
   datasetVerifyCommand,
   featuresCommand,
   trainCommand,
+  validateCommand,
+  docsCommand,
   scoreCommand,
   runPipelineCommand,
 ];
@@ -107,7 +111,7 @@ function selectCommand(argv: readonly string[]): { command: CommandDefinition; r
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const json = argv.includes('--json');
-  const words = argv
+  let words = argv
     .filter((a) => !a.startsWith('-'))
     .slice(0, 2)
     .join(' ');
@@ -138,6 +142,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   }
   const { command, rest } = selected;
   const name = command.words.join(' ');
+  words = name;
   try {
     const { values } = parseArgs({
       args: rest,

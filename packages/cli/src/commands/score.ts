@@ -1,12 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { openWarehouse, type Warehouse, writeFileAtomic } from '@leadscore/core';
-import { v7Features } from '@leadscore/features';
-import { loadModel, REASONS_PER_LEAD, type ScoreBatch, scoreLeads } from '@leadscore/model';
+import { REASONS_PER_LEAD, type ScoreBatch, scoreLeads } from '@leadscore/model';
 import { tableFromArrays } from 'apache-arrow';
 import type { CommandDefinition } from '../cli/command.js';
 import { existingFile, requiredFlag } from '../cli/flags.js';
 import { openConfigWarehouse } from '../warehouse/open-config-warehouse.js';
+import { loadModelFile } from './load-model-file.js';
 
 const FILE_EXTENSIONS = new Set(['.csv', '.tsv', '.txt', '.parquet', '.pq']);
 const isFile = (s: string) => FILE_EXTENSIONS.has(extname(s).toLowerCase());
@@ -37,7 +36,7 @@ export const scoreCommand: CommandDefinition = {
     const modelPath = existingFile(requiredFlag(ctx.flags, 'model'), ctx.io.cwd, '--model');
     const input = requiredFlag(ctx.flags, 'input');
     const output = requiredFlag(ctx.flags, 'output');
-    const model = loadModel(readFileSync(modelPath, 'utf8'), { features: [v7Features] });
+    const model = loadModelFile(modelPath);
     let wh: Warehouse | null = null;
     let local: Warehouse | null = null;
     try {
