@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { cli, tempDir } from './helpers/memory-io.js';
 
-it('run goes through every available step with one JSON result listing them', async () => {
+it('run goes through every step with one JSON result listing them, and exits 1 when a gate fails', async () => {
   const dir = tempDir();
   const r = await cli(
     dir,
@@ -19,7 +19,8 @@ it('run goes through every available step with one JSON result listing them', as
     '--json',
   );
   expect(r.stderr).toBe('');
-  expect(r.code).toBe(0);
+  // A 2,000-lead world has too few positives per fold for the minimum-positives gate.
+  expect(r.code).toBe(1);
   expect(r.stdout.trimEnd().split('\n')).toHaveLength(1);
   const steps = r.json().steps as {
     command: string;
@@ -35,12 +36,23 @@ it('run goes through every available step with one JSON result listing them', as
     'dataset build',
     'dataset verify',
     'features',
+    'train',
+    'docs',
   ]);
-  expect(steps.every((s) => s.exitCode === 0)).toBe(true);
+  expect(steps.map((s) => s.exitCode)).toEqual([0, 0, 0, 0, 0, 1, 0]);
+  expect((steps[5] as { gates?: { failed: string[] } }).gates!.failed).toContain('min_positives_per_fold');
   expect(steps[3]!.table).toBe(steps[2]!.table);
   expect(steps[3]!.ok).toBe(true);
   expect(steps[4]!.table).toBe(steps[2]!.table);
   expect(steps[4]!.nRows).toBe(steps[2]!.leadsOut);
   expect(existsSync(join(dir, 'leadscore.duckdb'))).toBe(true);
-  expect(existsSync(join(dir, 'artifacts', 'feature_manifest.json'))).toBe(true);
+  for (const f of [
+    'feature_manifest.json',
+    'model.json',
+    'gate_report.json',
+    'cv_result.json',
+    'MODEL_DOCUMENTATION.md',
+  ]) {
+    expect(existsSync(join(dir, 'artifacts', f))).toBe(true);
+  }
 });

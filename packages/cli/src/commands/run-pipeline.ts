@@ -1,22 +1,29 @@
+import { join } from 'node:path';
 import type { CommandContext, CommandDefinition, CommandOutcome, Flags } from '../cli/command.js';
 import { datasetBuildCommand } from './dataset-build.js';
 import { datasetVerifyCommand } from './dataset-verify.js';
+import { docsCommand } from './docs.js';
 import { featuresCommand } from './features.js';
+import { trainCommand } from './train.js';
 import { warehouseImportCommand } from './warehouse-import.js';
 import { worldGenerateCommand } from './world-generate.js';
 
+const STEPS = 7;
+
 /**
- * `leadscore run`: every step available, in order: world generate, warehouse import of that world,
- * dataset build, dataset verify, features. Stops at the first step that does not exit 0.
+ * `leadscore run`: every step, in order: world generate, warehouse import of that world, dataset build,
+ * dataset verify, features, train (CV, ensemble, gates), docs. Stops when verification fails; a failed
+ * gate still gets its documentation written, then exits 1.
  */
 export const runPipelineCommand: CommandDefinition = {
   words: ['run'],
   summary:
-    'every available step: world generate -> warehouse import -> dataset build -> dataset verify -> features (world and dataset flags apply)',
-  options: { ...worldGenerateCommand.options, ...datasetBuildCommand.options },
+    'every step: world generate -> warehouse import -> dataset build -> dataset verify -> features -> train -> docs (their flags apply)',
+  options: { ...worldGenerateCommand.options, ...datasetBuildCommand.options, ...trainCommand.options },
   overrides: (flags) => ({
     ...worldGenerateCommand.overrides?.(flags),
     ...datasetBuildCommand.overrides?.(flags),
+    ...trainCommand.overrides?.(flags),
   }),
   async run(ctx) {
     const steps: Record<string, unknown>[] = [];
@@ -27,7 +34,7 @@ export const runPipelineCommand: CommandDefinition = {
     ): Promise<CommandOutcome> => {
       const name = command.words.join(' ');
       ctx.log('');
-      ctx.log(`[${steps.length + 1}/5] ${name}`);
+      ctx.log(`[${steps.length + 1}/${STEPS}] ${name}`);
       const sub: CommandContext = { ...ctx, flags, config };
       const outcome = await command.run(sub);
       steps.push({ command: name, exitCode: outcome.exitCode, ...outcome.result });
@@ -40,9 +47,16 @@ export const runPipelineCommand: CommandDefinition = {
     const table = String(built.result.table);
     const verified = await step(datasetVerifyCommand, { table });
     if (verified.exitCode !== 0) return done(verified.exitCode);
-    await step(featuresCommand, {}, { ...ctx.config, features: { ...ctx.config.features, table } });
+    const withTable = { ...ctx.config, features: { ...ctx.config.features, table } };
+    await step(featuresCommand, {}, withTable);
+    const trained = await step(trainCommand, {}, withTable);
+    const model = String((trained.result.artifacts as { model: string }).model);
+    const docs = join(ctx.config.artifactsDir, 'MODEL_DOCUMENTATION.md');
+    await step(docsCommand, { model, output: docs }, withTable);
     ctx.log('');
-    ctx.log(`done; artifacts in ${ctx.config.artifactsDir}`);
-    return done(0);
+    ctx.log(
+      `${trained.exitCode === 0 ? 'done' : 'done, with failed gates'}; artifacts in ${ctx.config.artifactsDir}`,
+    );
+    return done(trained.exitCode);
   },
 };
