@@ -8,17 +8,16 @@ import { trainCommand } from './train.js';
 import { warehouseImportCommand } from './warehouse-import.js';
 import { worldGenerateCommand } from './world-generate.js';
 
-const STEPS = 7;
-
 /**
  * `leadscore run`: every step, in order: world generate, warehouse import of that world, dataset build,
- * dataset verify, features, train (CV, ensemble, gates), docs. Stops when verification fails; a failed
- * gate still gets its documentation written, then exits 1.
+ * dataset verify, features, (hybrid policy: a point-in-time build of the same leads for the leakage
+ * probe), train (CV, ensemble, gates), docs. Stops when verification fails; a failed gate still gets its
+ * documentation written, then exits 1.
  */
 export const runPipelineCommand: CommandDefinition = {
   words: ['run'],
   summary:
-    'every step: world generate -> warehouse import -> dataset build -> dataset verify -> features -> train -> docs (their flags apply)',
+    'every step: world generate -> warehouse import -> dataset build -> dataset verify -> features -> (point-in-time build for the leakage probe) -> train -> docs',
   options: { ...worldGenerateCommand.options, ...datasetBuildCommand.options, ...trainCommand.options },
   overrides: (flags) => ({
     ...worldGenerateCommand.overrides?.(flags),
@@ -27,6 +26,8 @@ export const runPipelineCommand: CommandDefinition = {
   }),
   async run(ctx) {
     const steps: Record<string, unknown>[] = [];
+    const hybrid = ctx.config.dataset.policy === 'hybrid';
+    const total = hybrid ? 8 : 7;
     const step = async (
       command: CommandDefinition,
       flags: Flags,
@@ -34,7 +35,7 @@ export const runPipelineCommand: CommandDefinition = {
     ): Promise<CommandOutcome> => {
       const name = command.words.join(' ');
       ctx.log('');
-      ctx.log(`[${steps.length + 1}/${STEPS}] ${name}`);
+      ctx.log(`[${steps.length + 1}/${total}] ${name}`);
       const sub: CommandContext = { ...ctx, flags, config };
       const outcome = await command.run(sub);
       steps.push({ command: name, exitCode: outcome.exitCode, ...outcome.result });
@@ -49,7 +50,18 @@ export const runPipelineCommand: CommandDefinition = {
     if (verified.exitCode !== 0) return done(verified.exitCode);
     const withTable = { ...ctx.config, features: { ...ctx.config.features, table } };
     await step(featuresCommand, {}, withTable);
-    const trained = await step(trainCommand, {}, withTable);
+    let trainConfig = withTable;
+    if (hybrid) {
+      // The same leads with every column point-in-time: what the leakage probe compares the hybrid with.
+      const { outputBase: _base, ...dataset } = ctx.config.dataset;
+      const pit = await step(
+        datasetBuildCommand,
+        {},
+        { ...ctx.config, dataset: { ...dataset, policy: 'point-in-time' } },
+      );
+      trainConfig = { ...withTable, train: { ...withTable.train, probeTable: String(pit.result.table) } };
+    }
+    const trained = await step(trainCommand, {}, trainConfig);
     const model = String((trained.result.artifacts as { model: string }).model);
     const docs = join(ctx.config.artifactsDir, 'MODEL_DOCUMENTATION.md');
     await step(docsCommand, { model, output: docs }, withTable);

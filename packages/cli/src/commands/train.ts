@@ -2,12 +2,13 @@ import { join } from 'node:path';
 import { readDatasetMetadata, writeFileAtomic } from '@leadscore/core';
 import { temporalFolds } from '@leadscore/cv';
 import { computeFeatures, v7Features } from '@leadscore/features';
-import { checkGates } from '@leadscore/gates';
+import { checkGates, type LeakageProbeResult, probeLeakage } from '@leadscore/gates';
 import { saveModel, trainEnsemble } from '@leadscore/model';
 import type { CommandDefinition } from '../cli/command.js';
 import { intFlag, stringFlag } from '../cli/flags.js';
 import { openConfigWarehouse } from '../warehouse/open-config-warehouse.js';
 import { findDatasetMetadata } from './dataset-files.js';
+import { leakageProbeInput } from './leakage-probe-input.js';
 import { epochMsColumn, labelColumn } from './table-columns.js';
 
 /** Artifact file names `leadscore train` writes into artifactsDir. */
@@ -33,6 +34,7 @@ export const trainCommand: CommandDefinition = {
     trials: { type: 'string' },
     'gap-days': { type: 'string' },
     seed: { type: 'string' },
+    'probe-table': { type: 'string' },
   },
   overrides: (flags) => ({
     features: { table: stringFlag(flags, 'table') },
@@ -41,6 +43,7 @@ export const trainCommand: CommandDefinition = {
       trials: intFlag(flags, 'trials', 1),
       gapDays: intFlag(flags, 'gap-days', 0),
       seed: intFlag(flags, 'seed', 0),
+      probeTable: stringFlag(flags, 'probe-table'),
     },
   }),
   async run(ctx) {
@@ -49,11 +52,23 @@ export const trainCommand: CommandDefinition = {
     const metadata = await readDatasetMetadata(found.file);
     const wh = await openConfigWarehouse(c);
     let data: Awaited<ReturnType<typeof wh.query>>;
+    let leakageProbe: LeakageProbeResult | undefined;
     try {
       data = await wh.query(
         `SELECT * FROM ${wh.quoteIdentifier(found.table)} ORDER BY contacted_at, lead_id`,
         ctx.io.signal ? { signal: ctx.io.signal } : {},
       );
+      if (c.train.probeTable !== undefined && metadata.leakage.exposedColumns.length > 0) {
+        const input = await leakageProbeInput(
+          wh,
+          c,
+          data,
+          c.train.probeTable,
+          metadata.leakage.exposedColumns,
+          labelColumn(data, 'label'),
+        );
+        leakageProbe = probeLeakage(input);
+      }
     } finally {
       await wh.close();
     }
@@ -87,7 +102,7 @@ export const trainCommand: CommandDefinition = {
     });
     progress.end();
     const importance = trained.file.importance;
-    const gates = checkGates(undefined, { cvResult: trained.cv, folds, importance, metadata });
+    const gates = checkGates(undefined, { cvResult: trained.cv, folds, importance, metadata, leakageProbe });
     const dir = c.artifactsDir;
     const paths = {
       model: join(dir, TRAIN_ARTIFACTS.model),

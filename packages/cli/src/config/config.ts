@@ -100,6 +100,8 @@ export const cliConfigSchema = z
         /** Days between a fold's training end and its test start. @default 30 */
         gapDays: z.int().min(0).default(30),
         seed: z.int().min(0).default(0),
+        /** A point-in-time build of the same leads; the leakage probe compares the current-policy columns with it. @default none (the probe gate skips) */
+        probeTable: identifier.optional(),
       })
       .strict()
       .prefault({}),
