@@ -15,11 +15,18 @@ function column(table: TableLike, name: string) {
   return c;
 }
 
-/** A timestamp column as epoch milliseconds, whatever its Arrow time unit (DuckDB returns microseconds). */
+/** Arrow's type id of dates; apache-arrow reads both date units back as epoch milliseconds. */
+const ARROW_DATE = 8;
+
+/**
+ * A timestamp or date column as epoch milliseconds, whatever its Arrow unit (DuckDB returns timestamps in
+ * microseconds).
+ */
 export function epochMsColumn(table: TableLike, name: string): Float64Array {
   const c = column(table, name);
-  const unit = (c.type as { unit?: number }).unit ?? 1;
-  const perMs = [1 / 1000, 1, 1000, 1_000_000][unit] ?? 1;
+  const type = c.type as { unit?: number; typeId?: number };
+  const unit = type.unit ?? 1;
+  const perMs = type.typeId === ARROW_DATE ? 1 : ([1 / 1000, 1, 1000, 1_000_000][unit] ?? 1);
   const values = c.toArray() as ArrayLike<number | bigint>;
   const out = new Float64Array(values.length);
   for (let i = 0; i < values.length; i++) out[i] = Number(values[i]) / perMs;

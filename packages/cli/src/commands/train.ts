@@ -10,6 +10,7 @@ import { openConfigWarehouse } from '../warehouse/open-config-warehouse.js';
 import { findDatasetMetadata } from './dataset-files.js';
 import { leakageProbeInput } from './leakage-probe-input.js';
 import { epochMsColumn, labelColumn } from './table-columns.js';
+import { trainCsv } from './train-csv.js';
 
 /** Artifact file names `leadscore train` writes into artifactsDir. */
 export const TRAIN_ARTIFACTS = Object.freeze({
@@ -27,7 +28,7 @@ export const TRAIN_ARTIFACTS = Object.freeze({
 export const trainCommand: CommandDefinition = {
   words: ['train'],
   summary:
-    'train the ensemble on a built table with temporal CV and check the gates (--table T --cv-folds 5 --trials N --gap-days 30 --seed S)',
+    'train the ensemble on a built table with temporal CV and check the gates (--table T --cv-folds 5 --trials N --gap-days 30 --seed S), or on any CSV (--csv F --label COL [--time COL] [--group COL])',
   options: {
     table: { type: 'string' },
     'cv-folds': { type: 'string' },
@@ -35,6 +36,10 @@ export const trainCommand: CommandDefinition = {
     'gap-days': { type: 'string' },
     seed: { type: 'string' },
     'probe-table': { type: 'string' },
+    csv: { type: 'string' },
+    label: { type: 'string' },
+    time: { type: 'string' },
+    group: { type: 'string' },
   },
   overrides: (flags) => ({
     features: { table: stringFlag(flags, 'table') },
@@ -47,6 +52,7 @@ export const trainCommand: CommandDefinition = {
     },
   }),
   async run(ctx) {
+    if (ctx.flags.csv !== undefined) return trainCsv(ctx);
     const c = ctx.config;
     const found = findDatasetMetadata(c.artifactsDir, c.features.table);
     const metadata = await readDatasetMetadata(found.file);
