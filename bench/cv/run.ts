@@ -4,7 +4,7 @@
  * members (depth-wise and leaf-wise), early stopping on the same carved rows (exported as JSON), no
  * tuning; then the tuning wall time (5 folds x 2 members x --trials trials, median pruner).
  * Run: npx tsx --conditions=@leadscore/source bench/cv/run.ts   (or `pnpm bench:cv`)
- * Options: --leads N (30000), --threads N (2), --trials N (30), --no-xgb, --no-tune.
+ * Options: --leads N (30000), --threads N (2), --trials N (30), --no-xgb, --no-tune, --no-cv (tuning only).
  * Env LEADSCORE_PYTHON (default /usr/bin/python3). Writes bench/cv/results.json on a default run.
  */
 import { spawnSync } from 'node:child_process';
@@ -42,6 +42,7 @@ const THREADS = Number(arg('threads', '2'));
 const TRIALS = Number(arg('trials', '30'));
 const WITH_XGB = !args.includes('--no-xgb');
 const WITH_TUNE = !args.includes('--no-tune');
+const WITH_CV = !args.includes('--no-cv');
 const DEFAULT_RUN = args.length === 0;
 const PYTHON = process.env.LEADSCORE_PYTHON ?? '/usr/bin/python3';
 const DAY_MS = 86_400_000;
@@ -96,7 +97,7 @@ const rss0 = rssMiB();
 const t0 = performance.now();
 const ours: { member: string; ap: number[]; best: (number | null)[] }[] = [];
 let fitRows = 0;
-for (const learner of members) {
+for (const learner of WITH_CV ? members : []) {
   const r = await crossValidate({ learner, matrix, labels, folds, times });
   ours.push({
     member: learner.name,
@@ -111,13 +112,15 @@ const carved = folds.folds.map((f) => ({
   test: f.test,
 }));
 for (const c of carved) fitRows += c.fit.length * members.length;
-console.log(
-  `ours   : ${oursSeconds.toFixed(2)} s, ${(fitRows / oursSeconds).toFixed(0)} fit rows/s, peak RSS ${rssMiB().toFixed(0)} MiB (before CV ${rss0.toFixed(0)})`,
-);
-for (const o of ours)
+if (WITH_CV) {
   console.log(
-    `  ${o.member.padEnd(5)} test AP ${o.ap.map((x) => x.toFixed(4)).join(' ')}  best ${o.best.join(' ')}`,
+    `ours   : ${oursSeconds.toFixed(2)} s, ${(fitRows / oursSeconds).toFixed(0)} fit rows/s, peak RSS ${rssMiB().toFixed(0)} MiB (before CV ${rss0.toFixed(0)})`,
   );
+  for (const o of ours)
+    console.log(
+      `  ${o.member.padEnd(5)} test AP ${o.ap.map((x) => x.toFixed(4)).join(' ')}  best ${o.best.join(' ')}`,
+    );
+}
 
 let theirs: {
   cvSeconds: number;
@@ -126,7 +129,7 @@ let theirs: {
   xgboost: string;
   runs: { member: string; ap: number; bestIteration: number }[];
 } | null = null;
-if (WITH_XGB) {
+if (WITH_XGB && WITH_CV) {
   const dir = mkdtempSync(join(tmpdir(), 'bench-cv-'));
   try {
     writeFileSync(
