@@ -27,6 +27,7 @@ describe('@leadscore/gates exports', () => {
         "missingRateDriftGate",
         "missingRateGate",
         "predictLogistic",
+        "probeInputFromTables",
         "probeLeakage",
         "readinessGates",
         "renderReport",
