@@ -26,6 +26,7 @@ import {
   writeDiscoveryWorld,
 } from '@leadscore/core';
 import { computeFeatures, defineFeature, featureSet, toDenseMatrix, v7Features } from '@leadscore/features';
+import { leakageProbeLines } from './leakage-probe-step.js';
 
 const SIZE = { reps: 20_000, quarters: 12, leads: 30_000, seed: 7 } as const;
 const DAY_MS = 86_400_000;
@@ -352,6 +353,11 @@ async function main(): Promise<void> {
       `  test AUC-PR     ${pev.ap.toFixed(4)}   oracle ${oracleAp.toFixed(4)}   (V7 hybrid ${ev.ap.toFixed(4)})`,
     );
     log(`  lift @ top 10 % ${pev.lift10.toFixed(2)}x`);
+    for (const line of leakageProbeLines(
+      { table: built.table!, metadata: m },
+      { table: pit.table!, metadata: pit.metadata },
+    ))
+      log(line);
     if (ev.ap > oracleAp) {
       log('');
       log(

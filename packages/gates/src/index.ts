@@ -76,6 +76,12 @@ export {
   type LeakageProbeResult,
   probeLeakage,
 } from './leakage/leakage-probe.js';
+export {
+  type ColumnarTable,
+  type ProbeInputFromTablesOptions,
+  type ProbeTablesInput,
+  probeInputFromTables,
+} from './leakage/probe-input-from-tables.js';
 export type { ShapRows } from './report/chart-specs.js';
 export {
   type RenderReportOptions,

@@ -115,6 +115,31 @@ describe('assertGates', () => {
       - train_test_gap must be < 0.2, found 0.5"
     `);
   });
+  it('throws the issues of a custom gate whatever their path, but not the warnings', () => {
+    const custom = defineGate({
+      id: 'row_count',
+      description: 'at least 1000 rows',
+      severity: 'error',
+      evaluate: () => ({
+        status: 'fail',
+        value: 10,
+        threshold: 1000,
+        reason: '10 rows',
+        issues: [
+          { code: 'too_few_rows', path: ['rows'], value: 10, message: 'rows must be >= 1000, found 10' },
+        ],
+      }),
+    });
+    const soft = defineGate({
+      id: 'soft',
+      description: 'warns',
+      severity: 'warning',
+      evaluate: () => ({ status: 'fail', value: 1, threshold: 0, reason: 'soft' }),
+    });
+    expect(() => assertGates([custom, soft], {})).toThrowErrorMatchingInlineSnapshot(
+      `[GateFailedError: 1 gate failed: rows must be >= 1000, found 10]`,
+    );
+  });
   it('returns the result when every gate passes', () => {
     const r = assertGates([cvAveragePrecisionGate()], { cvResult: makeCvResult({ ap: 0.2 }) });
     expect(r.success).toBe(true);

@@ -10,7 +10,7 @@ import {
   v7DatasetSpec,
   writeDiscoveryWorld,
 } from '@leadscore/core';
-import type { LeakageProbeInput } from '../src/index.js';
+import { type LeakageProbeInput, probeInputFromTables } from '../src/index.js';
 
 type ArrowTable = NonNullable<Awaited<ReturnType<typeof buildDataset>>['table']>;
 
@@ -27,16 +27,6 @@ function epochMs(table: ArrowTable, name: string): Float64Array {
         : 1
       : [1 / 1000, 1, 1000, 1_000_000][type.unit ?? 1]!;
   return Float64Array.from(raw, (v) => Number(v) / perMs);
-}
-
-function numeric(table: ArrowTable, name: string): Float64Array {
-  const column = table.getChild(name)!;
-  const out = new Float64Array(table.numRows);
-  for (let i = 0; i < table.numRows; i++) {
-    const v = column.get(i) as number | bigint | null;
-    out[i] = v === null ? Number.NaN : Number(v);
-  }
-  return out;
 }
 
 /** The V7 hybrid table and the all-point-in-time table of one world, with the probe's inputs lined up by lead. */
@@ -69,32 +59,20 @@ export async function worldTables(leakageTrap: boolean): Promise<WorldTables> {
         ),
       });
       const h = hybrid.table!;
-      const p = pit.table!;
-      const pitRow = new Map<string, number>();
-      for (const [i, id] of (p.getChild('lead_id')!.toArray() as string[]).entries()) pitRow.set(id, i);
-      const hybridIds = h.getChild('lead_id')!.toArray() as string[];
-      const align = Int32Array.from(hybridIds, (id) => pitRow.get(id) ?? -1);
+      const aligned = probeInputFromTables(h, pit.table!, {
+        columns: hybrid.metadata.leakage.exposedColumns.filter((c) => pit.table!.getChild(c) !== null),
+      });
       const currentDate = new Map<string, number>();
       const repIds = world.repCurrent.getChild('rep_id')!.toArray() as string[];
       const dates = epochMs(world.repCurrent as unknown as ArrowTable, 'snapshot_date');
       for (const [i, id] of repIds.entries()) currentDate.set(id, dates[i]!);
       const hybridReps = h.getChild('rep_id')!.toArray() as string[];
-      const columns = hybrid.metadata.leakage.exposedColumns
-        .filter((c) => h.getChild(c) !== null && p.getChild(c) !== null)
-        .map((name) => {
-          const pitValues = numeric(p, name);
-          return {
-            name,
-            current: numeric(h, name),
-            pointInTime: Float64Array.from(align, (r) => (r < 0 ? Number.NaN : pitValues[r]!)),
-          };
-        });
       return {
         hybrid: hybrid.metadata,
         pointInTime: pit.metadata,
         probe: {
-          labels: numeric(h, 'label'),
-          columns,
+          labels: aligned.labels,
+          columns: aligned.columns,
           currentAsOf: Float64Array.from(hybridReps, (id) => currentDate.get(id) ?? Number.NaN),
           contactedAt: epochMs(h, 'contacted_at'),
         },

@@ -14,6 +14,8 @@ export interface CheckGatesResult {
   readonly outcomes: readonly GateOutcome[];
   /** Issues of the failed and warning gates, in list order. */
   readonly issues: readonly Issue[];
+  /** Issues of the failed gates only (what `assertGates` throws with). */
+  readonly failures: readonly Issue[];
   /** The same as plain JSON (`leadscore.gate-report` v1), for CI and other tools. */
   readonly report: GateReport;
 }
@@ -52,6 +54,7 @@ export function checkGates<I = GateInput>(gates: readonly Gate<I>[] | undefined,
   }
   const outcomes: GateOutcome[] = [];
   const issues: Issue[] = [];
+  const failures: Issue[] = [];
   for (const gate of list) {
     const e = evaluateOne(gate, input);
     const status = e.status === 'fail' && gate.severity === 'warning' ? 'warn' : e.status;
@@ -67,6 +70,7 @@ export function checkGates<I = GateInput>(gates: readonly Gate<I>[] | undefined,
     if (status === 'fail' || status === 'warn') {
       const own = e.issues ?? [issue('gate_failed', [gate.id], e.reason, e.value)];
       issues.push(...own);
+      if (status === 'fail') failures.push(...own);
     }
   }
   const success = outcomes.every((o) => o.status !== 'fail');
@@ -77,7 +81,7 @@ export function checkGates<I = GateInput>(gates: readonly Gate<I>[] | undefined,
     outcomes,
     issues: issues.map((i) => ({ ...i, path: [...i.path] })),
   };
-  return { success, outcomes, issues, report };
+  return { success, outcomes, issues, failures, report };
 }
 
 /**
@@ -90,9 +94,7 @@ export function assertGates<I = GateInput>(
 ): CheckGatesResult {
   const result = checkGates(gates, input);
   if (!result.success) {
-    const failed = new Set(result.outcomes.filter((o) => o.status === 'fail').map((o) => o.id));
-    const failures = result.issues.filter((i) => failed.has(String(i.path[0])));
-    throw new GateFailedError(failures, { details: { report: result.report } });
+    throw new GateFailedError(result.failures, { details: { report: result.report } });
   }
   return result;
 }
