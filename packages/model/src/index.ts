@@ -3,6 +3,16 @@
  * batch scoring in the warehouse and training artifacts.
  * @module
  */
+
+export {
+  featureImportanceCsv,
+  oofPredictionsCsv,
+  type TrainingArtifacts,
+  trainingReport,
+  trialsJsonl,
+  type WriteTrainingArtifactsOptions,
+  writeTrainingArtifacts,
+} from './artifacts/write-artifacts.js';
 export {
   type Blend,
   type BlendObjective,

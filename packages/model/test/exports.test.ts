@@ -11,6 +11,7 @@ it('exports a stable public API', () => {
       "boostLearner",
       "calibrate",
       "createModelFile",
+      "featureImportanceCsv",
       "fitBlend",
       "fitCalibrator",
       "fitIsotonic",
@@ -19,6 +20,7 @@ it('exports a stable public API', () => {
       "loadModel",
       "modelBodySchema",
       "modelFileSchema",
+      "oofPredictionsCsv",
       "percentileRanks",
       "saveModel",
       "scoreLead",
@@ -27,6 +29,9 @@ it('exports a stable public API', () => {
       "scoresToArrow",
       "serializeModel",
       "trainEnsemble",
+      "trainingReport",
+      "trialsJsonl",
+      "writeTrainingArtifacts",
     ]
   `);
 });

@@ -114,6 +114,8 @@ export interface TrainEnsembleResult {
   readonly oof: OofPredictions;
   /** CV result of the kept, calibrated model on the out-of-fold rows. */
   readonly cv: CvResult;
+  /** The folds trained on. */
+  readonly folds: FoldList;
 }
 
 const optionsSchema = z
@@ -524,6 +526,7 @@ export async function trainEnsemble(options: TrainEnsembleOptions): Promise<Trai
     },
     oof: { rows: oofRows, labels: oofLabels, fold: oofFold, raw, probability },
     cv: ensembleCv,
+    folds,
   };
 }
 
