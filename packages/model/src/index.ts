@@ -30,7 +30,6 @@ export {
 } from './calibration/calibrator.js';
 export { fitIsotonic, type IsotonicCalibrator } from './calibration/isotonic.js';
 export { fitPlatt, type PlattCalibrator } from './calibration/platt.js';
-export { boostLearner, type FitOptions, type FittedModel, type Learner } from './ensemble/learner.js';
 export {
   type MemberSpec,
   type OofPredictions,

@@ -33,8 +33,8 @@ describe('writeTrainingArtifacts', () => {
         r.oof.probability[0],
       ]);
       const trials = readFileSync(paths.trials, 'utf8')
-        .trim()
         .split('\n')
+        .filter((l) => l.length > 0)
         .map((l) => JSON.parse(l));
       expect(trials.map((t) => t.member)).toEqual(r.trials.map((t) => t.member));
       const report = readFileSync(paths.report, 'utf8');

@@ -8,7 +8,6 @@ it('exports a stable public API', () => {
       "SCORE_COLUMNS",
       "blendMargins",
       "blendRanks",
-      "boostLearner",
       "calibrate",
       "createModelFile",
       "featureImportanceCsv",

@@ -103,12 +103,17 @@ export function trainingReport(
     );
   }
   out.push('', '## Tuning history', '');
-  out.push('| member | trial | OOF AUC-PR | stopping rounds | parameters |');
-  out.push('|---|---|---|---|---|');
+  out.push('| member | trial | state | mean fold AUC-PR | feasible | parameters |');
+  out.push('|---|---|---|---|---|---|');
+  if (result.trials.length === 0)
+    out.push('| (no search: each member ran with its own parameters) | | | | | |');
   for (const tr of result.trials) {
     out.push(
-      `| ${tr.member} | ${tr.trial} | ${fmt(tr.value)} | ${tr.bestIterations.map((b) => b + 1).join(', ')} | \`${JSON.stringify(tr.params)}\` |`,
+      `| ${tr.member} | ${tr.number} | ${tr.state} | ${fmt(tr.value)} | ${tr.feasible ? 'yes' : 'no'} | \`${JSON.stringify(tr.params)}\` |`,
     );
+  }
+  for (const m of result.members) {
+    out.push(`\n- ${m.name}: refit with ${m.numRounds} rounds, \`${JSON.stringify(m.params)}\``);
   }
   out.push('', '## Blend and calibration', '');
   out.push(
