@@ -22,7 +22,8 @@ import {
   V7_CONSTRAINTS,
   xgbLearner,
 } from '@leadscore/cv';
-import { type FeatureMatrix, type FeatureSet, featureManifest } from '@leadscore/features';
+import { computeFeatures, type FeatureMatrix, type FeatureSet, featureManifest } from '@leadscore/features';
+import type { Table } from 'apache-arrow';
 import { z } from 'zod';
 import { type Blend, blendMargins, blendRanks, fitBlend } from '../blend/blend.js';
 import {
@@ -51,8 +52,10 @@ export type TrialRecord = CvTrialRecord & { readonly member: string };
 
 /** Options of {@link trainEnsemble}. */
 export interface TrainEnsembleOptions {
-  /** Feature values of the training rows (from `computeFeatures`). */
-  matrix: FeatureMatrix;
+  /** Feature values of the training rows (from `computeFeatures`); give this or `table`. @default computed from `table` */
+  matrix?: FeatureMatrix;
+  /** The training table (Arrow); its features are computed with `features`. @default undefined (use `matrix`) */
+  table?: Table;
   /** The feature definitions `matrix` was computed with. */
   features: FeatureSet;
   /** 0/1 labels, one per row. */
@@ -289,7 +292,14 @@ async function refit(
  */
 export async function trainEnsemble(options: TrainEnsembleOptions): Promise<TrainEnsembleResult> {
   const o = parseWith(optionsSchema, options, 'options');
-  const matrix = options.matrix as Matrix & FeatureMatrix;
+  if ((options.matrix === undefined) === (options.table === undefined)) {
+    throw new InvalidArgumentError('options must give exactly one of matrix and table', {
+      details: { parameter: 'options.matrix' },
+    });
+  }
+  const matrix: Matrix & FeatureMatrix =
+    options.matrix ??
+    computeFeatures(options.table!, options.features, { historyQuarters: o.historyQuarters });
   const folds = parseWith(foldListSchema, options.folds, 'folds');
   const n = matrix.nRows;
   if (options.labels.length !== n) {
