@@ -17,6 +17,7 @@ import {
   type Constraint,
   type TrialRecord as CvTrialRecord,
   crossValidate,
+  cvObjective,
   lgbmLearner,
   tune,
   V7_CONSTRAINTS,
@@ -360,20 +361,7 @@ export async function trainEnsemble(options: TrainEnsembleOptions): Promise<Trai
     if (o.search.nTrials > 1) {
       const result = await tune({
         space: (trial) => memberSpace(base, trial),
-        objective: (p, trial) => {
-          let sum = 0;
-          let folds_ = 0;
-          return crossValidate({
-            ...cvData,
-            learner: learnerOf(p),
-            onProgress: (progress) => {
-              sum += progress.test.averagePrecision ?? 0;
-              folds_++;
-              trial.report(sum / folds_, progress.fold);
-              return trial.shouldPrune() ? false : undefined;
-            },
-          });
-        },
+        objective: cvObjective(learnerOf, cvData),
         nTrials: o.search.nTrials,
         sampler: o.search.sampler,
         pruner: o.search.pruner,
@@ -388,6 +376,14 @@ export async function trainEnsemble(options: TrainEnsembleOptions): Promise<Trai
     const cv = await crossValidate({ ...cvData, learner: learnerOf(params) });
     const margins = new Float64Array(n).fill(Number.NaN);
     for (const [i, row] of cv.oof.rows.entries()) margins[row] = logit(cv.oof.predictions[i]!);
+    for (const row of oofRows) {
+      if (Number.isNaN(margins[row]!)) {
+        throw new InvalidArgumentError(
+          `folds: row ${row} is in a test block but has no out-of-fold prediction from crossValidate`,
+          { details: { parameter: 'folds', value: row } },
+        );
+      }
+    }
     const bestIterations = cv.folds.map((f) => f.bestIteration ?? (params.numRounds ?? 100) - 1);
     tuned.push({ name: member.name, params, cv, margins, bestIterations });
   }
@@ -424,7 +420,6 @@ export async function trainEnsemble(options: TrainEnsembleOptions): Promise<Trai
   const calibrator = fitCalibrator(o.calibration, raw, oofLabels);
   const probability = calibrate(calibrator, raw);
 
-  const fullMatrix: Matrix = matrix;
   const roundsOf = (m: Tuned) => Math.max(1, Math.round(mean(m.bestIterations.map((b) => b + 1))));
   const refits = [];
   for (const m of kept) {
@@ -435,7 +430,7 @@ export async function trainEnsemble(options: TrainEnsembleOptions): Promise<Trai
       name: m.name,
       params,
       numRounds,
-      booster: await refit(fullMatrix, labels, params, options.signal),
+      booster: await refit(matrix, labels, params, options.signal),
     });
   }
 
@@ -513,7 +508,7 @@ export async function trainEnsemble(options: TrainEnsembleOptions): Promise<Trai
   });
   const importance = featureImportanceRows(
     provisional,
-    fullMatrix,
+    matrix,
     refits.map((r) => r.booster.featureImportance('total_gain')),
   );
   const file = createModelFile({ ...bodyWithoutImportance, importance });
