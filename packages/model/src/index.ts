@@ -3,6 +3,16 @@
  * batch scoring in the warehouse and training artifacts.
  * @module
  */
+
+export {
+  featureImportanceCsv,
+  oofPredictionsCsv,
+  type TrainingArtifacts,
+  trainingReport,
+  trialsJsonl,
+  type WriteTrainingArtifactsOptions,
+  writeTrainingArtifacts,
+} from './artifacts/write-artifacts.js';
 export {
   type Blend,
   type BlendObjective,
@@ -20,7 +30,6 @@ export {
 } from './calibration/calibrator.js';
 export { fitIsotonic, type IsotonicCalibrator } from './calibration/isotonic.js';
 export { fitPlatt, type PlattCalibrator } from './calibration/platt.js';
-export { boostLearner, type FitOptions, type FittedModel, type Learner } from './ensemble/learner.js';
 export {
   type MemberSpec,
   type OofPredictions,

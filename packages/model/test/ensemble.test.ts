@@ -43,10 +43,34 @@ describe('trainEnsemble on the discovery world', () => {
     }
   }, 120_000);
 
+  it("tunes a member with cv's tune and refits it with the tuned parameters", async () => {
+    const w = await trainingWorld();
+    const r = await trainEnsemble(
+      ensembleOptions(w, {
+        members: [{ name: 'xgb', params: { growPolicy: 'depthwise', numRounds: 60, maxDepth: 3 } }],
+        search: { nTrials: 3, sampler: 'random', pruner: 'none', constraints: [] },
+      }),
+    );
+    expect(r.trials.map((t) => [t.member, t.number, t.state])).toEqual([
+      ['xgb', 0, 'complete'],
+      ['xgb', 1, 'complete'],
+      ['xgb', 2, 'complete'],
+    ]);
+    const best = r.trials.reduce((a, b) => (b.value! > a.value! ? b : a));
+    expect(r.members[0]!.params).toMatchObject(best.params);
+    expect(r.comparison.kept).toBe('xgb');
+    expect(r.file.members[0]!.params).toMatchObject({ ...best.params, numRounds: r.members[0]!.numRounds });
+  }, 300_000);
+
   it('gives a byte-identical model file for the same seed and data', async () => {
     const w = await trainingWorld();
     const a = await trainedEnsemble();
-    const b = await trainEnsemble(ensembleOptions(w));
+    // the second run gets the table and computes the same features itself
+    const { matrix: _matrix, ...rest } = ensembleOptions(w);
+    const b = await trainEnsemble({ ...rest, table: w.table });
     expect(b.text === a.text).toBe(true);
+    await expect(trainEnsemble({ ...ensembleOptions(w), table: w.table })).rejects.toThrow(
+      /^options must give exactly one of matrix and table$/,
+    );
   }, 120_000);
 });

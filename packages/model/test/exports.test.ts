@@ -8,9 +8,9 @@ it('exports a stable public API', () => {
       "SCORE_COLUMNS",
       "blendMargins",
       "blendRanks",
-      "boostLearner",
       "calibrate",
       "createModelFile",
+      "featureImportanceCsv",
       "fitBlend",
       "fitCalibrator",
       "fitIsotonic",
@@ -19,6 +19,7 @@ it('exports a stable public API', () => {
       "loadModel",
       "modelBodySchema",
       "modelFileSchema",
+      "oofPredictionsCsv",
       "percentileRanks",
       "saveModel",
       "scoreLead",
@@ -27,6 +28,9 @@ it('exports a stable public API', () => {
       "scoresToArrow",
       "serializeModel",
       "trainEnsemble",
+      "trainingReport",
+      "trialsJsonl",
+      "writeTrainingArtifacts",
     ]
   `);
 });

@@ -1,6 +1,16 @@
+import { computeFeatures } from '@leadscore/features';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { leadScoreAt, scoreLead, scoreLeads } from '../src/index.js';
+import {
+  createModelFile,
+  leadScoreAt,
+  loadModel,
+  scoreLead,
+  scoreLeads,
+  serializeModel,
+} from '../src/index.js';
+import { alignMatrix } from '../src/scoring/align.js';
+import { toBoosterInput } from '../src/scoring/booster-input.js';
 import { trainedEnsemble, trainingWorld } from './support/world.js';
 
 describe('scoreLeads', () => {
@@ -56,5 +66,33 @@ describe('scoreLeads', () => {
     expect(() => scoreLeads(model, table.select(names))).toThrow(
       /^num_clients: column is missing from the table/,
     );
+  }, 120_000);
+});
+
+describe('rank-blend model files', () => {
+  it('score by each member’s percentile rank against its OOF reference, then calibrate', async () => {
+    const { file } = await trainedEnsemble();
+    const { table } = await trainingWorld();
+    const { hash: _hash, ...body } = file;
+    const k = body.members.length;
+    const weights = new Array<number>(k).fill(1 / k);
+    const rankFile = createModelFile({
+      ...body,
+      blend: { method: 'rank', weights, objective: 'averagePrecision', objectiveValue: 0 },
+      calibrator: { method: 'platt', a: -4, b: 2 },
+    });
+    const model = loadModel(serializeModel(rankFile));
+    const slice = table.slice(0, 200);
+    const batch = scoreLeads(model, slice);
+    const x = toBoosterInput(alignMatrix(computeFeatures(slice, model.features), model.file.columns));
+    const margins = model.members.map((b) => b.predictMargin(x));
+    for (let i = 0; i < batch.nRows; i++) {
+      let rank = 0;
+      for (let m = 0; m < k; m++) {
+        const ref = model.file.members[m]!.reference;
+        rank += weights[m]! * (ref.filter((v) => v <= margins[m]![i]!).length / ref.length);
+      }
+      expect(batch.probability[i]!).toBeCloseTo(1 / (1 + Math.exp(-4 * rank + 2)), 12);
+    }
   }, 120_000);
 });

@@ -5,15 +5,26 @@
  * parameters and the folds' early-stopping round counts. The result carries the model file.
  * @module
  */
-import type { TrainParams } from '@leadscore/boost';
-import { CancelledError, formatValue, InvalidArgumentError } from '@leadscore/core/errors';
+import { type Booster, type TrainParams, train } from '@leadscore/boost';
+import { formatValue, InvalidArgumentError } from '@leadscore/core/errors';
 import { parseWith } from '@leadscore/core/issues';
 import { type Matrix, takeRows } from '@leadscore/core/matrix';
 import { averagePrecision, logLoss } from '@leadscore/core/metrics';
 import type { CvFoldResult, CvResult, FeatureImportance, FoldList, MetricSet } from '@leadscore/core/results';
 import { foldListSchema } from '@leadscore/core/results';
-import { createRng } from '@leadscore/core/rng';
-import { type FeatureMatrix, type FeatureSet, featureManifest } from '@leadscore/features';
+import {
+  type BoostLearnerParams,
+  type Constraint,
+  type TrialRecord as CvTrialRecord,
+  crossValidate,
+  cvObjective,
+  lgbmLearner,
+  tune,
+  V7_CONSTRAINTS,
+  xgbLearner,
+} from '@leadscore/cv';
+import { computeFeatures, type FeatureMatrix, type FeatureSet, featureManifest } from '@leadscore/features';
+import type { Table } from 'apache-arrow';
 import { z } from 'zod';
 import { type Blend, blendMargins, blendRanks, fitBlend } from '../blend/blend.js';
 import {
@@ -25,9 +36,9 @@ import {
 import { type LoadedModel, loadModel } from '../model-file/load-model.js';
 import { createModelFile, serializeModel } from '../model-file/model-file.js';
 import type { ModelFile, ModelMember } from '../model-file/schema.js';
-import { boostLearner, type Learner } from './learner.js';
+import { toBoosterInput } from '../scoring/booster-input.js';
+import { memberSpace } from './member-space.js';
 import { metricSet } from './metric-set.js';
-import { sampleParams } from './search-space.js';
 
 /** One member of the ensemble to train. */
 export interface MemberSpec {
@@ -37,21 +48,15 @@ export interface MemberSpec {
   params?: TrainParams;
 }
 
-/** One evaluated parameter set. */
-export interface TrialRecord {
-  readonly member: string;
-  readonly trial: number;
-  readonly params: TrainParams;
-  /** Pooled out-of-fold average precision (the search objective, maximised). */
-  readonly value: number;
-  readonly foldAveragePrecision: readonly (number | null)[];
-  readonly bestIterations: readonly number[];
-}
+/** One trial of cv's `tune`, with the member it tuned. */
+export type TrialRecord = CvTrialRecord & { readonly member: string };
 
 /** Options of {@link trainEnsemble}. */
 export interface TrainEnsembleOptions {
-  /** Feature values of the training rows (from `computeFeatures`). */
-  matrix: FeatureMatrix;
+  /** Feature values of the training rows (from `computeFeatures`); give this or `table`. @default computed from `table` */
+  matrix?: FeatureMatrix;
+  /** The training table (Arrow); its features are computed with `features`. @default undefined (use `matrix`) */
+  table?: Table;
   /** The feature definitions `matrix` was computed with. */
   features: FeatureSet;
   /** 0/1 labels, one per row. */
@@ -60,13 +65,24 @@ export interface TrainEnsembleOptions {
   folds: FoldList;
   /** @default [{ name: 'xgb', params: { growPolicy: 'depthwise', maxDepth: 4 } }, { name: 'lgbm', params: { growPolicy: 'lossguide', maxLeaves: 15, maxDepth: 0 } }] */
   members?: MemberSpec[];
-  /** Parameter sets tried per member (the first is the member's own parameters). @default { nTrials: 1 } */
-  search?: { nTrials?: number };
+  /**
+   * cv's `tune` per member: `nTrials` parameter sets (1 = the member's own parameters, no search), the
+   * sampler, the pruner (folds as steps) and the constraints on each trial's CV result.
+   * @default { nTrials: 1, sampler: 'tpe', pruner: 'median', constraints: V7_CONSTRAINTS }
+   */
+  search?: {
+    nTrials?: number;
+    sampler?: 'tpe' | 'random';
+    pruner?: 'median' | 'none';
+    constraints?: readonly Constraint[];
+  };
+  /** Row times (e.g. `contacted_at` in ms): cv carves each fold's early-stopping rows from the latest ones. @default row order */
+  times?: ArrayLike<number>;
   /** Blend weights (`'weights'`, simplex search) or rank averaging, and the objective. @default { method: 'weights', objective: 'logLoss' } */
   blend?: { method?: 'weights' | 'rank'; objective?: 'averagePrecision' | 'logLoss'; steps?: number };
   /** Calibrator fitted on the out-of-fold blend. @default 'isotonic' */
   calibration?: CalibrationMethod;
-  /** Early stopping patience inside each fold. @default 30 */
+  /** Early stopping patience inside each fold (on rows cv carves from the end of the training period). @default 30 */
   earlyStoppingRounds?: number;
   /** Seed of the search and of the members' sampling. @default 0 */
   seed?: number;
@@ -75,8 +91,8 @@ export interface TrainEnsembleOptions {
   /** Quarters per history series the features were computed with. @default 8 */
   historyQuarters?: number;
   signal?: AbortSignal;
-  /** Called after every fold fit. */
-  onProgress?: (progress: { member: string; trial: number; fold: number }) => void;
+  /** Called after every trial. */
+  onTrial?: (trial: TrialRecord) => void;
 }
 
 /** Out-of-fold predictions of the kept model. */
@@ -95,8 +111,8 @@ export interface TrainEnsembleResult {
   /** The model file's bytes (canonical JSON). */
   readonly text: string;
   readonly model: LoadedModel;
-  /** Per member: its tuned parameters, refit round count and CV result of the best trial. */
-  readonly members: readonly { name: string; params: TrainParams; numRounds: number; cv: CvResult }[];
+  /** Per member: its tuned parameters, refit round count and CV result of the tuned parameters. */
+  readonly members: readonly { name: string; params: BoostLearnerParams; numRounds: number; cv: CvResult }[];
   readonly trials: readonly TrialRecord[];
   readonly blend: Blend;
   readonly calibrator: Calibrator;
@@ -114,6 +130,8 @@ export interface TrainEnsembleResult {
   readonly oof: OofPredictions;
   /** CV result of the kept, calibrated model on the out-of-fold rows. */
   readonly cv: CvResult;
+  /** The folds trained on. */
+  readonly folds: FoldList;
 }
 
 const optionsSchema = z
@@ -128,9 +146,14 @@ const optionsSchema = z
         { name: 'lgbm', params: { growPolicy: 'lossguide', maxLeaves: 15, maxDepth: 0 } },
       ]),
     search: z
-      .object({ nTrials: z.number().int().min(1).max(1000).default(1) })
+      .object({
+        nTrials: z.number().int().min(1).max(1000).default(1),
+        sampler: z.enum(['tpe', 'random']).default('tpe'),
+        pruner: z.enum(['median', 'none']).default('median'),
+        constraints: z.array(z.custom<Constraint>((v) => typeof v === 'function')).optional(),
+      })
       .strict()
-      .default({ nTrials: 1 }),
+      .default({ nTrials: 1, sampler: 'tpe', pruner: 'median' }),
     blend: z
       .object({
         method: z.enum(['weights', 'rank']).default('weights'),
@@ -241,56 +264,27 @@ function pick(values: ArrayLike<number>, rows: ArrayLike<number>): Float64Array 
   return out;
 }
 
-interface TrialOutcome {
-  readonly margins: Float64Array;
-  readonly folds: CvFoldResult[];
-  readonly bestIterations: number[];
-  readonly value: number;
+function logit(p: number): number {
+  return Math.log(p / (1 - p));
 }
 
-async function evaluateTrial(
-  learner: Learner,
+interface Tuned {
+  readonly name: string;
+  readonly params: BoostLearnerParams;
+  readonly cv: CvResult;
+  /** Out-of-fold margins on every row (NaN outside the test blocks). */
+  readonly margins: Float64Array;
+  readonly bestIterations: number[];
+}
+
+/** Fits one member on every row with fixed rounds (no early stopping): the model the file keeps. */
+async function refit(
   matrix: Matrix,
   labels: Float64Array,
-  folds: FoldList,
-  oofRows: Int32Array,
-  earlyStoppingRounds: number,
-  signal: AbortSignal | undefined,
-  progress: (fold: number) => void,
-): Promise<TrialOutcome> {
-  const margins = new Float64Array(matrix.nRows).fill(Number.NaN);
-  const results: CvFoldResult[] = [];
-  const bestIterations: number[] = [];
-  for (const fold of folds.folds) {
-    if (signal?.aborted) throw new CancelledError('trainEnsemble was cancelled', { cause: signal.reason });
-    const started = performance.now();
-    const trainM = takeRows(matrix, fold.train);
-    const testM = takeRows(matrix, fold.test);
-    const yTrain = pick(labels, fold.train);
-    const yTest = pick(labels, fold.test);
-    // Early stopping on the fold's test block, as xgb.cv does; the refit uses the mean stopping round.
-    const fitted = await learner.fit(trainM, yTrain, {
-      evalSet: { matrix: testM, labels: yTest },
-      earlyStoppingRounds,
-      ...(signal === undefined ? {} : { signal }),
-    });
-    const fitSeconds = (performance.now() - started) / 1000;
-    const m = fitted.predictMargin(testM);
-    for (const [i, row] of fold.test.entries()) margins[row] = m[i]!;
-    bestIterations.push(fitted.bestIteration ?? fitted.booster.numTrees - 1);
-    results.push({
-      index: fold.index,
-      testStart: fold.testStart,
-      testEnd: fold.testEnd,
-      train: metricSet(yTrain, fitted.predict(trainM)),
-      test: metricSet(yTest, sigmoid(m)),
-      bestIteration: fitted.bestIteration,
-      fitSeconds,
-    });
-    progress(fold.index);
-  }
-  const value = averagePrecision(pick(labels, oofRows), pick(margins, oofRows));
-  return { margins, folds: results, bestIterations, value };
+  params: TrainParams,
+  signal?: AbortSignal,
+): Promise<Booster> {
+  return train(toBoosterInput(matrix), labels, params, signal === undefined ? {} : { signal });
 }
 
 /**
@@ -299,7 +293,14 @@ async function evaluateTrial(
  */
 export async function trainEnsemble(options: TrainEnsembleOptions): Promise<TrainEnsembleResult> {
   const o = parseWith(optionsSchema, options, 'options');
-  const matrix = options.matrix as Matrix & FeatureMatrix;
+  if ((options.matrix === undefined) === (options.table === undefined)) {
+    throw new InvalidArgumentError('options must give exactly one of matrix and table', {
+      details: { parameter: 'options.matrix' },
+    });
+  }
+  const matrix: Matrix & FeatureMatrix =
+    options.matrix ??
+    computeFeatures(options.table!, options.features, { historyQuarters: o.historyQuarters });
   const folds = parseWith(foldListSchema, options.folds, 'folds');
   const n = matrix.nRows;
   if (options.labels.length !== n) {
@@ -339,38 +340,55 @@ export async function trainEnsemble(options: TrainEnsembleOptions): Promise<Trai
   const oofRows = Int32Array.from(Array.from(foldOf.keys()).filter((i) => foldOf[i]! >= 0));
   const oofLabels = pick(labels, oofRows);
 
-  const rng = createRng(o.seed);
   const trials: TrialRecord[] = [];
-  const tuned: { name: string; params: TrainParams; outcome: TrialOutcome }[] = [];
+  const tuned: Tuned[] = [];
+  const cvData = {
+    matrix,
+    labels,
+    folds,
+    ...(options.times === undefined ? {} : { times: options.times }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  };
   for (const member of o.members) {
-    const base = { seed: o.seed, ...(member.params as TrainParams) };
-    let best: { params: TrainParams; outcome: TrialOutcome } | null = null;
-    for (let t = 0; t < o.search.nTrials; t++) {
-      const params = t === 0 ? base : sampleParams(base, rng);
-      const outcome = await evaluateTrial(
-        boostLearner(member.name, params),
-        matrix,
-        labels,
-        folds,
-        oofRows,
-        o.earlyStoppingRounds,
-        options.signal,
-        (fold) => options.onProgress?.({ member: member.name, trial: t, fold }),
-      );
-      trials.push({
-        member: member.name,
-        trial: t,
-        params,
-        value: outcome.value,
-        foldAveragePrecision: outcome.folds.map((f) => f.test.averagePrecision),
-        bestIterations: outcome.bestIterations,
+    const base: BoostLearnerParams = {
+      seed: o.seed,
+      earlyStoppingRounds: o.earlyStoppingRounds,
+      ...(member.params as BoostLearnerParams),
+    };
+    const learnerOf = (p: BoostLearnerParams) =>
+      p.growPolicy === 'lossguide' ? lgbmLearner(p) : xgbLearner(p);
+    let params = base;
+    if (o.search.nTrials > 1) {
+      const result = await tune({
+        space: (trial) => memberSpace(base, trial),
+        objective: cvObjective(learnerOf, cvData),
+        nTrials: o.search.nTrials,
+        sampler: o.search.sampler,
+        pruner: o.search.pruner,
+        seed: o.seed,
+        constraints: o.search.constraints ?? V7_CONSTRAINTS,
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+        onTrial: (t) => options.onTrial?.({ ...t, member: member.name }),
       });
-      if (best === null || outcome.value > best.outcome.value) best = { params, outcome };
+      for (const t of result.trials) trials.push({ ...t, member: member.name });
+      if (result.bestParams !== null) params = result.bestParams;
     }
-    tuned.push({ name: member.name, ...best! });
+    const cv = await crossValidate({ ...cvData, learner: learnerOf(params) });
+    const margins = new Float64Array(n).fill(Number.NaN);
+    for (const [i, row] of cv.oof.rows.entries()) margins[row] = logit(cv.oof.predictions[i]!);
+    for (const row of oofRows) {
+      if (Number.isNaN(margins[row]!)) {
+        throw new InvalidArgumentError(
+          `folds: row ${row} is in a test block but has no out-of-fold prediction from crossValidate`,
+          { details: { parameter: 'folds', value: row } },
+        );
+      }
+    }
+    const bestIterations = cv.folds.map((f) => f.bestIteration ?? (params.numRounds ?? 100) - 1);
+    tuned.push({ name: member.name, params, cv, margins, bestIterations });
   }
 
-  const oofMargins = tuned.map((m) => pick(m.outcome.margins, oofRows));
+  const oofMargins = tuned.map((m) => pick(m.margins, oofRows));
   const ensembleBlend = fitBlend(oofMargins, oofLabels, o.blend);
   const objective = ensembleBlend.objective;
   const score = (m: Float64Array) =>
@@ -402,34 +420,27 @@ export async function trainEnsemble(options: TrainEnsembleOptions): Promise<Trai
   const calibrator = fitCalibrator(o.calibration, raw, oofLabels);
   const probability = calibrate(calibrator, raw);
 
-  const fullMatrix: Matrix = matrix;
+  const roundsOf = (m: Tuned) => Math.max(1, Math.round(mean(m.bestIterations.map((b) => b + 1))));
   const refits = [];
   for (const m of kept) {
-    const numRounds = Math.max(1, Math.round(mean(m.outcome.bestIterations.map((b) => b + 1))));
-    const params = { ...m.params, numRounds };
-    const fitted = await boostLearner(m.name, params).fit(fullMatrix, labels, {
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    const numRounds = roundsOf(m);
+    const { earlyStoppingRounds: _stop, evalMetric: _metric, ...trainParams } = m.params;
+    const params: TrainParams = { ...trainParams, numRounds };
+    refits.push({
+      name: m.name,
+      params,
+      numRounds,
+      booster: await refit(matrix, labels, params, options.signal),
     });
-    refits.push({ name: m.name, params, numRounds, booster: fitted.booster });
   }
 
   const featureNames = [...matrix.names];
-  const memberCv = tuned.map((m) => ({
-    name: m.name,
-    params: m.params,
-    numRounds: Math.max(1, Math.round(mean(m.outcome.bestIterations.map((b) => b + 1)))),
-    cv: cvResult({ name: m.name, params: { ...m.params } }, featureNames, m.outcome.folds, {
-      rows: oofRows,
-      labels: oofLabels,
-      probability: sigmoid(pick(m.outcome.margins, oofRows)),
-      fold: Int32Array.from(pick(foldOf, oofRows)),
-    }),
-  }));
+  const memberCv = tuned.map((m) => ({ name: m.name, params: m.params, numRounds: roundsOf(m), cv: m.cv }));
   const oofFold = Int32Array.from(pick(foldOf, oofRows));
   const ensembleFolds: CvFoldResult[] = folds.folds.map((fold, f) => {
     const idx: number[] = [];
     for (let i = 0; i < oofRows.length; i++) if (oofFold[i] === fold.index) idx.push(i);
-    const trainFolds = kept.map((m) => m.outcome.folds[f]!);
+    const trainFolds = kept.map((m) => m.cv.folds[f]!);
     return {
       index: fold.index,
       testStart: fold.testStart,
@@ -497,7 +508,7 @@ export async function trainEnsemble(options: TrainEnsembleOptions): Promise<Trai
   });
   const importance = featureImportanceRows(
     provisional,
-    fullMatrix,
+    matrix,
     refits.map((r) => r.booster.featureImportance('total_gain')),
   );
   const file = createModelFile({ ...bodyWithoutImportance, importance });
@@ -524,6 +535,7 @@ export async function trainEnsemble(options: TrainEnsembleOptions): Promise<Trai
     },
     oof: { rows: oofRows, labels: oofLabels, fold: oofFold, raw, probability },
     cv: ensembleCv,
+    folds,
   };
 }
 

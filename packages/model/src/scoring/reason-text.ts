@@ -6,10 +6,15 @@
  */
 import type { ModelColumn } from '../model-file/schema.js';
 
-/** The first sentence of a description, without its final period. */
+/**
+ * The label of a feature in reason codes: the first sentence of its description, cut before a
+ * parenthesis or colon (the formula or the aside), without its final period.
+ */
 export function firstSentence(description: string): string {
   const m = /^(.*?[^A-Z0-9.])\.(\s|$)/s.exec(description);
-  const s = (m ? m[1]! : description).trim();
+  let s = (m ? m[1]! : description).trim();
+  const cut = s.search(/ \(|: /);
+  if (cut > 0) s = s.slice(0, cut);
   return s.endsWith('.') ? s.slice(0, -1) : s;
 }
 

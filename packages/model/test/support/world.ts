@@ -14,6 +14,8 @@ export interface TrainingWorld {
   readonly matrix: FeatureMatrix;
   readonly labels: Float64Array;
   readonly folds: FoldList;
+  /** `contacted_at` in ms. */
+  readonly times: Float64Array;
 }
 
 let world: Promise<TrainingWorld> | undefined;
@@ -71,7 +73,7 @@ export function trainingWorld(): Promise<TrainingWorld> {
       const matrix = computeFeatures(table!, v7Features);
       const labels = Float64Array.from(table!.getChild('label')!.toArray() as Int32Array);
       const times = Float64Array.from(table!.getChild('contacted_at')!.toArray() as BigInt64Array, Number);
-      return { table: table!, matrix, labels, folds: blockFolds(times, labels, 3) };
+      return { table: table!, matrix, labels, times, folds: blockFolds(times, labels, 3) };
     } finally {
       await wh.close();
     }
@@ -89,6 +91,7 @@ export function ensembleOptions(
     features: v7Features,
     labels: w.labels,
     folds: w.folds,
+    times: w.times,
     members: [
       { name: 'xgb', params: { growPolicy: 'depthwise', maxDepth: 3, numRounds: 80, learningRate: 0.1 } },
       {
