@@ -162,9 +162,9 @@ export async function trainCsv(ctx: CommandContext): Promise<CommandOutcome> {
   ctx.log(
     `train: ${file}, ${matrix.nRows} rows x ${matrix.nCols} features, ${folds.folds.length} ${time ? 'temporal' : 'stratified'} folds`,
   );
-  const progress = ctx.progress('fold fits');
+  const progress = ctx.progress('trials');
   let done = 0;
-  const total = 2 * c.train.trials * folds.folds.length;
+  const total = 2 * c.train.trials;
   const trained = await trainEnsemble({
     matrix,
     features,
@@ -173,7 +173,8 @@ export async function trainCsv(ctx: CommandContext): Promise<CommandOutcome> {
     search: { nTrials: c.train.trials },
     seed: c.train.seed,
     featureSet: { name: 'csv', version: '1' },
-    onProgress: (p) => progress.update(++done, Math.max(total, done), `${p.member} fold ${p.fold + 1}`),
+    onTrial: (t) =>
+      progress.update(++done, Math.max(total, done), `${t.member} trial ${t.number + 1} ${t.state}`),
     ...(ctx.io.signal ? { signal: ctx.io.signal } : {}),
   });
   progress.end();

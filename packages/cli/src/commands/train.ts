@@ -91,8 +91,8 @@ export const trainCommand: CommandDefinition = {
     ctx.log(
       `train: ${found.table}, ${matrix.nRows} x ${matrix.nCols}, ${c.train.cvFolds} temporal folds (gap ${c.train.gapDays} days), ${c.train.trials} trial(s) per member`,
     );
-    const progress = ctx.progress('fold fits');
-    const total = 2 * c.train.trials * folds.folds.length;
+    const progress = ctx.progress('trials');
+    const total = 2 * c.train.trials;
     let done = 0;
     const trained = await trainEnsemble({
       matrix,
@@ -102,8 +102,13 @@ export const trainCommand: CommandDefinition = {
       search: { nTrials: c.train.trials },
       seed: c.train.seed,
       historyQuarters,
-      onProgress: (p) =>
-        progress.update(++done, Math.max(total, done), `${p.member} trial ${p.trial + 1} fold ${p.fold + 1}`),
+      times,
+      onTrial: (t) =>
+        progress.update(
+          ++done,
+          Math.max(total, done),
+          `${t.member} trial ${t.number + 1} ${t.state}, AUC-PR ${t.value?.toFixed(4) ?? '-'}`,
+        ),
       ...(ctx.io.signal ? { signal: ctx.io.signal } : {}),
     });
     progress.end();
