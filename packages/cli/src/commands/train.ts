@@ -71,7 +71,6 @@ export const trainCommand: CommandDefinition = {
           data,
           c.train.probeTable,
           metadata.leakage.exposedColumns,
-          labelColumn(data, 'label'),
         );
         leakageProbe = probeLeakage(input);
       }
