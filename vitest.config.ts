@@ -16,7 +16,8 @@ export default defineConfig({
   ...shared,
   test: {
     include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'test/**/*.test.ts'],
-    exclude: ['**/node_modules/**', '**/*.interop.test.ts', '**/*.pack.test.ts'],
+    // Browser suites need Chromium (`npm run test:browser`); interop suites need Python.
+    exclude: ['**/node_modules/**', '**/*.interop.test.ts', '**/*.pack.test.ts', '**/*.browser.test.ts'],
     // Python is taken away from the default suite even where it is installed, so a test that needs it
     // fails here (on every machine) instead of passing only where Python happens to be.
     env: { LEADSCORE_PYTHON: '/nonexistent/default-suite-runs-without-python' },

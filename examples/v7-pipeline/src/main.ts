@@ -11,6 +11,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Booster, train } from '@leadscore/boost';
+import { createProgress } from '@leadscore/cli';
 import { averagePrecision, liftAt, rocAuc } from '@leadscore/core';
 import { type Matrix, takeRows } from '@leadscore/core/matrix';
 import {
@@ -22,7 +23,7 @@ import {
 } from '@leadscore/dataset';
 import { computeFeatures, defineFeature, featureSet, v7Features } from '@leadscore/features';
 import { generateDiscoveryWorld, summarizeWorld, writeDiscoveryWorld } from '@leadscore/world';
-import { createProgress } from './progress.js';
+import { leakageProbeLines } from './leakage-probe-step.js';
 
 const SIZE = { reps: 20_000, quarters: 12, leads: 30_000, seed: 7 } as const;
 const DAY_MS = 86_400_000;
@@ -336,6 +337,11 @@ async function main(): Promise<void> {
       `  test AUC-PR     ${pev.ap.toFixed(4)}   oracle ${oracleAp.toFixed(4)}   (V7 hybrid ${ev.ap.toFixed(4)})`,
     );
     log(`  lift @ top 10 % ${pev.lift10.toFixed(2)}x`);
+    for (const line of leakageProbeLines(
+      { table: built.table!, metadata: m },
+      { table: pit.table!, metadata: pit.metadata },
+    ))
+      log(line);
     if (ev.ap > oracleAp) {
       log('');
       log(

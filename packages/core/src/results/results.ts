@@ -58,6 +58,11 @@ export const foldListSchema = z
     /** The options the folds were made with, as given (plain JSON). */
     options: z.record(z.string(), z.unknown()),
     folds: z.array(foldSchema).min(1),
+    /**
+     * A final untouched time block kept out of every fold (its `test`), with the training rows a model
+     * scored on it may use (its `train`); `null` or absent when none was asked for.
+     */
+    holdout: foldSchema.nullable().optional(),
   })
   .strict();
 

@@ -1,0 +1,243 @@
+/**
+ * Benchmark of @leadscore/cv against a pandas + XGBoost 1.7 script doing the same work in the same run:
+ * 30k leads of the synthetic world, point-in-time V7 features (+ lead_source), 5 temporal folds x 2
+ * members (depth-wise and leaf-wise), early stopping on the same carved rows (exported as JSON), no
+ * tuning; then the tuning wall time (5 folds x 2 members x --trials trials, median pruner).
+ * Run: npx tsx --conditions=@leadscore/source bench/cv/run.ts   (or `pnpm bench:cv`)
+ * Options: --leads N (30000), --threads N (2), --trials N (30), --no-xgb, --no-tune, --no-cv (tuning only).
+ * Env LEADSCORE_PYTHON (default /usr/bin/python3). Writes bench/cv/results.json on a default run.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  averagePrecision,
+  buildDataset,
+  generateDiscoveryWorld,
+  openWarehouse,
+  v7DatasetSpec,
+} from '../../packages/core/src/index.js';
+import { carveEvalSet } from '../../packages/cv/src/cross-validate/eval-carve.js';
+import {
+  crossValidate,
+  cvObjective,
+  type Learner,
+  lgbmLearner,
+  temporalFolds,
+  tune,
+  xgbLearner,
+} from '../../packages/cv/src/index.js';
+import { computeFeatures, defineFeature, featureSet, v7Features } from '../../packages/features/src/index.js';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const args = process.argv.slice(2);
+const arg = (name: string, fallback: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < args.length ? args[i + 1]! : fallback;
+};
+const LEADS = Number(arg('leads', '30000'));
+const THREADS = Number(arg('threads', '2'));
+const TRIALS = Number(arg('trials', '30'));
+const WITH_XGB = !args.includes('--no-xgb');
+const WITH_TUNE = !args.includes('--no-tune');
+const WITH_CV = !args.includes('--no-cv');
+const DEFAULT_RUN = args.length === 0;
+const PYTHON = process.env.LEADSCORE_PYTHON ?? '/usr/bin/python3';
+const DAY_MS = 86_400_000;
+const rssMiB = () => process.resourceUsage().maxRSS / 1024;
+
+const leadSource = defineFeature({
+  name: 'lead_source',
+  description: 'Channel the lead came from',
+  group: 'custom',
+  kind: 'categorical',
+  businessSignal: true,
+  inputs: ['lead_source'],
+  inputTypes: { lead_source: 'string' },
+  compute: (row) => row.lead_source as string | null,
+});
+
+const world = generateDiscoveryWorld({
+  seed: 7,
+  reps: Math.round(LEADS * (2 / 3)),
+  quarters: 12,
+  leads: LEADS,
+});
+const wh = await openWarehouse({ kind: 'duckdb', path: ':memory:', threads: 1 });
+await wh.createTableFromArrow('rep_snapshots', world.repSnapshots);
+await wh.createTableFromArrow('rep_current', world.repCurrent);
+await wh.createTableFromArrow('leads', world.leads);
+const spec = v7DatasetSpec({ dataEndDate: world.truth.params.dataEndDate, outputBase: 'pit' });
+const { table } = await buildDataset(wh, {
+  ...spec,
+  featureGroups: spec.featureGroups.map((g) =>
+    g.policy === 'current' ? { ...g, policy: 'pointInTime' as const } : g,
+  ),
+});
+await wh.close();
+const matrix = computeFeatures(table!, featureSet([v7Features, leadSource]));
+const labels = Uint8Array.from(table!.getChild('label')!.toArray() as ArrayLike<number>);
+const col = table!.getChild('contacted_at')!;
+const perMs = [1 / 1000, 1, 1000, 1_000_000][(col.type as { unit?: number }).unit ?? 1]!;
+const times = Float64Array.from(col.toArray() as ArrayLike<number | bigint>, (v) => Number(v) / perMs);
+const folds = temporalFolds(times, {
+  nFolds: 5,
+  gapDays: 30,
+  labelHorizonDays: spec.labelHorizonDays,
+  labels,
+});
+console.log(
+  `data: ${matrix.nRows} rows x ${matrix.nCols} features, 5 folds, ${THREADS} threads (machine shared: figures are contaminated by other load)`,
+);
+
+const members: Learner[] = [xgbLearner({ nthread: THREADS }), lgbmLearner({ nthread: THREADS })];
+const rss0 = rssMiB();
+const t0 = performance.now();
+const ours: { member: string; ap: number[]; best: (number | null)[] }[] = [];
+let fitRows = 0;
+for (const learner of WITH_CV ? members : []) {
+  const r = await crossValidate({ learner, matrix, labels, folds, times });
+  ours.push({
+    member: learner.name,
+    ap: r.folds.map((f) => f.test.averagePrecision!),
+    best: r.folds.map((f) => f.bestIteration),
+  });
+}
+const oursSeconds = (performance.now() - t0) / 1000;
+const carved = folds.folds.map((f) => ({
+  index: f.index,
+  ...carveEvalSet(f.train, times, 0.15, spec.labelHorizonDays * DAY_MS),
+  test: f.test,
+}));
+for (const c of carved) fitRows += c.fit.length * members.length;
+if (WITH_CV) {
+  console.log(
+    `ours   : ${oursSeconds.toFixed(2)} s, ${(fitRows / oursSeconds).toFixed(0)} fit rows/s, peak RSS ${rssMiB().toFixed(0)} MiB (before CV ${rss0.toFixed(0)})`,
+  );
+  for (const o of ours)
+    console.log(
+      `  ${o.member.padEnd(5)} test AP ${o.ap.map((x) => x.toFixed(4)).join(' ')}  best ${o.best.join(' ')}`,
+    );
+}
+
+let theirs: {
+  cvSeconds: number;
+  loadSeconds: number;
+  peakRssMiB: number;
+  xgboost: string;
+  runs: { member: string; ap: number; bestIteration: number }[];
+} | null = null;
+if (WITH_XGB && WITH_CV) {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-cv-'));
+  try {
+    writeFileSync(
+      join(dir, 'matrix.f32'),
+      new Uint8Array(matrix.values.buffer, matrix.values.byteOffset, matrix.values.byteLength),
+    );
+    writeFileSync(join(dir, 'labels.u8'), labels);
+    writeFileSync(join(dir, 'meta.json'), JSON.stringify({ nRows: matrix.nRows, names: matrix.names }));
+    writeFileSync(
+      join(dir, 'folds.json'),
+      JSON.stringify(carved.map((c) => ({ index: c.index, fit: c.fit, eval: c.evalRows, test: c.test }))),
+    );
+    const p = spawnSync(PYTHON, [join(here, 'xgb_cv.py'), dir, String(THREADS)], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    });
+    if (p.status !== 0) throw new Error(`python failed: ${p.stderr}`);
+    theirs = JSON.parse(p.stdout);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const t = theirs!;
+  console.log(
+    `theirs : ${t.cvSeconds.toFixed(2)} s (+ ${t.loadSeconds.toFixed(2)} s pandas load), ${(fitRows / t.cvSeconds).toFixed(0)} fit rows/s, peak RSS ${t.peakRssMiB.toFixed(0)} MiB, XGBoost ${t.xgboost}`,
+  );
+  for (const m of ['xgb', 'lgbm']) {
+    const runs = t.runs.filter((r) => r.member === m);
+    console.log(
+      `  ${m.padEnd(5)} test AP ${runs.map((r) => r.ap.toFixed(4)).join(' ')}  best ${runs.map((r) => r.bestIteration).join(' ')}`,
+    );
+  }
+  console.log(
+    `ratio  : ours / theirs = ${(oursSeconds / t.cvSeconds).toFixed(2)}x wall time (<= 1.0 is the target)`,
+  );
+}
+
+let tuneSeconds: number | null = null;
+let tuneSummary: Record<string, unknown> | null = null;
+if (WITH_TUNE) {
+  const t1 = performance.now();
+  const r = await tune({
+    space: (t) => ({
+      maxDepth: t.suggestInt('maxDepth', 2, 6),
+      maxLeaves: t.suggestInt('maxLeaves', 7, 31),
+      learningRate: t.suggestFloat('learningRate', 0.02, 0.2, { log: true }),
+      minChildWeight: t.suggestFloat('minChildWeight', 0.5, 20, { log: true }),
+      subsample: t.suggestFloat('subsample', 0.6, 1),
+    }),
+    objective: async (p, trial) => {
+      // the two members cross-validated on the same folds; the trial's value is their mean test AP
+      const a = await cvObjective(() => xgbLearner({ ...p, maxLeaves: 0, nthread: THREADS }), {
+        matrix,
+        labels,
+        folds,
+        times,
+      })(p, trial);
+      const b = await crossValidate({
+        learner: lgbmLearner({ ...p, maxDepth: 0, nthread: THREADS }),
+        matrix,
+        labels,
+        folds,
+        times,
+      });
+      return {
+        ...a,
+        aggregate: {
+          ...a.aggregate,
+          test: {
+            ...a.aggregate.test,
+            averagePrecision: (a.aggregate.test.averagePrecision! + b.aggregate.test.averagePrecision!) / 2,
+          },
+        },
+      };
+    },
+    nTrials: TRIALS,
+    seed: 1,
+  });
+  tuneSeconds = (performance.now() - t1) / 1000;
+  const pruned = r.trials.filter((t) => t.state === 'pruned').length;
+  tuneSummary = {
+    trials: TRIALS,
+    pruned,
+    best: r.best?.value ?? null,
+    feasible: r.trials.filter((t) => t.feasible).length,
+  };
+  console.log(
+    `tune   : ${TRIALS} trials x 5 folds x 2 members in ${tuneSeconds.toFixed(1)} s (${pruned} pruned; target < 300 s on 2 cores), best mean AP ${r.best?.value?.toFixed(4)}`,
+  );
+}
+
+const oracle = folds.folds.map((f) => {
+  const truth = new Map<string, number>();
+  for (const [i, id] of (world.leads.getChild('lead_id')!.toArray() as string[]).entries()) {
+    truth.set(id, world.truth.probability[i]!);
+  }
+  const ids = table!.getChild('lead_id')!.toArray() as string[];
+  return averagePrecision(
+    f.test.map((i) => labels[i]!),
+    f.test.map((i) => truth.get(ids[i]!)!),
+  );
+});
+console.log(
+  `oracle : mean test AP ${(oracle.reduce((a, b) => a + b) / oracle.length).toFixed(4)} on the same folds`,
+);
+
+if (DEFAULT_RUN) {
+  writeFileSync(
+    join(here, 'results.json'),
+    `${JSON.stringify({ date: new Date().toISOString(), rows: matrix.nRows, cols: matrix.nCols, threads: THREADS, oursSeconds, peakRssMiB: rssMiB(), fitRows, ours, theirs, tuneSeconds, tuneSummary, oracle }, null, 2)}\n`,
+  );
+}

@@ -1,0 +1,205 @@
+import {
+  averagePrecision,
+  CancelledError,
+  type CvFoldResult,
+  type CvResult,
+  type FoldList,
+  InvalidArgumentError,
+  type Matrix,
+  type MetricSet,
+  readFoldList,
+  takeRows,
+} from '@leadscore/core';
+import { FoldError } from '../folds/fold-error.js';
+import { DAY_MS, readLabels, readTimes } from '../folds/time-input.js';
+import type { FoldTransform, Learner } from '../learner/learner.js';
+import { carveEvalSet } from './eval-carve.js';
+import { meanStd, metricSet } from './metric-set.js';
+
+/** Progress of {@link crossValidate}, reported after each fold. */
+export interface CvProgress {
+  /** Index of the fold just finished. */
+  readonly fold: number;
+  readonly nFolds: number;
+  /** That fold's test metrics. */
+  readonly test: MetricSet;
+}
+
+/** Arguments of {@link crossValidate}. */
+export interface CrossValidateOptions {
+  /** What to fit in each fold. */
+  learner: Learner;
+  /** Features, one row per fold-list row. */
+  matrix: Matrix;
+  /** 0/1 labels, one per row. */
+  labels: ArrayLike<number>;
+  /** The folds (`temporalFolds`, `combinatorialPurgedFolds`, `stratifiedFolds`, or read from JSON). */
+  folds: FoldList;
+  /** Row times; when given, the early-stopping eval set is the latest rows of each training period. @default row order */
+  times?: ArrayLike<number> | readonly Date[];
+  /** A stateful transform fitted on each fold's training rows only. @default none */
+  transform?: FoldTransform;
+  /** Fraction of each fold's training rows kept for early stopping (learners with `usesEvalSet`). @default 0.15 */
+  evalFraction?: number;
+  /** Aborts between folds and inside the learner's fit. @default none */
+  signal?: AbortSignal;
+  /** Called after each fold; returning `false` stops (the folds so far are not reported). @default none */
+  onProgress?: (progress: CvProgress) => undefined | boolean | Promise<undefined | boolean>;
+}
+
+function checkAborted(signal: AbortSignal | undefined, fold: number): void {
+  if (signal?.aborted) {
+    throw new CancelledError(`crossValidate was aborted before fold ${fold}`, { cause: signal.reason });
+  }
+}
+
+/** Thrown from {@link crossValidate} when `onProgress` returned `false`; carries the folds done so far. */
+export class CvStoppedError extends CancelledError {
+  /** Per-fold results of the folds completed. */
+  readonly completed: readonly CvFoldResult[];
+  constructor(completed: readonly CvFoldResult[]) {
+    super(`crossValidate was stopped by onProgress after ${completed.length} folds`);
+    this.completed = completed;
+  }
+}
+
+/**
+ * Cross-validates `learner` on `folds`: per fold, fits (transform and learner) on the training rows only,
+ * with early stopping on the latest training rows, and scores train and test; aggregates means, spread,
+ * CV coefficient, train-test gap and pooled out-of-fold predictions into a `leadscore.cv-result` v1.
+ * @example const result = await crossValidate({ learner: xgbLearner(), matrix, labels, folds, times });
+ */
+export async function crossValidate(options: CrossValidateOptions): Promise<CvResult> {
+  const { learner, matrix, folds: rawFolds, transform, signal, onProgress } = options;
+  const folds = readFoldList(rawFolds);
+  const labels = readLabels(options.labels);
+  if (labels.length !== matrix.nRows || folds.nRows !== matrix.nRows) {
+    throw new InvalidArgumentError(
+      `labels and folds must cover the matrix rows (${matrix.nRows}), found ${labels.length} labels and folds.nRows = ${folds.nRows}`,
+      { details: { parameter: 'labels' } },
+    );
+  }
+  const times = options.times === undefined ? null : readTimes(options.times, 'times');
+  if (times !== null && times.length !== matrix.nRows) {
+    throw new InvalidArgumentError(
+      `times must have one entry per row (${matrix.nRows}), found ${times.length}`,
+      {
+        details: { parameter: 'times' },
+      },
+    );
+  }
+  const evalFraction = options.evalFraction ?? 0.15;
+  if (!(evalFraction > 0 && evalFraction < 1)) {
+    throw new InvalidArgumentError(`evalFraction must be in (0, 1), found ${evalFraction}`, {
+      details: { parameter: 'evalFraction', value: evalFraction },
+    });
+  }
+  const horizonDays = folds.options.labelHorizonDays;
+  const horizonMs = typeof horizonDays === 'number' ? horizonDays * DAY_MS : 0;
+  const oofSum = new Float64Array(matrix.nRows);
+  const oofCount = new Uint32Array(matrix.nRows);
+  const oofFold = new Int32Array(matrix.nRows).fill(-1);
+  const results: CvFoldResult[] = [];
+  for (const fold of folds.folds) {
+    checkAborted(signal, fold.index);
+    const started = performance.now();
+    let fitRows = fold.train;
+    let evalRows: number[] | null = null;
+    if (learner.usesEvalSet === true) {
+      const carve = carveEvalSet(fold.train, times, evalFraction, horizonMs);
+      if (carve.fit.length === 0 || !carve.fit.some((i) => labels[i] === 1)) {
+        throw new FoldError(
+          fold.index,
+          `keeping the latest ${evalFraction} of ${fold.train.length} training rows for early stopping leaves no positive training rows; lower evalFraction or use fixed rounds (earlyStoppingRounds: 0)`,
+        );
+      }
+      fitRows = carve.fit;
+      evalRows = carve.evalRows;
+    }
+    const pick = (rows: readonly number[]) => {
+      const y = new Uint8Array(rows.length);
+      for (let k = 0; k < rows.length; k++) y[k] = labels[rows[k]!]!;
+      return y;
+    };
+    let fitMatrix = takeRows(matrix, fitRows);
+    const fitLabels = pick(fitRows);
+    let apply: (m: Matrix) => Matrix = (m) => m;
+    if (transform !== undefined) {
+      const fitted = transform.fit(fitMatrix, fitLabels);
+      apply = (m) => fitted.apply(m);
+      fitMatrix = apply(fitMatrix);
+    }
+    const model = await learner.fit(fitMatrix, fitLabels, {
+      ...(evalRows === null
+        ? {}
+        : { evalSet: { matrix: apply(takeRows(matrix, evalRows)), labels: pick(evalRows) } }),
+      ...(signal === undefined ? {} : { signal }),
+    });
+    const fitSeconds = (performance.now() - started) / 1000;
+    const trainPred = model.predict(apply(takeRows(matrix, fold.train)));
+    const testPred = model.predict(apply(takeRows(matrix, fold.test)));
+    for (let k = 0; k < fold.test.length; k++) {
+      const r = fold.test[k]!;
+      oofSum[r]! += testPred[k]!;
+      oofCount[r]!++;
+      if (oofFold[r] === -1) oofFold[r] = fold.index;
+    }
+    const result: CvFoldResult = {
+      index: fold.index,
+      testStart: fold.testStart,
+      testEnd: fold.testEnd,
+      train: metricSet(pick(fold.train), trainPred),
+      test: metricSet(pick(fold.test), testPred),
+      bestIteration: model.bestIteration,
+      fitSeconds,
+    };
+    results.push(result);
+    if (onProgress !== undefined) {
+      const go = await onProgress({ fold: fold.index, nFolds: folds.folds.length, test: result.test });
+      if (go === false) throw new CvStoppedError(results);
+    }
+  }
+  return summarise(learner, matrix, labels, results, { oofSum, oofCount, oofFold });
+}
+
+function summarise(
+  learner: Learner,
+  matrix: Matrix,
+  labels: Uint8Array,
+  folds: CvFoldResult[],
+  oof: { oofSum: Float64Array; oofCount: Uint32Array; oofFold: Int32Array },
+): CvResult {
+  const test = meanStd(folds.map((f) => f.test));
+  const train = meanStd(folds.map((f) => f.train));
+  const testAp = test.mean.averagePrecision;
+  const trainAp = train.mean.averagePrecision;
+  const rows: number[] = [];
+  const oofLabels: (0 | 1)[] = [];
+  const predictions: number[] = [];
+  const fold: number[] = [];
+  for (let i = 0; i < matrix.nRows; i++) {
+    const c = oof.oofCount[i]!;
+    if (c === 0) continue;
+    rows.push(i);
+    oofLabels.push(labels[i] as 0 | 1);
+    predictions.push(oof.oofSum[i]! / c);
+    fold.push(oof.oofFold[i]!);
+  }
+  const anyPositive = oofLabels.includes(1);
+  return {
+    format: 'leadscore.cv-result',
+    version: 1,
+    learner: { name: learner.name, params: JSON.parse(JSON.stringify(learner.params)) },
+    features: [...matrix.names],
+    folds,
+    aggregate: {
+      test: test.mean,
+      testStd: test.std,
+      train: train.mean,
+      cvCoefficient: testAp !== null && testAp > 0 ? test.std.averagePrecision! / testAp : null,
+      trainTestGap: trainAp !== null && testAp !== null && trainAp > 0 ? (trainAp - testAp) / trainAp : null,
+      oofAveragePrecision: anyPositive ? averagePrecision(oofLabels, predictions) : null,
+    },
+    oof: { rows, labels: oofLabels, predictions, fold },
+  };
+}

@@ -1,0 +1,64 @@
+import { type TrainParams, train } from '@leadscore/boost';
+import type { FittedModel, Learner, LearnerFitOptions } from './learner.js';
+
+/** Parameters of the boost learners: boost's `TrainParams` plus early stopping. */
+export type BoostLearnerParams = TrainParams & {
+  /** Stop after this many rounds without improvement on the eval set; 0 = fixed `numRounds`. @default 40 */
+  earlyStoppingRounds?: number;
+  /** Metric early stopping watches. @default 'logloss' */
+  evalMetric?: 'logloss' | 'aucpr';
+};
+
+function boostLearner(name: string, defaults: BoostLearnerParams, params: BoostLearnerParams): Learner {
+  const all: BoostLearnerParams = { ...defaults, ...params };
+  const { earlyStoppingRounds = 0, evalMetric = 'logloss', ...trainParams } = all;
+  return Object.freeze({
+    name,
+    params: Object.freeze({ ...all }),
+    usesEvalSet: earlyStoppingRounds > 0,
+    async fit(matrix, labels, options: LearnerFitOptions = {}): Promise<FittedModel> {
+      const useEval = earlyStoppingRounds > 0 && options.evalSet !== undefined;
+      // categorical columns (fitted level codes) split as ordered numbers, as the V7 pipeline does
+      const booster = await train(matrix, labels, trainParams, {
+        categoricalAsCodes: true,
+        ...(useEval
+          ? {
+              evalSet: { data: options.evalSet!.matrix, labels: options.evalSet!.labels },
+              earlyStoppingRounds,
+              evalMetric,
+            }
+          : {}),
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+      });
+      return {
+        predict: (m) => booster.predict(m),
+        bestIteration: useEval ? booster.bestIteration : null,
+      };
+    },
+  } satisfies Learner);
+}
+
+const SHARED: BoostLearnerParams = {
+  numRounds: 400,
+  learningRate: 0.05,
+  earlyStoppingRounds: 40,
+  evalMetric: 'logloss',
+};
+
+/**
+ * A depth-wise (XGBoost-style) `@leadscore/boost` learner; defaults 400 rounds, eta 0.05, depth 4, early
+ * stopping after 40 rounds (on the eval set cross-validation carves from the training period).
+ * @example const learner = xgbLearner({ maxDepth: 5, subsample: 0.8 });
+ */
+export function xgbLearner(params: BoostLearnerParams = {}): Learner {
+  return boostLearner('xgb', { ...SHARED, growPolicy: 'depthwise', maxDepth: 4 }, params);
+}
+
+/**
+ * A leaf-wise (LightGBM-style, `growPolicy: 'lossguide'`) `@leadscore/boost` learner; defaults 15 leaves,
+ * unlimited depth, 400 rounds, eta 0.05, early stopping after 40 rounds.
+ * @example const learner = lgbmLearner({ maxLeaves: 31 });
+ */
+export function lgbmLearner(params: BoostLearnerParams = {}): Learner {
+  return boostLearner('lgbm', { ...SHARED, growPolicy: 'lossguide', maxDepth: 0, maxLeaves: 15 }, params);
+}

@@ -1,0 +1,32 @@
+import type { Matrix } from '@leadscore/core';
+
+/** What {@link Learner.fit} may be given besides the training data. */
+export interface LearnerFitOptions {
+  /** Held-out rows for early stopping; cross-validation carves them from the end of the training period, never the test block. */
+  evalSet?: { matrix: Matrix; labels: ArrayLike<number> };
+  /** Aborts the fit. */
+  signal?: AbortSignal;
+}
+
+/** A model fitted by a {@link Learner}. */
+export interface FittedModel {
+  /** Probability of the positive class, one per row. */
+  predict(matrix: Matrix): Float64Array;
+  /** Rounds kept by early stopping (0-based best round), `null` for learners without it. */
+  readonly bestIteration: number | null;
+}
+
+/** Anything that fits a binary classifier on a {@link Matrix}: the boost learners, or a user object. */
+export interface Learner {
+  readonly name: string;
+  /** Plain-JSON parameters, recorded in results. */
+  readonly params: Readonly<Record<string, unknown>>;
+  /** Whether the learner uses `evalSet` (early stopping); cross-validation only carves one if so. */
+  readonly usesEvalSet?: boolean;
+  fit(matrix: Matrix, labels: ArrayLike<number>, options?: LearnerFitOptions): Promise<FittedModel>;
+}
+
+/** A stateful feature transform (levels, encoders, scalers) fitted on a fold's training rows only. */
+export interface FoldTransform {
+  fit(train: Matrix, labels: ArrayLike<number>): { apply(m: Matrix): Matrix };
+}

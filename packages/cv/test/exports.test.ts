@@ -1,0 +1,23 @@
+import { expect, it } from 'vitest';
+import * as cv from '../src/index.js';
+
+it('exports the public API', () => {
+  expect(Object.keys(cv).sort()).toMatchInlineSnapshot(`
+    [
+      "CvStoppedError",
+      "FoldError",
+      "TrialPruned",
+      "V7_CONSTRAINTS",
+      "combinatorialPurgedFolds",
+      "crossValidate",
+      "cvObjective",
+      "foldSummary",
+      "lgbmLearner",
+      "scoreHoldout",
+      "stratifiedFolds",
+      "temporalFolds",
+      "tune",
+      "xgbLearner",
+    ]
+  `);
+});

@@ -1,0 +1,76 @@
+import { expectedCalibrationError, logLoss } from '@leadscore/core/metrics';
+import { cvResultSchema } from '@leadscore/core/results';
+import { describe, expect, it } from 'vitest';
+import { trainEnsemble } from '../src/index.js';
+import { ensembleOptions, trainedEnsemble, trainingWorld } from './support/world.js';
+
+describe('trainEnsemble on the discovery world', () => {
+  it('keeps or improves the out-of-fold log loss of the best member, and calibration keeps or improves it', async () => {
+    const r = await trainedEnsemble();
+    const memberLogLoss = r.members.map((m) => m.cv.oof.predictions).map((p) => logLoss(r.oof.labels, p));
+    const best = Math.min(...memberLogLoss);
+    expect(r.calibration.rawLogLoss).toBeLessThanOrEqual(best + 1e-12);
+    expect(r.calibration.calibratedLogLoss).toBeLessThanOrEqual(r.calibration.rawLogLoss);
+    expect(r.comparison.kept).toBe(
+      r.comparison.ensembleBeatsBestMember ? 'ensemble' : r.comparison.bestMember.name,
+    );
+    expect(r.model.members).toHaveLength(r.comparison.ensembleBeatsBestMember ? 2 : 1);
+    // the world has signal: out-of-fold AP well above the base rate
+    const rate = r.oof.labels.reduce((s, y) => s + y, 0) / r.oof.labels.length;
+    expect(r.cv.aggregate.oofAveragePrecision!).toBeGreaterThan(2 * rate);
+  }, 120_000);
+
+  it('calibrated probabilities have lower ECE than the raw blend', async () => {
+    const r = await trainedEnsemble();
+    const raw = r.oof.raw.map((m) => 1 / (1 + Math.exp(-m)));
+    expect(expectedCalibrationError(r.oof.labels, r.oof.probability)).toBeLessThan(
+      expectedCalibrationError(r.oof.labels, raw),
+    );
+  }, 120_000);
+
+  it('reports CV results in core’s schema and refits with the folds’ stopping rounds', async () => {
+    const r = await trainedEnsemble();
+    for (const cv of r.file.cv) expect(cvResultSchema.safeParse(cv).success).toBe(true);
+    for (const m of r.members) {
+      const rounds = m.cv.folds.map((f) => f.bestIteration! + 1);
+      expect(m.numRounds).toBe(Math.round(rounds.reduce((s, x) => s + x, 0) / rounds.length));
+    }
+    const rounds = r.file.training.rounds as Record<string, number>;
+    for (const [k, member] of r.model.members.entries()) {
+      const m = r.members.find((x) => x.name === r.file.members[k]!.name)!;
+      expect(member.numTrees).toBe(m.numRounds);
+      expect(rounds[m.name]).toBe(m.numRounds);
+    }
+  }, 120_000);
+
+  it("tunes a member with cv's tune and refits it with the tuned parameters", async () => {
+    const w = await trainingWorld();
+    const r = await trainEnsemble(
+      ensembleOptions(w, {
+        members: [{ name: 'xgb', params: { growPolicy: 'depthwise', numRounds: 60, maxDepth: 3 } }],
+        search: { nTrials: 3, sampler: 'random', pruner: 'none', constraints: [] },
+      }),
+    );
+    expect(r.trials.map((t) => [t.member, t.number, t.state])).toEqual([
+      ['xgb', 0, 'complete'],
+      ['xgb', 1, 'complete'],
+      ['xgb', 2, 'complete'],
+    ]);
+    const best = r.trials.reduce((a, b) => (b.value! > a.value! ? b : a));
+    expect(r.members[0]!.params).toMatchObject(best.params);
+    expect(r.comparison.kept).toBe('xgb');
+    expect(r.file.members[0]!.params).toMatchObject({ ...best.params, numRounds: r.members[0]!.numRounds });
+  }, 300_000);
+
+  it('gives a byte-identical model file for the same seed and data', async () => {
+    const w = await trainingWorld();
+    const a = await trainedEnsemble();
+    // the second run gets the table and computes the same features itself
+    const { matrix: _matrix, ...rest } = ensembleOptions(w);
+    const b = await trainEnsemble({ ...rest, table: w.table });
+    expect(b.text === a.text).toBe(true);
+    await expect(trainEnsemble({ ...ensembleOptions(w), table: w.table })).rejects.toThrow(
+      /^options must give exactly one of matrix and table$/,
+    );
+  }, 120_000);
+});
