@@ -14,7 +14,7 @@ interface Fake {
 // The loopback fake is core's test infrastructure, loaded by path so this package's tsconfig stays
 // within its own tree.
 async function startFake(projectId: string, dataset: string): Promise<Fake> {
-  const url = new URL('../../core/test/helpers/fake-bigquery-server.ts', import.meta.url);
+  const url = new URL('../../dataset/test/helpers/fake-bigquery-server.ts', import.meta.url);
   const module = (await import(pathToFileURL(url.pathname).href)) as {
     startFakeBigQuery(options: { projectId: string; datasets: string[] }): Promise<Fake>;
   };

@@ -41,9 +41,9 @@ export async function worldTables(leakageTrap: boolean): Promise<WorldTables> {
   const dir = mkdtempSync(join(tmpdir(), 'leadscore-gates-'));
   try {
     const world = generateDiscoveryWorld({ reps: 3000, quarters: 12, leads: 6000, seed: 11, leakageTrap });
-    const written = await writeDiscoveryWorld(world, dir, { format: 'parquet' });
     const wh = await openWarehouse({ kind: 'duckdb', path: join(dir, 'w.duckdb') });
     try {
+      const written = await writeDiscoveryWorld(world, dir, { format: 'parquet', warehouse: wh });
       await wh.createTableFromFile('rep_snapshots', written.files.repSnapshots);
       await wh.createTableFromFile('rep_current', written.files.repCurrent);
       await wh.createTableFromFile('leads', written.files.leads);

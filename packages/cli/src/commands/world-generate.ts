@@ -1,3 +1,4 @@
+import { openWarehouse } from '@leadscore/dataset';
 import { generateDiscoveryWorld, summarizeWorld, writeDiscoveryWorld } from '@leadscore/world';
 import type { CommandDefinition } from '../cli/command.js';
 import { intFlag, stringFlag } from '../cli/flags.js';
@@ -33,7 +34,13 @@ export const worldGenerateCommand: CommandDefinition = {
       leads: w.leads,
       seed: w.seed,
     });
-    const written = await writeDiscoveryWorld(world, w.out, { format: w.format });
+    // Parquet is written by a warehouse: a throwaway in-memory DuckDB keeps the configured one untouched.
+    const writer = w.format === 'parquet' ? await openWarehouse({ kind: 'duckdb', path: ':memory:' }) : null;
+    const written = await writeDiscoveryWorld(
+      world,
+      w.out,
+      writer === null ? { format: w.format } : { format: w.format, warehouse: writer },
+    ).finally(() => writer?.close());
     const s = summarizeWorld(world);
     ctx.log(`  snapshots     ${s.snapshotRows} rows, ${s.firstSnapshotDate} .. ${s.dataEndDate}`);
     ctx.log(
