@@ -8,11 +8,18 @@
  *   6. compare with a fully point-in-time table: current-policy columns are exposed to the leakage trap.
  * Cross-validation, the tuned ensemble and the validation gates plug in here as they land.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Booster, train } from '@leadscore/boost';
-import { createProgress } from '@leadscore/cli';
-import { averagePrecision, liftAt, rocAuc } from '@leadscore/core';
+import { createProgress, processIo, runCli } from '@leadscore/cli';
+import {
+  averagePrecision,
+  type GateReport,
+  liftAt,
+  readCvResult,
+  readFoldList,
+  rocAuc,
+} from '@leadscore/core';
 import { type Matrix, takeRows } from '@leadscore/core/matrix';
 import {
   buildDataset,
@@ -22,6 +29,7 @@ import {
   verifyDataset,
 } from '@leadscore/dataset';
 import { computeFeatures, defineFeature, featureSet, v7Features } from '@leadscore/features';
+import { renderReport } from '@leadscore/gates';
 import { generateDiscoveryWorld, summarizeWorld, writeDiscoveryWorld } from '@leadscore/world';
 import { leakageProbeLines } from './leakage-probe-step.js';
 
@@ -177,7 +185,7 @@ async function main(): Promise<void> {
   log('leadscore V7 pipeline demo');
   log('');
   log(
-    `[1/6] discovery world (seed ${SIZE.seed}, ${int(SIZE.reps)} reps x ${SIZE.quarters} quarters, ${int(SIZE.leads)} leads)`,
+    `[1/7] discovery world (seed ${SIZE.seed}, ${int(SIZE.reps)} reps x ${SIZE.quarters} quarters, ${int(SIZE.leads)} leads)`,
   );
   const t0 = performance.now();
   const world = generateDiscoveryWorld(SIZE);
@@ -217,7 +225,7 @@ async function main(): Promise<void> {
   );
 
   log('');
-  log('[2/6] warehouse: embedded DuckDB file, tables loaded from the Parquet files');
+  log('[2/7] warehouse: embedded DuckDB file, tables loaded from the Parquet files');
   const wh = await openWarehouse({ kind: 'duckdb', path: join(dir, 'warehouse.duckdb') });
   try {
     const t2 = performance.now();
@@ -234,7 +242,7 @@ async function main(): Promise<void> {
 
     log('');
     log(
-      '[3/6] training table: point-in-time career/market columns, current financial columns, 8-quarter history',
+      '[3/7] training table: point-in-time career/market columns, current financial columns, 8-quarter history',
     );
     const spec = v7DatasetSpec({ dataEndDate: p.dataEndDate });
     const t3 = performance.now();
@@ -266,14 +274,14 @@ async function main(): Promise<void> {
     );
 
     log('');
-    log(`[4/6] features: ${features.length} (V7 catalog + lead_source)`);
+    log(`[4/7] features: ${features.length} (V7 catalog + lead_source)`);
     const t4 = performance.now();
     const matrix = computeFeatures(built.table!, features);
     log(`  ${int(matrix.nRows)} x ${matrix.nCols} matrix in ${secs(performance.now() - t4)}`);
 
     log('');
     log(
-      '[5/6] model: depth-wise boosted trees, temporal split (train | 30-day purge | validation | purge | test)',
+      '[5/7] model: depth-wise boosted trees, temporal split (train | 30-day purge | validation | purge | test)',
     );
     const ev = await trainAndEvaluate(built.table!, spec.labelHorizonDays, true);
     const leadIds = world.leads.getChild('lead_id')!.toArray() as string[];
@@ -318,7 +326,7 @@ async function main(): Promise<void> {
     log(`  model           ${modelPath} (loads in Python: xgboost.Booster(model_file=...))`);
 
     log('');
-    log('[6/6] the same pipeline with every column point-in-time (financial columns too)');
+    log('[6/7] the same pipeline with every column point-in-time (financial columns too)');
     const pitSpec: DatasetSpec = v7DatasetSpec({
       dataEndDate: p.dataEndDate,
       outputBase: 'training_dataset_all_point_in_time',
@@ -354,8 +362,69 @@ async function main(): Promise<void> {
   } finally {
     await wh.close();
   }
+  await fullPipeline(log);
   log('');
-  log(`done in ${secs(performance.now() - started)}; artifacts in ${dir}`);
+  log(`done in ${secs(performance.now() - started)}; artifacts in ${dir} and ${ARTIFACTS}`);
+}
+
+/** Where `leadscore run` writes the model, folds, CV result, gate report, report and documentation. */
+const ARTIFACTS = join(process.cwd(), 'artifacts');
+
+/**
+ * Step 7: the product's pipeline as a user runs it, `leadscore run` on the point-in-time policy (5
+ * temporal folds with 30-day gaps and label-horizon purge, tuned XGB + LGBM ensemble, calibration,
+ * gates), then the HTML/Markdown report from the plain-JSON artifacts it wrote.
+ */
+async function fullPipeline(log: (line: string) => void): Promise<void> {
+  log('');
+  log('[7/7] leadscore run: 5 temporal folds (30-day gap), tuned XGB + LGBM ensemble, gates, report');
+  rmSync(ARTIFACTS, { recursive: true, force: true });
+  const work = join(ARTIFACTS, 'work');
+  mkdirSync(work, { recursive: true });
+  const argv = [
+    'run',
+    '--policy',
+    'point-in-time',
+    '--reps',
+    String(SIZE.reps),
+    '--leads',
+    String(SIZE.leads),
+    '--seed',
+    String(SIZE.seed),
+    '--trials',
+    '4',
+    '--cv-folds',
+    '5',
+    '--gap-days',
+    '30',
+    '--out',
+    join(work, 'world'),
+    '--duckdb',
+    join(work, 'leadscore.duckdb'),
+    '--artifacts',
+    ARTIFACTS,
+  ];
+  const code = await runCli(argv, processIo());
+  const read = (name: string): unknown => JSON.parse(readFileSync(join(ARTIFACTS, name), 'utf8'));
+  const gates = read('gate_report.json') as GateReport;
+  log('  gates:');
+  for (const o of gates.outcomes) {
+    const value = typeof o.value === 'number' ? o.value.toFixed(4) : JSON.stringify(o.value);
+    log(
+      `    ${o.status.toUpperCase().padEnd(5)} ${o.id.padEnd(28)} ${String(value).slice(0, 24).padEnd(24)} ${o.reason.slice(0, 90)}`,
+    );
+  }
+  const report = await renderReport(
+    { cvResult: readCvResult(read('cv_result.json')), folds: readFoldList(read('folds.json')), gates },
+    { outDir: ARTIFACTS, title: 'V7 lead model (point-in-time)' },
+  );
+  log(`  report          ${report.files.filter((f) => f.endsWith('.html') || f.endsWith('.md')).join(', ')}`);
+  log(
+    `  model file      ${join(ARTIFACTS, 'model.json')}; docs ${join(ARTIFACTS, 'MODEL_DOCUMENTATION.md')}`,
+  );
+  log(
+    `  leadscore run exited ${code} (${code === 0 ? 'every gate passed' : 'a gate failed: see the table'})`,
+  );
 }
 
 await main();
