@@ -1,6 +1,6 @@
 import type { Fold } from '@leadscore/core';
 import { FoldError } from './fold-error.js';
-import { isoDay } from './time-input.js';
+import { checkLength, DAY_MS, isoDay, readLabels, readTimes } from './time-input.js';
 
 /** A half-open time interval `[start, end)` in epoch ms. */
 export interface Block {
@@ -132,4 +132,33 @@ export function buildFold(rows: RowData, plan: FoldPlan, day: number): Fold {
       groupExcluded,
     },
   };
+}
+
+/** The rows' times, labels and groups, and the whole-UTC-day span `[start, end)` that holds every time. */
+export function readRowData(
+  times: ArrayLike<number> | readonly Date[],
+  o: {
+    readonly labels?: ArrayLike<number> | undefined;
+    readonly groups?: ArrayLike<string | number> | undefined;
+  },
+): { rows: RowData; start: number; end: number; spanDays: number } {
+  const t = readTimes(times);
+  const n = t.length;
+  if (n === 0) throw new FoldError(0, 'times is empty');
+  checkLength(o.groups, n, 'options.groups');
+  checkLength(o.labels, n, 'options.labels');
+  const rows: RowData = {
+    times: t,
+    labels: o.labels === undefined ? null : readLabels(o.labels, 'options.labels'),
+    groups: o.groups,
+  };
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < n; i++) {
+    if (t[i]! < lo) lo = t[i]!;
+    if (t[i]! > hi) hi = t[i]!;
+  }
+  const start = Math.floor(lo / DAY_MS) * DAY_MS;
+  const end = (Math.floor(hi / DAY_MS) + 1) * DAY_MS;
+  return { rows, start, end, spanDays: (end - start) / DAY_MS };
 }

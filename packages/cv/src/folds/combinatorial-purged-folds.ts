@@ -1,8 +1,8 @@
 import { type Fold, type FoldList, parseWith } from '@leadscore/core';
 import { z } from 'zod';
-import { type Block, buildFold, type RowData } from './build-fold.js';
+import { type Block, buildFold, readRowData } from './build-fold.js';
 import { FoldError } from './fold-error.js';
-import { checkLength, DAY_MS, readLabels, readTimes } from './time-input.js';
+import { DAY_MS } from './time-input.js';
 
 /** Options of {@link combinatorialPurgedFolds}. Durations are whole days; intervals are half-open. */
 export interface CombinatorialPurgedFoldsOptions {
@@ -70,25 +70,9 @@ export function combinatorialPurgedFolds(
   if (o.nTestBlocks >= o.nBlocks) {
     throw new FoldError(0, `options.nTestBlocks must be < nBlocks (${o.nBlocks}), found ${o.nTestBlocks}`);
   }
-  const t = readTimes(times);
+  const { rows, start, end, spanDays } = readRowData(times, o);
+  const t = rows.times;
   const n = t.length;
-  if (n === 0) throw new FoldError(0, 'times is empty');
-  checkLength(o.groups, n, 'options.groups');
-  checkLength(o.labels, n, 'options.labels');
-  const rows: RowData = {
-    times: t,
-    labels: o.labels === undefined ? null : readLabels(o.labels, 'options.labels'),
-    groups: o.groups,
-  };
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let i = 0; i < n; i++) {
-    if (t[i]! < lo) lo = t[i]!;
-    if (t[i]! > hi) hi = t[i]!;
-  }
-  const start = Math.floor(lo / DAY_MS) * DAY_MS;
-  const end = (Math.floor(hi / DAY_MS) + 1) * DAY_MS;
-  const spanDays = (end - start) / DAY_MS;
   if (spanDays < o.nBlocks) {
     throw new FoldError(0, `the data spans ${spanDays} days, fewer than nBlocks = ${o.nBlocks}`);
   }

@@ -1,8 +1,8 @@
 import { type Fold, type FoldList, parseWith } from '@leadscore/core';
 import { z } from 'zod';
-import { buildFold, type FoldPlan, type RowData } from './build-fold.js';
+import { buildFold, type FoldPlan, readRowData } from './build-fold.js';
 import { FoldError } from './fold-error.js';
-import { checkLength, DAY_MS, readLabels, readTimes } from './time-input.js';
+import { DAY_MS } from './time-input.js';
 
 /** Options of {@link temporalFolds}. Durations are whole days; every interval is half-open `[start, end)`. */
 export interface TemporalFoldsOptions {
@@ -58,25 +58,9 @@ export function temporalFolds(
   options: TemporalFoldsOptions = {},
 ): FoldList {
   const o = parseWith(optionsSchema, options, 'options');
-  const t = readTimes(times);
+  const { rows, start, end, spanDays } = readRowData(times, o);
+  const t = rows.times;
   const n = t.length;
-  if (n === 0) throw new FoldError(0, 'times is empty');
-  checkLength(o.groups, n, 'options.groups');
-  checkLength(o.labels, n, 'options.labels');
-  const rows: RowData = {
-    times: t,
-    labels: o.labels === undefined ? null : readLabels(o.labels, 'options.labels'),
-    groups: o.groups,
-  };
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let i = 0; i < n; i++) {
-    if (t[i]! < lo) lo = t[i]!;
-    if (t[i]! > hi) hi = t[i]!;
-  }
-  const start = Math.floor(lo / DAY_MS) * DAY_MS;
-  const end = (Math.floor(hi / DAY_MS) + 1) * DAY_MS;
-  const spanDays = (end - start) / DAY_MS;
   const cvEnd = end - o.holdoutDays * DAY_MS;
   const cvDays = spanDays - o.holdoutDays;
   const testDays = o.testDays ?? Math.floor((cvDays - o.gapDays) / (o.nFolds + 1));
