@@ -141,6 +141,7 @@ describe('plain Node ESM imports every entry point of the installed tarballs', (
   it('@leadscore/boost trains and predicts on two threads from its dist (worker code included)', () => {
     const script = `
       import { train } from '@leadscore/boost';
+      import { fromRows } from '@leadscore/core/matrix';
       const nRows = 200, nCols = 3;
       const data = new Float32Array(nRows * nCols);
       const labels = new Float64Array(nRows);
@@ -148,7 +149,7 @@ describe('plain Node ESM imports every entry point of the installed tarballs', (
         for (let j = 0; j < nCols; j++) data[i * nCols + j] = ((i * 7919 + j * 104729) % 1000) / 1000;
         labels[i] = data[i * nCols] > 0.5 ? 1 : 0;
       }
-      const x = { data, nRows, nCols, layout: 'row' };
+      const x = fromRows(data, nRows);
       const booster = await train(x, labels, { numRounds: 5, maxDepth: 2, nthread: 2 });
       const p = booster.predict(x);
       let correct = 0;

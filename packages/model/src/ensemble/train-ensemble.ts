@@ -79,8 +79,11 @@ export interface TrainEnsembleOptions {
   times?: ArrayLike<number>;
   /** Blend weights (`'weights'`, simplex search) or rank averaging, and the objective. @default { method: 'weights', objective: 'logLoss' } */
   blend?: { method?: 'weights' | 'rank'; objective?: 'averagePrecision' | 'logLoss'; steps?: number };
-  /** Calibrator fitted on the out-of-fold blend. @default 'isotonic' */
-  calibration?: CalibrationMethod;
+  /**
+   * Calibrator fitted on the out-of-fold blend; `'auto'` keeps the one (none, Platt, isotonic) with the
+   * lowest cross-fitted out-of-fold log loss. @default 'auto'
+   */
+  calibration?: CalibrationMethod | 'auto';
   /** Early stopping patience inside each fold (on rows cv carves from the end of the training period). @default 30 */
   earlyStoppingRounds?: number;
   /** Seed of the search and of the members' sampling. @default 0 */
@@ -161,7 +164,7 @@ const optionsSchema = z
       })
       .strict()
       .default({ method: 'weights', objective: 'logLoss', steps: 20 }),
-    calibration: z.enum(['isotonic', 'platt', 'none']).default('isotonic'),
+    calibration: z.enum(['auto', 'isotonic', 'platt', 'none']).default('auto'),
     earlyStoppingRounds: z.number().int().min(1).default(30),
     seed: z.number().int().min(0).default(0),
     featureSet: z
@@ -419,8 +422,25 @@ export async function trainEnsemble(options: TrainEnsembleOptions): Promise<Trai
           blend.weights,
         )
       : blendMargins(keptMargins, blend.weights);
-  const calibrator = fitCalibrator(o.calibration, raw, oofLabels);
-  const probability = calibrate(calibrator, raw);
+  const oofFold = Int32Array.from(pick(foldOf, oofRows));
+  // 'auto' keeps the calibration with the lowest cross-fitted out-of-fold log loss ('none' included for
+  // margin blends): on small data isotonic regression can overfit and make probabilities worse
+  const candidates: readonly CalibrationMethod[] =
+    o.calibration !== 'auto'
+      ? [o.calibration]
+      : blend.method === 'rank'
+        ? ['isotonic', 'platt']
+        : ['none', 'platt', 'isotonic'];
+  let calibration: CalibrationMethod = candidates[0]!;
+  let calibrator = fitCalibrator(calibration, raw, oofLabels);
+  let probability = crossFittedProbabilities(calibration, raw, oofLabels, oofFold, calibrator);
+  let bestLogLoss = logLoss(oofLabels, probability);
+  for (const method of candidates.slice(1)) {
+    const full = fitCalibrator(method, raw, oofLabels);
+    const p = crossFittedProbabilities(method, raw, oofLabels, oofFold, full);
+    const ll = logLoss(oofLabels, p);
+    if (ll < bestLogLoss) [calibration, calibrator, probability, bestLogLoss] = [method, full, p, ll];
+  }
 
   const roundsOf = (m: Tuned) => Math.max(1, Math.round(mean(m.bestIterations.map((b) => b + 1))));
   const refits = [];
@@ -438,7 +458,6 @@ export async function trainEnsemble(options: TrainEnsembleOptions): Promise<Trai
 
   const featureNames = [...matrix.names];
   const memberCv = tuned.map((m) => ({ name: m.name, params: m.params, numRounds: roundsOf(m), cv: m.cv }));
-  const oofFold = Int32Array.from(pick(foldOf, oofRows));
   const ensembleFolds: CvFoldResult[] = folds.folds.map((fold, f) => {
     const idx: number[] = [];
     for (let i = 0; i < oofRows.length; i++) if (oofFold[i] === fold.index) idx.push(i);
@@ -457,7 +476,7 @@ export async function trainEnsemble(options: TrainEnsembleOptions): Promise<Trai
   const ensembleCv = cvResult(
     {
       name: ensembleBeats ? 'ensemble' : kept[0]!.name,
-      params: { blend: { ...blend }, calibration: o.calibration },
+      params: { blend: { ...blend }, calibration },
     },
     featureNames,
     ensembleFolds,
@@ -496,7 +515,7 @@ export async function trainEnsemble(options: TrainEnsembleOptions): Promise<Trai
       folds: folds.folds.length,
       nTrials: o.search.nTrials,
       earlyStoppingRounds: o.earlyStoppingRounds,
-      calibration: o.calibration,
+      calibration,
       kept: ensembleBeats ? 'ensemble' : kept[0]!.name,
       rounds: Object.fromEntries(refits.map((r) => [r.name, r.numRounds])),
     },
@@ -593,4 +612,42 @@ function featureImportanceRows(
     .map((_, j) => j)
     .sort((a, b) => rowsOut[b]!.meanAbsShap - rowsOut[a]!.meanAbsShap || a - b);
   return order.map((j, r) => ({ ...rowsOut[j]!, rank: r + 1 }));
+}
+
+/**
+ * Out-of-fold probabilities calibrated by cross-fitting: each fold's rows go through a calibrator fitted
+ * on the other folds' rows only, so the calibration reported out of fold (log loss, ECE, the gates) is
+ * never measured on the rows its calibrator was fitted on. The model file keeps `full`, fitted on all rows.
+ */
+function crossFittedProbabilities(
+  method: CalibrationMethod,
+  raw: Float64Array,
+  labels: Float64Array,
+  fold: Int32Array,
+  full: Calibrator,
+): Float64Array {
+  const out = new Float64Array(raw.length);
+  for (const f of new Set(fold)) {
+    const other: number[] = [];
+    const own: number[] = [];
+    for (let i = 0; i < fold.length; i++) (fold[i] === f ? own : other).push(i);
+    const otherLabels = Float64Array.from(other, (i) => labels[i]!);
+    const bothClasses = otherLabels.includes(0) && otherLabels.includes(1);
+    // a single fold (or one without both classes elsewhere) has no held-out calibrator to use
+    const calibrator = bothClasses
+      ? fitCalibrator(
+          method,
+          Float64Array.from(other, (i) => raw[i]!),
+          otherLabels,
+        )
+      : full;
+    const p = calibrate(
+      calibrator,
+      Float64Array.from(own, (i) => raw[i]!),
+    );
+    own.forEach((i, k) => {
+      out[i] = p[k]!;
+    });
+  }
+  return out;
 }

@@ -109,7 +109,7 @@ export function ensembleOptions(
 
 let trained: Promise<TrainEnsembleResult> | undefined;
 
-/** The shared trained ensemble (isotonic calibration). */
+/** The shared trained ensemble (default auto calibration). */
 export async function trainedEnsemble(): Promise<TrainEnsembleResult> {
   trained ??= trainingWorld().then((w) => trainEnsemble(ensembleOptions(w)));
   return trained;
