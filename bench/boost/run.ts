@@ -6,7 +6,7 @@
  * --threads 1,2, --repeat N (3: training is timed N times per thread count on both sides and the
  * median is compared), --no-xgb, --no-ml, --data default|skewed (the skewed set of issue 10, with
  * base_score 0.5 unless --base-score p|mean), --shap-rows N (1000: TreeSHAP timed on the first N test
- * rows against XGBoost's pred_contribs on the same model), --no-shap. Env LEADSCORE_PYTHON (default /usr/bin/python3).
+ * rows against XGBoost's pred_contribs on the same model), --no-shap, --seed N (another data draw; prints only). Env LEADSCORE_PYTHON (default /usr/bin/python3).
  * A complete run writes bench/boost/results.json (results-<rows>.json for other sizes, where --no-ml
  * is allowed); a run with --threads, --rounds, --cols or --no-xgb only prints.
  */
@@ -44,6 +44,8 @@ if (DATA !== 'default' && DATA !== 'skewed')
 const BASE_SCORE = arg('base-score', DATA === 'skewed' ? '0.5' : 'mean');
 const WITH_SHAP = !args.includes('--no-shap');
 const SHAP_ROWS = Number(arg('shap-rows', '1000'));
+// the data seed; another seed checks that an AP difference is not one draw's luck
+const SEED = args.includes('--seed') ? Number(arg('seed', '0')) : undefined;
 // the ml-xgboost record belongs to the default size's results only
 const PARTIAL =
   !WITH_XGB ||
@@ -52,6 +54,7 @@ const PARTIAL =
   args.includes('--rounds') ||
   args.includes('--cols') ||
   args.includes('--base-score') ||
+  args.includes('--seed') ||
   args.includes('--shap-rows') ||
   args.includes('--no-shap');
 const PYTHON = process.env.LEADSCORE_PYTHON ?? '/usr/bin/python3';
@@ -198,7 +201,9 @@ async function main(): Promise<void> {
   const nTest = Math.min(100_000, Math.max(1000, Math.floor(ROWS / 5)));
   const tg = performance.now();
   const { x, y } =
-    DATA === 'skewed' ? makeSkewedData(ROWS + nTest, COLS, 20261202) : makeData(ROWS + nTest, COLS, 20261126);
+    DATA === 'skewed'
+      ? makeSkewedData(ROWS + nTest, COLS, SEED ?? 20261202)
+      : makeData(ROWS + nTest, COLS, SEED ?? 20261126);
   const xtr = x.subarray(0, ROWS * COLS);
   const ytr = y.subarray(0, ROWS);
   const xte = x.subarray(ROWS * COLS);
