@@ -16,6 +16,7 @@ export {
   UNSEEN_LEVEL,
 } from './compute/compute-features.js';
 export { categoricalColumn, featureColumn } from './compute/matrix.js';
+export { type ColumnFeatureOptions, columnFeature } from './define/column-feature.js';
 export {
   type AnyFeature,
   defineFeature,

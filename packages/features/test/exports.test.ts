@@ -18,6 +18,7 @@ it('exports a stable public API', () => {
       "businessModelFeatures",
       "careerStageFeatures",
       "categoricalColumn",
+      "columnFeature",
       "computeFeatures",
       "computeFeaturesForRow",
       "defineFeature",

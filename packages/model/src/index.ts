@@ -45,8 +45,10 @@ export {
   type ModelColumn,
   type ModelFile,
   type ModelMember,
+  type ModelTabular,
   modelBodySchema,
   modelFileSchema,
+  tabularSchema,
 } from './model-file/schema.js';
 export {
   type LeadScore,

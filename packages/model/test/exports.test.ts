@@ -27,6 +27,7 @@ it('exports a stable public API', () => {
       "scoreTable",
       "scoresToArrow",
       "serializeModel",
+      "tabularSchema",
       "trainEnsemble",
       "trainingReport",
       "trialsJsonl",

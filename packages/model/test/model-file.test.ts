@@ -1,8 +1,9 @@
 import { canonicalJson } from '@leadscore/core/internal';
 import { hashJson } from '@leadscore/core/io';
+import { columnFeature, computeFeatures } from '@leadscore/features';
 import { describe, expect, it } from 'vitest';
-import { loadModel } from '../src/index.js';
-import { trainedEnsemble } from './support/world.js';
+import { loadModel, scoreLeads, trainEnsemble } from '../src/index.js';
+import { ensembleOptions, trainedEnsemble, trainingWorld } from './support/world.js';
 
 function rehash(doc: Record<string, unknown>): string {
   const { hash: _hash, ...body } = doc;
@@ -44,8 +45,16 @@ describe('loadModel', () => {
       /^model\.members\[0\]\.format: invalid option: .*found "python-pickle"$/,
     );
 
+    expect(() => loadModel(rehash({ ...doc, version: 3 }))).toThrowErrorMatchingInlineSnapshot(
+      `[ModelFormatError: version must be 1 or 2 (this library reads leadscore.model v1 and v2), found 3]`,
+    );
+    // v2 is v1 plus `tabular`: one without the other is refused either way round.
     expect(() => loadModel(rehash({ ...doc, version: 2 }))).toThrowErrorMatchingInlineSnapshot(
-      `[ModelFormatError: version must be 1 (this library reads leadscore.model v1), found 2]`,
+      `[ModelFormatError: model.version: must be 1 when tabular is absent, found 2]`,
+    );
+    const tabular = { label: 'converted', time: null, group: null };
+    expect(() => loadModel(rehash({ ...doc, tabular }))).toThrowErrorMatchingInlineSnapshot(
+      `[ModelFormatError: model.version: must be 2 when tabular is present, found 1]`,
     );
     const features = doc.features as { features: { name: string }[] };
     const renamed = {
@@ -59,5 +68,69 @@ describe('loadModel', () => {
       /feature "secret_sauce" is not among the available definitions/,
     );
     expect(() => loadModel(rehash({ ...doc, hash: undefined, extra: 1 }))).toThrow(/extra/);
+  }, 120_000);
+});
+
+describe('tabular (v2) model files', () => {
+  // The shared world's training table, three of its columns as column features (the generic CSV mode).
+  async function tabularEnsemble() {
+    const w = await trainingWorld();
+    const features = [
+      columnFeature('years_in_industry', 'numeric'),
+      columnFeature('lead_source', 'categorical'),
+      columnFeature('has_series_65', 'boolean'),
+    ];
+    const matrix = computeFeatures(w.table, features);
+    const r = await trainEnsemble(
+      ensembleOptions(w, {
+        matrix,
+        features,
+        tabular: { label: 'label', time: 'contacted_at', group: null },
+      }),
+    );
+    return { w, r, features };
+  }
+
+  it('are written as v2 with tabular, load without feature definitions and score like the trained model', async () => {
+    const { w, r } = await tabularEnsemble();
+    expect(r.file.version).toBe(2);
+    expect(r.file.tabular).toEqual({ label: 'label', time: 'contacted_at', group: null });
+    // No feature code is passed: the loader rebuilds the column features from the manifest.
+    const m = loadModel(r.text, { features: [] });
+    expect(m.features.map((f) => [f.name, f.kind, f.inputs])).toEqual([
+      ['years_in_industry', 'numeric', ['years_in_industry']],
+      ['lead_source', 'categorical', ['lead_source']],
+      ['has_series_65', 'boolean', ['has_series_65']],
+    ]);
+    expect(Array.from(scoreLeads(m, w.table).probability)).toEqual(
+      Array.from(scoreLeads(r.model, w.table).probability),
+    );
+  }, 120_000);
+
+  it('stay v1 for models of feature definitions, so v1 readers still read them', async () => {
+    const { file, text } = await trainedEnsemble();
+    expect(file.version).toBe(1);
+    expect('tabular' in file).toBe(false);
+    expect(text).not.toContain('"tabular"');
+  }, 120_000);
+
+  it('refuses a tabular manifest entry that reads another column, and non-column features for tabular training', async () => {
+    const { r, w } = await tabularEnsemble();
+    const doc = JSON.parse(r.text) as Record<string, unknown> & {
+      features: { features: Record<string, unknown>[] };
+    };
+    const entries = doc.features.features;
+    const moved = {
+      ...doc,
+      features: { ...doc.features, features: [{ ...entries[0]!, inputs: ['aum'] }, ...entries.slice(1)] },
+    };
+    expect(() => loadModel(rehash(moved))).toThrowErrorMatchingInlineSnapshot(
+      `[ArtifactError: manifest.features[0].inputs: feature "years_in_industry" was trained with ["aum"], the available definition has ["years_in_industry"]]`,
+    );
+    await expect(
+      trainEnsemble(ensembleOptions(w, { tabular: { label: 'label', time: null, group: null } })),
+    ).rejects.toThrowErrorMatchingInlineSnapshot(
+      `[InvalidArgumentError: features[0] must be a columnFeature (one input named like the feature) when options.tabular is given, found "aum_per_client" reading ["aum", "num_clients"]]`,
+    );
   }, 120_000);
 });

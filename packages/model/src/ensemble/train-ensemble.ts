@@ -35,7 +35,7 @@ import {
 } from '../calibration/calibrator.js';
 import { type LoadedModel, loadModel } from '../model-file/load-model.js';
 import { createModelFile, serializeModel } from '../model-file/model-file.js';
-import type { ModelFile, ModelMember } from '../model-file/schema.js';
+import { type ModelFile, type ModelMember, type ModelTabular, tabularSchema } from '../model-file/schema.js';
 import { memberSpace } from './member-space.js';
 import { metricSet } from './metric-set.js';
 
@@ -92,6 +92,12 @@ export interface TrainEnsembleOptions {
   featureSet?: { name: string; version: string };
   /** Quarters per history series the features were computed with. @default 8 */
   historyQuarters?: number;
+  /**
+   * The generic tabular mode's columns: every feature must be a `columnFeature`, and the model file is
+   * written as v2 with this recorded, so it loads (and scores) without feature code.
+   * @default undefined (a v1 file; loading needs the feature definitions)
+   */
+  tabular?: ModelTabular;
   signal?: AbortSignal;
   /** Called after every trial. */
   onTrial?: (trial: TrialRecord) => void;
@@ -172,6 +178,7 @@ const optionsSchema = z
       .strict()
       .default({ name: 'v7', version: '1' }),
     historyQuarters: z.number().int().min(1).max(64).default(8),
+    tabular: tabularSchema.optional(),
   })
   .passthrough();
 
@@ -302,6 +309,16 @@ export async function trainEnsemble(options: TrainEnsembleOptions): Promise<Trai
     throw new InvalidArgumentError('options must give exactly one of matrix and table', {
       details: { parameter: 'options.matrix' },
     });
+  }
+  if (options.tabular !== undefined) {
+    for (const [j, f] of options.features.entries()) {
+      if (f.inputs.length !== 1 || f.inputs[0] !== f.name || f.history.length > 0) {
+        throw new InvalidArgumentError(
+          `features[${j}] must be a columnFeature (one input named like the feature) when options.tabular is given, found ${formatValue(f.name)} reading ${formatValue([...f.inputs, ...f.history])}`,
+          { details: { parameter: `features[${j}]`, value: f.name } },
+        );
+      }
+    }
   }
   const matrix: Matrix & FeatureMatrix =
     options.matrix ??
@@ -499,7 +516,7 @@ export async function trainEnsemble(options: TrainEnsembleOptions): Promise<Trai
   const positives = labels.reduce((s, y) => s + y, 0);
   const bodyWithoutImportance = {
     format: 'leadscore.model' as const,
-    version: 1 as const,
+    version: options.tabular === undefined ? (1 as const) : (2 as const),
     featureSet: o.featureSet,
     features: manifest,
     historyQuarters: o.historyQuarters,
@@ -522,6 +539,7 @@ export async function trainEnsemble(options: TrainEnsembleOptions): Promise<Trai
     cv: [...memberCv.map((m) => m.cv), ensembleCv].map(forModelFile),
     importance: [] as FeatureImportance[],
     scoreDistribution: quantiles(probability),
+    ...(options.tabular === undefined ? {} : { tabular: { ...options.tabular } }),
   };
   // Importance needs the final members, so a provisional file is loaded first to score with.
   const provisional = loadModel(serializeModel(createModelFile(bodyWithoutImportance)), {

@@ -10,7 +10,13 @@ import { ArtifactError, formatValue, ModelFormatError } from '@leadscore/core/er
 import { canonicalJson } from '@leadscore/core/internal';
 import { hashJson } from '@leadscore/core/io';
 import { safeParseWith } from '@leadscore/core/issues';
-import { type AnyFeature, type FeatureSet, resolveFeatureManifest, v7Features } from '@leadscore/features';
+import {
+  type AnyFeature,
+  columnFeature,
+  type FeatureSet,
+  resolveFeatureManifest,
+  v7Features,
+} from '@leadscore/features';
 import { type ModelFile, modelFileSchema } from './schema.js';
 
 /** A model ready to score: the validated file, its members as boosters and its feature definitions. */
@@ -45,7 +51,18 @@ function parseJson(text: string): unknown {
 }
 
 /**
- * Reads and verifies a model file's text.
+ * The definitions of a tabular (v2) model's features: each is its input column as it is, so they are made
+ * from the manifest; `resolveFeatureManifest` then refuses an entry that reads anything else.
+ */
+function tabularFeatures(file: ModelFile): AnyFeature[] {
+  return file.features.features.map((entry) =>
+    columnFeature(entry.name, entry.kind, { description: entry.description }),
+  );
+}
+
+/**
+ * Reads and verifies a model file's text. A v2 (tabular) file needs no feature definitions: its
+ * features are rebuilt from the manifest, and `options.features` is not used.
  * @throws ModelFormatError on bad JSON, schema or member formats; ArtifactError on a hash or byte mismatch
  *   or a feature the definitions do not have.
  * @example const model = loadModel(readFileSync('model.json', 'utf8'));
@@ -64,9 +81,9 @@ export function loadModel(text: string, options: LoadModelOptions = {}): LoadedM
         details: { path: 'format', value: head.format },
       });
     }
-    if (head.version !== 1) {
+    if (head.version !== 1 && head.version !== 2) {
       throw new ModelFormatError(
-        `version must be 1 (this library reads leadscore.model v1), found ${formatValue(head.version)}`,
+        `version must be 1 or 2 (this library reads leadscore.model v1 and v2), found ${formatValue(head.version)}`,
         { details: { path: 'version', value: head.version } },
       );
     }
@@ -95,7 +112,10 @@ export function loadModel(text: string, options: LoadModelOptions = {}): LoadedM
       { details: { path: '' } },
     );
   }
-  const features = resolveFeatureManifest(file.features, options.features ?? [v7Features]);
+  const features = resolveFeatureManifest(
+    file.features,
+    file.tabular === undefined ? (options.features ?? [v7Features]) : tabularFeatures(file),
+  );
   const members = file.members.map((m, k) => {
     try {
       return m.format === 'xgboost-json'
