@@ -1,19 +1,8 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { accountsCsv } from './helpers/accounts-csv.js';
 import { cli, tempDir } from './helpers/memory-io.js';
-
-/** mulberry32: a small seeded generator, so the file is the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('train --csv (generic tabular mode)', () => {
   const dir = tempDir();
@@ -21,19 +10,9 @@ describe('train --csv (generic tabular mode)', () => {
   const n = 3000;
 
   beforeAll(() => {
-    const r = rng(42);
-    const lines = ['account,signed_up,spend,plan,converted'];
-    const start = Date.UTC(2023, 0, 1);
-    for (let i = 0; i < n; i++) {
-      const spend = r();
-      const plan = ['basic', 'pro', 'team'][Math.floor(r() * 3)]!;
-      const p = 1 / (1 + Math.exp(-(-4 + 4 * spend + (plan === 'pro' ? 1.2 : 0))));
-      const y = r() < p ? 1 : 0;
-      positives += y;
-      const day = new Date(start + Math.floor((i / n) * 730) * 86_400_000).toISOString().slice(0, 10);
-      lines.push(`A${Math.floor(i / 5)},${day},${spend.toFixed(4)},${plan},${y}`);
-    }
-    writeFileSync(join(dir, 'accounts.csv'), `${lines.join('\n')}\n`);
+    const accounts = accountsCsv(n);
+    positives = accounts.positives;
+    writeFileSync(join(dir, 'accounts.csv'), accounts.text);
     writeFileSync(join(dir, 'bad-label.csv'), 'spend,converted\n0.5,1\n0.2,yes\n');
   });
 

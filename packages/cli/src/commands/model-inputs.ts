@@ -21,6 +21,9 @@ function readJson<S extends Parameters<typeof parseWith>[0]>(schema: S, path: st
   return parseWith(schema, JSON.parse(readFileSync(path, 'utf8')), root);
 }
 
+const sameNames = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((x, i) => x === b[i]);
+
 /** What `validate` and `docs` read: the model file and the training artifacts beside it in artifactsDir. */
 export interface ModelInputs {
   readonly modelPath: string;
@@ -43,15 +46,22 @@ export async function readModelInputs(ctx: CommandContext): Promise<ModelInputs>
   };
   const cvPath = at(TRAIN_ARTIFACTS.cvResult);
   const fileCv = model.file.cv.at(-1) as CvResult;
-  const cvResult = cvPath === undefined ? fileCv : (readJson(cvResultSchema, cvPath, cvPath) as CvResult);
+  const artifactCv =
+    cvPath === undefined ? undefined : (readJson(cvResultSchema, cvPath, cvPath) as CvResult);
+  // A cv_result.json of another model (a later train in the same artifactsDir) must not be checked as this one's.
+  const cvResult =
+    artifactCv !== undefined && sameNames(artifactCv.features, fileCv.features) ? artifactCv : fileCv;
   const foldsPath = at(TRAIN_ARTIFACTS.folds);
   const reportPath = at(TRAIN_ARTIFACTS.gateReport);
   const table = stringFlag(ctx.flags, 'table') ?? ctx.config.features.table;
   let metadata: DatasetMetadata | undefined;
-  try {
-    metadata = await readDatasetMetadata(findDatasetMetadata(dir, table).file);
-  } catch (error) {
-    if (table !== undefined) throw error;
+  // A tabular model was trained on a CSV, not on a dataset build, so no build's metadata describes it.
+  if (model.file.tabular === undefined) {
+    try {
+      metadata = await readDatasetMetadata(findDatasetMetadata(dir, table).file);
+    } catch (error) {
+      if (table !== undefined) throw error;
+    }
   }
   return {
     modelPath,

@@ -1,12 +1,16 @@
+import { rename, rm } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
-import { writeFileAtomic } from '@leadscore/core';
+import { formatValue, InvalidArgumentError, writeFileAtomic } from '@leadscore/core';
 import { openWarehouse, type Warehouse } from '@leadscore/dataset';
 import { REASONS_PER_LEAD, type ScoreBatch, scoreLeads } from '@leadscore/model';
-import { tableFromArrays } from 'apache-arrow';
+import { makeVector, Table, type Vector, vectorFromArray } from 'apache-arrow';
 import type { CommandDefinition } from '../cli/command.js';
 import { existingFile, requiredFlag } from '../cli/flags.js';
 import { openConfigWarehouse } from '../warehouse/open-config-warehouse.js';
 import { loadModelFile } from './load-model-file.js';
+import { readModelInputFile } from './tabular-input.js';
+
+type ArrowTable = Awaited<ReturnType<Warehouse['query']>>;
 
 const FILE_EXTENSIONS = new Set(['.csv', '.tsv', '.txt', '.parquet', '.pq']);
 const isFile = (s: string) => FILE_EXTENSIONS.has(extname(s).toLowerCase());
@@ -28,6 +32,50 @@ export function scoresToCsv(leadIds: ArrayLike<unknown>, batch: ScoreBatch): str
   return `${lines.join('\n')}\n`;
 }
 
+/** The score columns of a batch: probability, percentile, reason_1..reason_3. */
+function scoreColumns(batch: ScoreBatch): Record<string, Vector> {
+  const columns: Record<string, Vector> = {
+    probability: makeVector(batch.probability),
+    percentile: makeVector(batch.percentile),
+  };
+  for (let r = 0; r < REASONS_PER_LEAD; r++) {
+    columns[`reason_${r + 1}`] = vectorFromArray(
+      Array.from({ length: batch.nRows }, (_, i) => batch.reasonText[i * REASONS_PER_LEAD + r]!),
+    );
+  }
+  return columns;
+}
+
+/** A tabular model's output: every input column as it came, then the score columns. */
+function withScores(input: ArrowTable, batch: ScoreBatch): Table {
+  const scores = scoreColumns(batch);
+  const columns: Record<string, Vector> = {};
+  for (const field of input.schema.fields) {
+    if (Object.hasOwn(scores, field.name)) {
+      throw new InvalidArgumentError(
+        `--input must not have a column named like a score column, found ${formatValue(field.name)} (the output adds ${Object.keys(scores).join(', ')})`,
+        { details: { parameter: '--input', column: field.name } },
+      );
+    }
+    columns[field.name] = input.getChild(field.name)!;
+  }
+  return new Table({ ...columns, ...scores });
+}
+
+/** Writes an Arrow table as CSV through an in-memory DuckDB, to a temp file renamed into place. */
+async function writeCsvAtomic(path: string, table: Table): Promise<void> {
+  const local = await openWarehouse({ kind: 'duckdb', path: ':memory:' });
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    await local.createTableFromArrow('scored', table);
+    await local.execute(`COPY scored TO ${local.dialect.stringLiteral(tmp)} (HEADER, DELIMITER ',')`);
+    await rename(tmp, path);
+  } finally {
+    await rm(tmp, { force: true });
+    await local.close();
+  }
+}
+
 /** `leadscore score`: scores a table or a CSV/Parquet file of training-table rows with a model file. */
 export const scoreCommand: CommandDefinition = {
   words: ['score'],
@@ -39,15 +87,11 @@ export const scoreCommand: CommandDefinition = {
     const output = requiredFlag(ctx.flags, 'output');
     const model = loadModelFile(modelPath);
     let wh: Warehouse | null = null;
-    let local: Warehouse | null = null;
     try {
       let table: Awaited<ReturnType<Warehouse['query']>>;
+      const tabular = model.file.tabular !== undefined;
       if (isFile(input)) {
-        const path = existingFile(input, ctx.io.cwd, '--input');
-        // A file is read through an in-memory DuckDB, so CSV types are sniffed the same way as on import.
-        local = await openWarehouse({ kind: 'duckdb', path: ':memory:' });
-        await local.createTableFromFile('score_input', path);
-        table = await local.query('SELECT * FROM score_input');
+        table = await readModelInputFile(existingFile(input, ctx.io.cwd, '--input'), '--input', model);
       } else {
         wh = await openConfigWarehouse(ctx.config);
         table = await wh.query(`SELECT * FROM ${wh.quoteIdentifier(input)}`);
@@ -56,27 +100,25 @@ export const scoreCommand: CommandDefinition = {
       const batch = scoreLeads(model, table);
       const leadIds = table.getChild('lead_id')?.toArray() ?? [];
       let written: string;
-      if (isFile(output)) {
+      if (tabular) {
+        const scored = withScores(table, batch);
+        if (isFile(output)) {
+          written = resolve(ctx.io.cwd, output);
+          await writeCsvAtomic(written, scored);
+        } else {
+          wh ??= await openConfigWarehouse(ctx.config);
+          await wh.createTableFromArrow(output, scored, { replace: true });
+          written = output;
+        }
+      } else if (isFile(output)) {
         written = resolve(ctx.io.cwd, output);
         await writeFileAtomic(written, scoresToCsv(leadIds, batch));
       } else {
         wh ??= await openConfigWarehouse(ctx.config);
-        const columns: Record<string, ArrayLike<unknown>> = {
-          lead_id: Array.from(leadIds as ArrayLike<unknown>, (v) => String(v)),
-          probability: batch.probability,
-          percentile: batch.percentile,
-        };
-        for (let r = 0; r < REASONS_PER_LEAD; r++) {
-          columns[`reason_${r + 1}`] = Array.from(
-            { length: batch.nRows },
-            (_, i) => batch.reasonText[i * REASONS_PER_LEAD + r]!,
-          );
-        }
-        await wh.createTableFromArrow(
-          output,
-          tableFromArrays(columns as Parameters<typeof tableFromArrays>[0]),
-          { replace: true },
-        );
+        const ids = vectorFromArray(Array.from(leadIds as ArrayLike<unknown>, (v) => String(v)));
+        await wh.createTableFromArrow(output, new Table({ lead_id: ids, ...scoreColumns(batch) }), {
+          replace: true,
+        });
         written = output;
       }
       let mean = 0;
@@ -89,7 +131,6 @@ export const scoreCommand: CommandDefinition = {
         result: { model: modelPath, input, output: written, rows: batch.nRows, meanProbability: mean },
       };
     } finally {
-      await local?.close();
       await wh?.close();
     }
   },

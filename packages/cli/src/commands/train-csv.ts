@@ -4,74 +4,36 @@ import { stratifiedFolds, temporalFolds } from '@leadscore/cv';
 import { openWarehouse } from '@leadscore/dataset';
 import {
   type AnyFeature,
+  columnFeature,
   computeFeatures,
-  defineFeature,
   type FeatureSet,
   featureSet,
 } from '@leadscore/features';
-import {
-  calibrationGate,
-  checkGates,
-  cvAveragePrecisionGate,
-  cvCoefficientGate,
-  minPositivesPerFoldGate,
-  topDecileLiftGate,
-  trainTestGapGate,
-} from '@leadscore/gates';
+import { checkGates } from '@leadscore/gates';
 import { saveModel, trainEnsemble } from '@leadscore/model';
 import type { CommandContext, CommandOutcome } from '../cli/command.js';
 import { existingFile, requiredFlag, stringFlag } from '../cli/flags.js';
 import { epochMsColumn, labelColumn } from './table-columns.js';
+import { tabularGates } from './tabular-gates.js';
+import { kindOfArrowType } from './tabular-input.js';
 
 type ArrowTable = Awaited<ReturnType<Awaited<ReturnType<typeof openWarehouse>>['query']>>;
 
-/** Arrow type ids (apache-arrow's `Type` enum) of the columns used as features. */
-const NUMERIC_TYPE_IDS = new Set([2, 3, 7]); // Int, Float, Decimal
-const BOOL_TYPE_ID = 6;
-const UTF8_TYPE_IDS = new Set([5, 20]); // Utf8, LargeUtf8
-
-/** One plain feature per CSV column: numbers numeric, text categorical, booleans boolean. */
-function columnFeatures(table: ArrowTable, skip: ReadonlySet<string>): FeatureSet {
+/**
+ * One column feature per CSV column: numbers numeric, text categorical, booleans boolean; the other
+ * columns (dates, times, ...) are returned as `unused`, with their types, to be reported.
+ */
+function columnFeatures(
+  table: ArrowTable,
+  skip: ReadonlySet<string>,
+): { features: FeatureSet; unused: string[] } {
   const features: AnyFeature[] = [];
+  const unused: string[] = [];
   for (const field of table.schema.fields) {
     if (skip.has(field.name)) continue;
-    const typeId = (field.type as { typeId: number }).typeId;
-    const name = field.name;
-    const common = {
-      name,
-      description: `CSV column ${name}`,
-      group: 'custom' as const,
-      inputs: [name],
-      businessSignal: false,
-    };
-    if (NUMERIC_TYPE_IDS.has(typeId)) {
-      features.push(
-        defineFeature({
-          ...common,
-          kind: 'numeric',
-          inputTypes: { [name]: 'number' },
-          compute: (row) => row[name] as number | null,
-        }),
-      );
-    } else if (typeId === BOOL_TYPE_ID) {
-      features.push(
-        defineFeature({
-          ...common,
-          kind: 'boolean',
-          inputTypes: { [name]: 'boolean' },
-          compute: (row) => row[name] as boolean | null,
-        }),
-      );
-    } else if (UTF8_TYPE_IDS.has(typeId)) {
-      features.push(
-        defineFeature({
-          ...common,
-          kind: 'categorical',
-          inputTypes: { [name]: 'string' },
-          compute: (row) => row[name] as string | null,
-        }),
-      );
-    }
+    const kind = kindOfArrowType(field.type);
+    if (kind === undefined) unused.push(`${field.name} (${String(field.type)})`);
+    else features.push(columnFeature(field.name, kind, { description: `CSV column ${field.name}` }));
   }
   if (features.length === 0) {
     throw new DataError(
@@ -81,10 +43,11 @@ function columnFeatures(table: ArrowTable, skip: ReadonlySet<string>): FeatureSe
       },
     );
   }
-  return featureSet(features);
+  return { features: featureSet(features), unused };
 }
 
-function checkLabels(table: ArrowTable, name: string): Uint8Array {
+/** The `--label` column's 0/1 labels; any other value, or a missing column, exits 2 naming it. */
+export function checkLabels(table: ArrowTable, name: string): Uint8Array {
   const column = table.getChild(name);
   if (column === null) {
     throw new InvalidArgumentError(`--label must name a column of the CSV, found ${formatValue(name)}`, {
@@ -136,7 +99,7 @@ export async function trainCsv(ctx: CommandContext): Promise<CommandOutcome> {
     }
   }
   const labels = checkLabels(table, label);
-  const features = columnFeatures(
+  const { features, unused } = columnFeatures(
     table,
     new Set([label, ...(time ? [time] : []), ...(group ? [group] : [])]),
   );
@@ -157,6 +120,7 @@ export async function trainCsv(ctx: CommandContext): Promise<CommandOutcome> {
   ctx.log(
     `train: ${file}, ${matrix.nRows} rows x ${matrix.nCols} features, ${folds.folds.length} ${time ? 'temporal' : 'stratified'} folds`,
   );
+  if (unused.length > 0) ctx.log(`  not features (neither number, text nor boolean): ${unused.join(', ')}`);
   const progress = ctx.progress('trials');
   let done = 0;
   const total = 2 * c.train.trials;
@@ -168,22 +132,13 @@ export async function trainCsv(ctx: CommandContext): Promise<CommandOutcome> {
     search: { nTrials: c.train.trials },
     seed: c.train.seed,
     featureSet: { name: 'csv', version: '1' },
+    tabular: { label, time: time ?? null, group: group ?? null },
     onTrial: (t) =>
       progress.update(++done, Math.max(total, done), `${t.member} trial ${t.number + 1} ${t.state}`),
     ...(ctx.io.signal ? { signal: ctx.io.signal } : {}),
   });
   progress.end();
-  const gates = checkGates(
-    [
-      cvAveragePrecisionGate(),
-      trainTestGapGate(),
-      cvCoefficientGate(),
-      minPositivesPerFoldGate(),
-      topDecileLiftGate(),
-      calibrationGate(),
-    ],
-    { cvResult: trained.cv, folds },
-  );
+  const gates = checkGates(tabularGates(), { cvResult: trained.cv, folds });
   const dir = c.artifactsDir;
   const paths = {
     model: join(dir, 'model.json'),
@@ -205,6 +160,7 @@ export async function trainCsv(ctx: CommandContext): Promise<CommandOutcome> {
       csv: file,
       rows: matrix.nRows,
       features: matrix.nCols,
+      unusedColumns: unused,
       folds: folds.folds.length,
       kept: trained.comparison.kept,
       cv: agg,
