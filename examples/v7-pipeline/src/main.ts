@@ -5,13 +5,15 @@
  *   3. build the point-in-time training table (metadata, leakage audit, verify),
  *   4. compute the V7 feature catalog,
  *   5. train a gradient-boosted model on a temporal split and evaluate it on the later leads,
- *   6. compare with a fully point-in-time table: current-policy columns are exposed to the leakage trap.
- * Cross-validation, the tuned ensemble and the validation gates plug in here as they land.
+ *   6. compare with a fully point-in-time table: current-policy columns are exposed to the leakage trap,
+ *   7. `leadscore run` on the point-in-time policy (5 temporal folds, tuned ensemble, gates, docs), its
+ *      gate table, and the HTML/Markdown report rendered from its artifacts.
+ * Sub-steps are numbered under their step (3.1 ... for the dataset build, 7.1 ... for the CLI's steps).
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Booster, train } from '@leadscore/boost';
-import { createProgress, processIo, runCli } from '@leadscore/cli';
+import { type CliIo, createProgress, processIo, runCli } from '@leadscore/cli';
 import {
   averagePrecision,
   type GateReport,
@@ -248,7 +250,7 @@ async function main(): Promise<void> {
     const t3 = performance.now();
     const built = await buildDataset(wh, spec, {
       outDir: dir,
-      onProgress: (pr) => log(`    step ${pr.index}/${pr.total} ${pr.step}`),
+      onProgress: (pr) => log(`  3.${pr.index} ${pr.step}`),
     });
     const m = built.metadata;
     log(
@@ -362,9 +364,38 @@ async function main(): Promise<void> {
   } finally {
     await wh.close();
   }
-  await fullPipeline(log);
+  const full = await fullPipeline(log);
   log('');
-  log(`done in ${secs(performance.now() - started)}; artifacts in ${dir} and ${ARTIFACTS}`);
+  log(`done in ${secs(performance.now() - started)}`);
+  log(`  gates           ${full.gates}; ${full.gateReport}`);
+  log(`  report          ${full.report.join(', ')}`);
+  log(`  documentation   ${full.docs}`);
+  log(`  artifacts       ${dir} (steps 1-6) and ${ARTIFACTS} (step 7)`);
+}
+
+/**
+ * The process's streams with the CLI's own step lines (`[k/n] name`) renumbered as sub-steps of demo step
+ * `step` (`7.k name`) and every line indented, so the output has one numbering. Progress bars redraw
+ * after `\r`, so a line starts after `\r` as well as after `\n`.
+ */
+function nestedIo(step: number): CliIo {
+  const io = processIo();
+  const out = process.stdout;
+  let atLineStart = true;
+  const write = (text: string) => {
+    let shaped = '';
+    for (const part of text.split(/(\r|\n)/)) {
+      if (part === '\r' || part === '\n') {
+        shaped += part;
+        atLineStart = true;
+      } else if (part !== '') {
+        shaped += atLineStart ? `  ${part.replace(/^\[(\d+)\/\d+\] /, `${step}.$1 `)}` : part;
+        atLineStart = false;
+      }
+    }
+    return out.write(shaped);
+  };
+  return { ...io, stdout: { isTTY: out.isTTY, write } };
 }
 
 /** Where `leadscore run` writes the model, folds, CV result, gate report, report and documentation. */
@@ -375,7 +406,12 @@ const ARTIFACTS = join(process.cwd(), 'artifacts');
  * temporal folds with 30-day gaps and label-horizon purge, tuned XGB + LGBM ensemble, calibration,
  * gates), then the HTML/Markdown report from the plain-JSON artifacts it wrote.
  */
-async function fullPipeline(log: (line: string) => void): Promise<void> {
+async function fullPipeline(log: (line: string) => void): Promise<{
+  gates: string;
+  gateReport: string;
+  report: string[];
+  docs: string;
+}> {
   log('');
   log('[7/7] leadscore run: 5 temporal folds (30-day gap), tuned XGB + LGBM ensemble, gates, report');
   rmSync(ARTIFACTS, { recursive: true, force: true });
@@ -404,10 +440,11 @@ async function fullPipeline(log: (line: string) => void): Promise<void> {
     '--artifacts',
     ARTIFACTS,
   ];
-  const code = await runCli(argv, processIo());
+  const code = await runCli(argv, nestedIo(7));
   const read = (name: string): unknown => JSON.parse(readFileSync(join(ARTIFACTS, name), 'utf8'));
   const gates = read('gate_report.json') as GateReport;
-  log('  gates:');
+  log('');
+  log('  gate table (gate_report.json):');
   for (const o of gates.outcomes) {
     const value = typeof o.value === 'number' ? o.value.toFixed(4) : JSON.stringify(o.value);
     log(
@@ -418,13 +455,16 @@ async function fullPipeline(log: (line: string) => void): Promise<void> {
     { cvResult: readCvResult(read('cv_result.json')), folds: readFoldList(read('folds.json')), gates },
     { outDir: ARTIFACTS, title: 'V7 lead model (point-in-time)' },
   );
-  log(`  report          ${report.files.filter((f) => f.endsWith('.html') || f.endsWith('.md')).join(', ')}`);
-  log(
-    `  model file      ${join(ARTIFACTS, 'model.json')}; docs ${join(ARTIFACTS, 'MODEL_DOCUMENTATION.md')}`,
-  );
   log(
     `  leadscore run exited ${code} (${code === 0 ? 'every gate passed' : 'a gate failed: see the table'})`,
   );
+  const count = (status: string) => gates.outcomes.filter((o) => o.status === status).length;
+  return {
+    gates: `${count('pass')} pass, ${count('warn')} warn, ${count('fail')} fail, ${count('skip')} skip`,
+    gateReport: join(ARTIFACTS, 'gate_report.json'),
+    report: report.files.filter((f) => f.endsWith('.html') || f.endsWith('.md')),
+    docs: join(ARTIFACTS, 'MODEL_DOCUMENTATION.md'),
+  };
 }
 
 await main();
