@@ -367,7 +367,10 @@ async function main(): Promise<void> {
   const full = await fullPipeline(log);
   log('');
   log(`done in ${secs(performance.now() - started)}`);
-  log(`  gates           ${full.gates}; ${full.gateReport}`);
+  log(`  gates           ${full.gates} (${full.gateReport})`);
+  for (const o of full.outcomes) {
+    log(`    ${o.status.toUpperCase().padEnd(5)} ${o.id.padEnd(26)} ${o.reason.slice(0, 100)}`);
+  }
   log(`  report          ${full.report.join(', ')}`);
   log(`  documentation   ${full.docs}`);
   log(`  artifacts       ${dir} (steps 1-6) and ${ARTIFACTS} (step 7)`);
@@ -407,6 +410,7 @@ const ARTIFACTS = join(process.cwd(), 'artifacts');
  * gates), then the HTML/Markdown report from the plain-JSON artifacts it wrote.
  */
 async function fullPipeline(log: (line: string) => void): Promise<{
+  outcomes: GateReport['outcomes'];
   gates: string;
   gateReport: string;
   report: string[];
@@ -443,14 +447,6 @@ async function fullPipeline(log: (line: string) => void): Promise<{
   const code = await runCli(argv, nestedIo(7));
   const read = (name: string): unknown => JSON.parse(readFileSync(join(ARTIFACTS, name), 'utf8'));
   const gates = read('gate_report.json') as GateReport;
-  log('');
-  log('  gate table (gate_report.json):');
-  for (const o of gates.outcomes) {
-    const value = typeof o.value === 'number' ? o.value.toFixed(4) : JSON.stringify(o.value);
-    log(
-      `    ${o.status.toUpperCase().padEnd(5)} ${o.id.padEnd(28)} ${String(value).slice(0, 24).padEnd(24)} ${o.reason.slice(0, 90)}`,
-    );
-  }
   const report = await renderReport(
     { cvResult: readCvResult(read('cv_result.json')), folds: readFoldList(read('folds.json')), gates },
     { outDir: ARTIFACTS, title: 'V7 lead model (point-in-time)' },
@@ -460,6 +456,7 @@ async function fullPipeline(log: (line: string) => void): Promise<{
   );
   const count = (status: string) => gates.outcomes.filter((o) => o.status === status).length;
   return {
+    outcomes: gates.outcomes,
     gates: `${count('pass')} pass, ${count('warn')} warn, ${count('fail')} fail, ${count('skip')} skip`,
     gateReport: join(ARTIFACTS, 'gate_report.json'),
     report: report.files.filter((f) => f.endsWith('.html') || f.endsWith('.md')),
