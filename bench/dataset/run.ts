@@ -14,11 +14,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { COLUMN_TYPES, LEAD_COLUMNS, SNAPSHOT_COLUMNS } from '../../packages/core/src/contract/columns.js';
+import { LEAD_COLUMNS, SNAPSHOT_COLUMNS } from '../../packages/core/src/contract/columns.js';
 import { buildDataset, v7DatasetSpec } from '../../packages/dataset/src/builder/index.js';
-import { duckdbDialect, type LogicalType } from '../../packages/dataset/src/warehouse/dialect.js';
 import { openDuckDbWarehouse } from '../../packages/dataset/src/warehouse/duckdb.js';
 import { generateDiscoveryWorld } from '../../packages/world/src/index.js';
+import { contractColumnTypes, writeWorldCsv } from '../world-csv.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -37,21 +37,10 @@ interface ChildResult {
   maxRssMiB: number;
 }
 
-const TYPE_OF: Record<string, LogicalType> = {
-  string: 'string',
-  date: 'date',
-  timestamp: 'timestamp',
-  float: 'float',
-  int: 'int32',
-  bool: 'bool',
-};
-
 async function child(dir: string, dataEndDate: string, threads: number | undefined): Promise<void> {
   const wh = await openDuckDbWarehouse({ path: ':memory:', ...(threads ? { threads } : {}) });
-  const snapTypes = Object.fromEntries(
-    SNAPSHOT_COLUMNS.map((c) => [c, TYPE_OF[COLUMN_TYPES[c]] as LogicalType]),
-  );
-  const leadTypes = Object.fromEntries(LEAD_COLUMNS.map((c) => [c, TYPE_OF[COLUMN_TYPES[c]] as LogicalType]));
+  const snapTypes = contractColumnTypes(SNAPSHOT_COLUMNS);
+  const leadTypes = contractColumnTypes(LEAD_COLUMNS);
   const t0 = performance.now();
   await wh.createTableFromFile('rep_snapshots', join(dir, 'rep_snapshots.csv'), {
     columnTypes: snapTypes,
@@ -104,27 +93,7 @@ async function main(): Promise<void> {
     const genMs = performance.now() - t;
     const dataEndDate = world.truth.params.dataEndDate;
     t = performance.now();
-    const writer = await openDuckDbWarehouse({ path: ':memory:' });
-    for (const [name, table] of [
-      ['rep_snapshots', world.repSnapshots],
-      ['rep_current', world.repCurrent],
-      ['leads', world.leads],
-    ] as const) {
-      await writer.createTableFromArrow(name, table);
-      const path = join(dir, `${name}.csv`);
-      // Timestamps as naive UTC text so pandas and DuckDB read the same instants.
-      const cols = (await writer.describeTable(name)).columns
-        .map((c) =>
-          c.type.startsWith('TIMESTAMP')
-            ? `strftime(${duckdbDialect.quote(c.name)}, '%Y-%m-%d %H:%M:%S') AS ${duckdbDialect.quote(c.name)}`
-            : duckdbDialect.quote(c.name),
-        )
-        .join(', ');
-      await writer.execute(
-        `COPY (SELECT ${cols} FROM ${duckdbDialect.quote(name)}) TO ${duckdbDialect.stringLiteral(path)} (HEADER, DELIMITER ',')`,
-      );
-    }
-    await writer.close();
+    await writeWorldCsv(world, dir);
     const csvMs = performance.now() - t;
     console.log(
       `world: ${reps} reps x ${quarters} quarters (${world.repSnapshots.numRows} snapshots), ${leads} leads; generated in ${genMs.toFixed(0)} ms, CSV written in ${csvMs.toFixed(0)} ms`,

@@ -24,14 +24,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { COLUMN_TYPES, LEAD_COLUMNS, SNAPSHOT_COLUMNS } from '../../packages/core/src/contract/columns.js';
+import { epochMsColumn, labelColumn } from '../../packages/cli/src/commands/table-columns.js';
+import { LEAD_COLUMNS, SNAPSHOT_COLUMNS } from '../../packages/core/src/contract/columns.js';
 import { temporalFolds } from '../../packages/cv/src/index.js';
 import { buildDataset, openWarehouse, v7DatasetSpec } from '../../packages/dataset/src/index.js';
-import type { LogicalType } from '../../packages/dataset/src/warehouse/dialect.js';
 import {
   BOOK_SIZE_BAND_EDGES,
+  columnFeature,
   computeFeatures,
-  defineFeature,
   FIRM_SIZE_BAND_EDGES,
   featureSet,
   v7Features,
@@ -40,6 +40,7 @@ import { checkGates, generateModelDocs, renderReport } from '../../packages/gate
 import { trainEnsemble } from '../../packages/model/src/index.js';
 import { generateDiscoveryWorld } from '../../packages/world/src/index.js';
 import { pythonPath } from '../../scripts/python.mjs';
+import { contractColumnTypes, writeWorldCsv } from '../world-csv.js';
 
 const self = fileURLToPath(import.meta.url);
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -72,16 +73,8 @@ interface Side {
   gates: { meanAp: number; cvCoefficient: number; minTestPositives: number; meanLift10: number };
 }
 
-const leadSource = defineFeature({
-  name: 'lead_source',
-  description: 'Channel the lead came from',
-  group: 'custom',
-  kind: 'categorical',
-  businessSignal: true,
-  inputs: ['lead_source'],
-  inputTypes: { lead_source: 'string' },
-  compute: (row) => row.lead_source as string | null,
-});
+/** lead_source is known at contact time; the demo adds it to the catalog, so the benchmark does too. */
+const leadSource = columnFeature('lead_source', 'categorical', { description: 'Channel the lead came from' });
 
 /** Times `fn` in wall and CPU (user + system, all threads of this process) seconds. */
 async function timed<T>(steps: Record<string, StepTime>, name: string, fn: () => Promise<T> | T): Promise<T> {
@@ -92,17 +85,6 @@ async function timed<T>(steps: Record<string, StepTime>, name: string, fn: () =>
   steps[name] = { wall: (performance.now() - w) / 1000, cpu: (used.user + used.system) / 1e6 };
   return out;
 }
-
-const TYPE_OF: Record<string, LogicalType> = {
-  string: 'string',
-  date: 'date',
-  timestamp: 'timestamp',
-  float: 'float',
-  int: 'int32',
-  bool: 'bool',
-};
-const typesOf = (columns: readonly string[]) =>
-  Object.fromEntries(columns.map((c) => [c, TYPE_OF[COLUMN_TYPES[c as keyof typeof COLUMN_TYPES]]!]));
 
 /** XGBoost's name of each boost parameter the members use; anything else is refused, not dropped. */
 const XGB_NAMES: Record<string, string> = {
@@ -141,12 +123,14 @@ async function ours(dir: string, dataEndDate: string, threads: number): Promise<
   const steps: Record<string, StepTime> = {};
   const wh = await openWarehouse({ kind: 'duckdb', path: ':memory:', threads });
   await timed(steps, 'read', async () => {
-    const snapshotTypes = typesOf(SNAPSHOT_COLUMNS);
+    const snapshotTypes = contractColumnTypes(SNAPSHOT_COLUMNS);
     await wh.createTableFromFile('rep_snapshots', join(dir, 'rep_snapshots.csv'), {
       columnTypes: snapshotTypes,
     });
     await wh.createTableFromFile('rep_current', join(dir, 'rep_current.csv'), { columnTypes: snapshotTypes });
-    await wh.createTableFromFile('leads', join(dir, 'leads.csv'), { columnTypes: typesOf(LEAD_COLUMNS) });
+    await wh.createTableFromFile('leads', join(dir, 'leads.csv'), {
+      columnTypes: contractColumnTypes(LEAD_COLUMNS),
+    });
   });
   const spec = v7DatasetSpec({ dataEndDate, outputBase: 'pit', version: '20260101_01' });
   const pitSpec = {
@@ -161,10 +145,8 @@ async function ours(dir: string, dataEndDate: string, threads: number): Promise<
   const features = featureSet([v7Features, leadSource]);
   const { matrix, labels, times, folds } = await timed(steps, 'features', () => {
     const matrix = computeFeatures(table, features);
-    const labels = Uint8Array.from(table.getChild('label')!.toArray() as ArrayLike<number>);
-    const col = table.getChild('contacted_at')!;
-    const perMs = [1 / 1000, 1, 1000, 1_000_000][(col.type as { unit?: number }).unit ?? 1]!;
-    const times = Float64Array.from(col.toArray() as ArrayLike<number | bigint>, (v) => Number(v) / perMs);
+    const labels = labelColumn(table, 'label');
+    const times = epochMsColumn(table, 'contacted_at');
     const folds = temporalFolds(times, {
       nFolds: 5,
       gapDays: 30,
@@ -242,31 +224,10 @@ async function ours(dir: string, dataEndDate: string, threads: number): Promise<
   process.stdout.write(`\n${JSON.stringify(side)}\n`);
 }
 
-async function writeWorldCsv(dir: string, leads: number): Promise<{ dataEndDate: string; seconds: number }> {
+async function worldCsv(dir: string, leads: number): Promise<{ dataEndDate: string; seconds: number }> {
   const t = performance.now();
   const world = generateDiscoveryWorld({ seed: 7, reps: Math.round((leads * 2) / 3), quarters: 12, leads });
-  const writer = await openWarehouse({ kind: 'duckdb', path: ':memory:' });
-  try {
-    for (const [name, table] of [
-      ['rep_snapshots', world.repSnapshots],
-      ['rep_current', world.repCurrent],
-      ['leads', world.leads],
-    ] as const) {
-      await writer.createTableFromArrow(name, table);
-      const q = (c: string) => writer.quoteIdentifier(c);
-      const cols = (await writer.describeTable(name)).columns
-        .map((c) =>
-          c.type.startsWith('TIMESTAMP')
-            ? `strftime(${q(c.name)}, '%Y-%m-%d %H:%M:%S') AS ${q(c.name)}`
-            : q(c.name),
-        )
-        .join(', ');
-      const path = writer.dialect.stringLiteral(join(dir, `${name}.csv`));
-      await writer.execute(`COPY (SELECT ${cols} FROM ${q(name)}) TO ${path} (HEADER, DELIMITER ',')`);
-    }
-  } finally {
-    await writer.close();
-  }
+  await writeWorldCsv(world, dir);
   return { dataEndDate: world.truth.params.dataEndDate, seconds: (performance.now() - t) / 1000 };
 }
 
@@ -280,7 +241,7 @@ async function main(): Promise<void> {
   const defaultRun = args.length === 0;
   const dir = mkdtempSync(join(tmpdir(), 'leadscore-bench-e2e-'));
   try {
-    const world = await writeWorldCsv(dir, leads);
+    const world = await worldCsv(dir, leads);
     console.log(
       `world: seed 7, ${Math.round((leads * 2) / 3)} reps x 12 quarters, ${leads} leads -> CSV in ${f2(world.seconds)} s (both sides start from these files)`,
     );

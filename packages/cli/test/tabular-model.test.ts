@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { averagePrecision } from '@leadscore/core';
 import { openWarehouse } from '@leadscore/dataset';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { accountsCsv } from './helpers/accounts-csv.js';
+import { accountsCsv, trainAccountsArgs } from './helpers/accounts-csv.js';
 import { cli, tempDir } from './helpers/memory-io.js';
 
 /** Reads a CSV the way `warehouse import` does, as plain rows. */
@@ -38,20 +38,7 @@ describe('a train --csv model through score, validate and docs', () => {
     writeFileSync(join(dir, 'accounts.csv'), accountsCsv(3000).text);
     writeFileSync(join(dir, 'fresh.csv'), fresh);
     writeFileSync(join(dir, 'holdout.csv'), accountsCsv(2000, 9).text);
-    const r = await cli(
-      dir,
-      'train',
-      '--csv',
-      'accounts.csv',
-      '--label',
-      'converted',
-      '--time',
-      'signed_up',
-      '--group',
-      'account',
-      '--cv-folds',
-      '3',
-    );
+    const r = await cli(dir, ...trainAccountsArgs('accounts.csv'));
     expect(r.stderr).toBe('');
   }, 120_000);
 

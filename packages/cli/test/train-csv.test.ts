@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { accountsCsv } from './helpers/accounts-csv.js';
+import { accountsCsv, trainAccountsArgs } from './helpers/accounts-csv.js';
 import { cli, tempDir } from './helpers/memory-io.js';
 
 describe('train --csv (generic tabular mode)', () => {
@@ -17,21 +17,7 @@ describe('train --csv (generic tabular mode)', () => {
   });
 
   it('trains on one feature per column with temporal, grouped folds and writes the artifacts', async () => {
-    const r = await cli(
-      dir,
-      'train',
-      '--csv',
-      'accounts.csv',
-      '--label',
-      'converted',
-      '--time',
-      'signed_up',
-      '--group',
-      'account',
-      '--cv-folds',
-      '3',
-      '--json',
-    );
+    const r = await cli(dir, ...trainAccountsArgs('accounts.csv'), '--json');
     expect(r.stderr).toBe('');
     const out = r.json() as {
       rows: number;

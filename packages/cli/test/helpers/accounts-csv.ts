@@ -36,3 +36,20 @@ export function accountsCsv(n: number, seed = 42): AccountsCsv {
   }
   return { text: `${lines.join('\n')}\n`, positives };
 }
+
+/** `train --csv` on an accounts file: temporal folds on signed_up, accounts kept on one side, 3 folds. */
+export function trainAccountsArgs(file: string): string[] {
+  return [
+    'train',
+    '--csv',
+    file,
+    '--label',
+    'converted',
+    '--time',
+    'signed_up',
+    '--group',
+    'account',
+    '--cv-folds',
+    '3',
+  ];
+}
