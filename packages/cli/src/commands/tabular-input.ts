@@ -26,7 +26,7 @@ export function kindOfArrowType(type: unknown): FeatureKind | undefined {
  * column read as text, a categorical of digits read as numbers) is cast to its trained type; a value that
  * does not cast fails naming the column. Missing columns are left for `computeFeatures` to name.
  */
-export async function readTabularFile(path: string, flag: string, file: ModelFile): Promise<ArrowTable> {
+async function readTabularFile(path: string, flag: string, file: ModelFile): Promise<ArrowTable> {
   const local = await openWarehouse({ kind: 'duckdb', path: ':memory:' });
   try {
     await local.createTableFromFile('tabular_input', path);
