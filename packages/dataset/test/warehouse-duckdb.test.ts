@@ -230,8 +230,14 @@ describe('DuckDB warehouse: tables', () => {
       .createTableFromFile('snaps_bad', bad, { columnTypes: { snapshot_date: 'date' } })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DataError);
-    expect((err as Error).message).toMatch(
-      /^path ".*bad\.csv" could not be loaded into "snaps_bad" as csv: /,
+    expect(err).toMatchObject({
+      line: 3,
+      column: 'snapshot_date',
+      value: '2024-13-45',
+      expectedType: 'date',
+    });
+    expect((err as Error).message).toBe(
+      `column snapshot_date must hold date values, found "2024-13-45" on line 3 of ${bad} (expected an ISO date like 2024-01-31)`,
     );
     expect(await wh.tableExists('snaps_bad')).toBe(false);
   });
