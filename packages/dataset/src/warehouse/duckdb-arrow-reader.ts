@@ -208,6 +208,13 @@ function rawValidity(vector: DuckVectorLike): Uint8Array | null | undefined {
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
+/** Set bits of every byte value. */
+const POPCOUNT = Uint8Array.from({ length: 256 }, (_, b) => {
+  let c = 0;
+  for (let x = b; x; x >>= 1) c += x & 1;
+  return c;
+});
+
 /** Appends chunk validity to a bitmap at bit `pos`, returning the number of nulls appended. */
 function appendValidity(bitmap: Uint8Array, pos: number, vector: DuckVectorLike, n: number): number {
   const raw = LITTLE_ENDIAN ? rawValidity(vector) : undefined;
@@ -219,8 +226,12 @@ function appendValidity(bitmap: Uint8Array, pos: number, vector: DuckVectorLike,
   if (raw !== undefined && pos % 8 === 0) {
     const bytes = Math.ceil(n / 8);
     bitmap.set(raw.subarray(0, bytes), pos >> 3);
-    for (let i = 0; i < n; i++) if ((raw[i >> 3]! & (1 << (i & 7))) === 0) nulls++;
-    return nulls;
+    // Count valid rows a byte at a time; only the last partial byte goes bit by bit.
+    const full = n >> 3;
+    let valid = 0;
+    for (let k = 0; k < full; k++) valid += POPCOUNT[raw[k]!]!;
+    for (let i = full << 3; i < n; i++) if ((raw[i >> 3]! & (1 << (i & 7))) !== 0) valid++;
+    return n - valid;
   }
   for (let i = 0; i < n; i++) {
     const valid = raw !== undefined ? (raw[i >> 3]! & (1 << (i & 7))) !== 0 : vector.getItem(i) !== null;
