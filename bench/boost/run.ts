@@ -20,6 +20,7 @@ import { averagePrecision } from '../../packages/boost/src/train/eval-metrics.js
 import { train } from '../../packages/boost/src/train/train.js';
 import type { Matrix } from '../../packages/core/src/matrix/index.js';
 import { fromRows } from '../../packages/core/src/matrix/index.js';
+import { pythonPath } from '../../scripts/python.mjs';
 import { median } from '../stats.js';
 import { makeData } from './data.js';
 import { makeSkewedData } from './data-skewed.js';
@@ -57,7 +58,7 @@ const PARTIAL =
   args.includes('--seed') ||
   args.includes('--shap-rows') ||
   args.includes('--no-shap');
-const PYTHON = process.env.LEADSCORE_PYTHON ?? '/usr/bin/python3';
+const PYTHON = pythonPath();
 const PARAMS = { maxDepth: 6, learningRate: 0.1, maxBin: 256 };
 
 function rssMiB(): number {

@@ -1,7 +1,7 @@
 """pandas reference for the dataset benchmark: the V7 build with merge_asof (Debian pandas 1.5).
 
 Usage: /usr/bin/python3 bench/dataset/pandas_anchor.py <dir with rep_snapshots.csv, rep_current.csv,
-leads.csv> <data end date YYYY-MM-DD>. Prints one JSON line: timings, row/label counts, peak RSS.
+leads.csv> <data end date YYYY-MM-DD>. Prints one JSON line: wall and CPU (process_time) timings, row/label counts, peak RSS.
 
 Same rules as leadscore's buildDataset with v7DatasetSpec: lag 0, lookback 120 days, 8 calendar-aligned
 history quarters, 30-day label horizon, exclusions (duplicate lead_id, null contacted_at, unknown rep,
@@ -36,10 +36,12 @@ def percent_rank(df, by, col):
 def main():
     folder, end = sys.argv[1], pd.Timestamp(sys.argv[2])
     t0 = time.perf_counter()
+    c0 = time.process_time()
     snaps = pd.read_csv(f"{folder}/rep_snapshots.csv", parse_dates=["snapshot_date"])
     cur = pd.read_csv(f"{folder}/rep_current.csv", parse_dates=["snapshot_date"])
     leads = pd.read_csv(f"{folder}/leads.csv", parse_dates=["contacted_at", "converted_at"])
     t1 = time.perf_counter()
+    c1 = time.process_time()
 
     horizon = pd.Timedelta(days=HORIZON)
     copies = leads.groupby("lead_id")["lead_id"].transform("size")
@@ -97,12 +99,15 @@ def main():
             renamed, left_on=["rep_id", f"_q{k}"], right_on=["rep_id", f"history_snapshot_date_q{k}"], how="left"
         ).drop(columns=[f"_q{k}"])
     t2 = time.perf_counter()
+    c2 = time.process_time()
 
     print(
         json.dumps(
             {
                 "readMs": (t1 - t0) * 1000,
                 "buildMs": (t2 - t1) * 1000,
+                "readCpuMs": (c1 - c0) * 1000,
+                "buildCpuMs": (c2 - c1) * 1000,
                 "rows": int(len(out)),
                 "positives": int(out["label"].sum()),
                 "withPit": int(out["pit_snapshot_date"].notna().sum()),

@@ -22,11 +22,12 @@ import {
   rocAuc,
 } from '../../packages/core/src/metrics/index.js';
 import { lcgRows } from '../../packages/core/test/fixtures/lcg-rows.js';
+import { pythonPath } from '../../scripts/python.mjs';
 import { median } from '../stats.js';
 
 const ROWS = Number(process.env.METRICS_BENCH_ROWS ?? 1_000_000);
 const REPEATS = Number(process.env.METRICS_BENCH_REPEATS ?? 5);
-const PYTHON = process.env.LEADSCORE_PYTHON ?? '/usr/bin/python3';
+const PYTHON = pythonPath();
 const here = fileURLToPath(new URL('.', import.meta.url));
 
 interface Timing {

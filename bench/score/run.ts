@@ -22,6 +22,7 @@ import { computeFeatures, v7Features } from '../../packages/features/src/index.j
 import { loadModel, scoreTable, trainEnsemble } from '../../packages/model/src/index.js';
 import { alignMatrix } from '../../packages/model/src/scoring/align.js';
 import { blockFolds } from '../../packages/model/test/support/world.js';
+import { pythonPath } from '../../scripts/python.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const args = process.argv.slice(2);
@@ -31,7 +32,7 @@ const arg = (name: string, fallback: string) => {
 };
 const ROWS = Number(arg('rows', '1000000'));
 const BATCH = Number(arg('batch', '50000'));
-const PYTHON = process.env.LEADSCORE_PYTHON ?? '/usr/bin/python3';
+const PYTHON = pythonPath();
 
 async function scorePhase(dir: string): Promise<void> {
   const model = loadModel(readFileSync(join(dir, 'model.json'), 'utf8'));

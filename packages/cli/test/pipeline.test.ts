@@ -289,7 +289,26 @@ describe('leadscore on a small generated world, step by step (DuckDB)', () => {
       'seen_on=date',
     );
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('"2024-13-45"');
-    expect(bad.stderr).toMatch(/bad\.csv" could not be loaded into "bad" as csv/);
+    expect(bad.stderr).toContain(
+      `column seen_on must hold date values, found "2024-13-45" on line 3 of ${join(dir, 'bad.csv')}`,
+    );
+    // A timestamp that does not parse used to load as NULL without a word.
+    writeFileSync(join(dir, 'bad-ts.csv'), 'id,seen_at\na,2024-01-02 03:04:05\nb,\nc,hello\nd,1706695200\n');
+    const badTs = await cli(
+      dir,
+      'warehouse',
+      'import',
+      '--table',
+      'bad_ts',
+      '--file',
+      'bad-ts.csv',
+      '--column-types',
+      'seen_at=timestamp',
+    );
+    expect(badTs.code).toBe(2);
+    expect(badTs.stderr).toContain(
+      `column seen_at must hold timestamp values, found "hello" on line 4 of ${join(dir, 'bad-ts.csv')} (expected an ISO timestamp like 2024-01-31 10:00:00`,
+    );
+    expect(badTs.stderr).toContain('also refused: 1 more in column seen_at');
   });
 });

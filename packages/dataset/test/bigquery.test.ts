@@ -392,7 +392,12 @@ describe('tables', () => {
       expect(t.getChild('rep_id')?.toArray()).toEqual(['007', '010']);
       await expect(
         wh.createTableFromFile('typed_bad', bad, { columnTypes: { snapshot_date: 'date' } }),
-      ).rejects.toThrow(/^BigQuery job job_\d+ failed: invalidQuery: .*2024-02-30/);
+      ).rejects.toMatchObject({
+        code: 'INVALID_DATA',
+        line: 3,
+        column: 'snapshot_date',
+        value: '2024-02-30',
+      });
       expect(await wh.tableExists('typed_bad')).toBe(false);
       await expect(
         wh.createTableFromFile('typed_bad', bad, { columnTypes: { snapshot_dt: 'date' } }),

@@ -7,6 +7,7 @@ describe('@leadscore/dataset exports', () => {
       [
         "BUILD_STEPS",
         "COHORT_STAT_KINDS",
+        "CsvValueError",
         "DATASET_METADATA_FORMAT",
         "DATASET_METADATA_FORMAT_VERSION",
         "DuckDbWarehouse",
@@ -18,6 +19,7 @@ describe('@leadscore/dataset exports', () => {
         "auditDatasetLeakage",
         "bigqueryDialect",
         "buildDataset",
+        "checkCsvValues",
         "cohortSource",
         "cohortStatSchema",
         "columnPolicies",

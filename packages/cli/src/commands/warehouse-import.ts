@@ -1,20 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { formatValue, InvalidArgumentError } from '@leadscore/core';
-import type { LogicalType } from '@leadscore/dataset';
+import { LOGICAL_TYPES, type LogicalType } from '@leadscore/dataset';
 import type { CommandDefinition, Flags } from '../cli/command.js';
 import { existingFile, stringFlag } from '../cli/flags.js';
 import { openConfigWarehouse } from '../warehouse/open-config-warehouse.js';
-
-const LOGICAL_TYPES: readonly LogicalType[] = [
-  'string',
-  'date',
-  'timestamp',
-  'float',
-  'int',
-  'int32',
-  'bool',
-];
 
 /** Parses `--column-types a=date,b=float` (repeatable) into a column -> logical type map. */
 export function parseColumnTypes(values: readonly string[]): Record<string, LogicalType> {

@@ -15,7 +15,6 @@ import {
   formatValue,
   InvalidArgumentError,
   LeadscoreError,
-  SchemaError,
   WarehouseError,
 } from '@leadscore/core';
 import { createRng, type Rng } from '@leadscore/core/rng';
@@ -30,6 +29,7 @@ import {
 } from './bigquery-arrow.js';
 import type { BigQueryLogger, BigQueryWarehouseOptions } from './bigquery-options.js';
 import { type BigQueryParamType, encodeQueryParameters } from './bigquery-params.js';
+import { checkCsvValues } from './csv-values.js';
 import { bigqueryDialect } from './dialect.js';
 import { formatOfPath } from './file-format.js';
 import { assertIdentifier, parseIdentifier, quoteIdentifier } from './identifiers.js';
@@ -817,24 +817,18 @@ export class BigQueryWarehouseImpl implements BigQueryWarehouse {
       await this.#load(name, path, load, options);
       return;
     }
-    // Explicit types: load as detected into a staging table, then CAST into place, so a value that
-    // does not parse fails the job (naming it) instead of silently leaving the column as text.
+    // Explicit types: the text is checked by the validator the DuckDB warehouse runs (same values
+    // refused, same CsvValueError), then loaded as detected into a staging table and CAST into place.
     const replace = options.replace ?? false;
     if (!replace && (await this.tableExists(name))) throw this.#exists(name, ref);
+    await checkCsvValues(path, options.columnTypes ?? {}, {
+      delimiter: 'fieldDelimiter' in load ? '\t' : ',',
+    });
     const stage = `${ref.projectId}.${ref.datasetId}.${ref.tableId}__leadscore_stage_${this.#createJobId()
       .slice(-12)
       .replace(/[^A-Za-z0-9_]/g, '_')}`;
     try {
       await this.#load(stage, path, load, { ...options, replace: true });
-      const staged = await this.#describeColumns(stage);
-      const present = new Set(staged.map((c) => c.toLowerCase()));
-      const missing = columnTypes.filter(([c]) => !present.has(c.toLowerCase())).map(([c]) => c);
-      if (missing.length > 0) {
-        throw new SchemaError(
-          `columnTypes names columns missing from ${formatValue(path)}: ${formatValue(missing)}; columns: ${staged.join(', ')}`,
-          { details: { missing, columns: staged } },
-        );
-      }
       const casts = columnTypes
         .map(([c, t]) => `${bigqueryDialect.cast(`\`${c}\``, t)} AS \`${c}\``)
         .join(', ');
@@ -848,14 +842,6 @@ export class BigQueryWarehouseImpl implements BigQueryWarehouse {
         this.#logger.warn(`BigQuery staging table ${stage} was not dropped: ${String(error)}`);
       });
     }
-  }
-
-  /** Column names of a table (tables.get). */
-  async #describeColumns(name: string): Promise<string[]> {
-    const [metadata] = await this.#retry('tables.get', undefined, () =>
-      this.#tableRef(this.#resolve(name)).getMetadata(),
-    );
-    return ((metadata as { schema?: { fields?: BigQueryField[] } }).schema?.fields ?? []).map((f) => f.name);
   }
 
   async close(): Promise<void> {

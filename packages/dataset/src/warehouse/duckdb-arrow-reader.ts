@@ -187,6 +187,14 @@ function rawStrings(vector: DuckVectorLike): DataView | undefined {
     : undefined;
 }
 
+/** The one-byte-per-row values of a (private) BOOLEAN vector view. */
+function rawBools(vector: DuckVectorLike): Uint8Array | undefined {
+  const v = vector as unknown as { dataView?: unknown };
+  return v.dataView instanceof DataView && v.dataView.byteLength >= vector.itemCount
+    ? new Uint8Array(v.dataView.buffer, v.dataView.byteOffset, vector.itemCount)
+    : undefined;
+}
+
 /** Validity bytes (LSB-first bitmap) of a vector; null when all rows are valid. */
 function rawValidity(vector: DuckVectorLike): Uint8Array | null | undefined {
   const validity = (vector as unknown as { validity?: { data?: unknown; offset?: unknown } }).validity;
@@ -200,6 +208,13 @@ function rawValidity(vector: DuckVectorLike): Uint8Array | null | undefined {
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
+/** Set bits of every byte value. */
+const POPCOUNT = Uint8Array.from({ length: 256 }, (_, b) => {
+  let c = 0;
+  for (let x = b; x; x >>= 1) c += x & 1;
+  return c;
+});
+
 /** Appends chunk validity to a bitmap at bit `pos`, returning the number of nulls appended. */
 function appendValidity(bitmap: Uint8Array, pos: number, vector: DuckVectorLike, n: number): number {
   const raw = LITTLE_ENDIAN ? rawValidity(vector) : undefined;
@@ -211,8 +226,12 @@ function appendValidity(bitmap: Uint8Array, pos: number, vector: DuckVectorLike,
   if (raw !== undefined && pos % 8 === 0) {
     const bytes = Math.ceil(n / 8);
     bitmap.set(raw.subarray(0, bytes), pos >> 3);
-    for (let i = 0; i < n; i++) if ((raw[i >> 3]! & (1 << (i & 7))) === 0) nulls++;
-    return nulls;
+    // Count valid rows a byte at a time; only the last partial byte goes bit by bit.
+    const full = n >> 3;
+    let valid = 0;
+    for (let k = 0; k < full; k++) valid += POPCOUNT[raw[k]!]!;
+    for (let i = full << 3; i < n; i++) if ((raw[i >> 3]! & (1 << (i & 7))) !== 0) valid++;
+    return n - valid;
   }
   for (let i = 0; i < n; i++) {
     const valid = raw !== undefined ? (raw[i >> 3]! & (1 << (i & 7))) !== 0 : vector.getItem(i) !== null;
@@ -292,27 +311,44 @@ function buildColumn(plan: ColumnPlan['plan'], vectors: readonly DuckVectorLike[
     for (const v of vectors) {
       const n = v.itemCount;
       nullCount += appendValidity(bitmap, pos, v, n);
+      const raw = rawBools(v);
       for (let i = 0; i < n; i++) {
-        if (v.getItem(i) === true) data[(pos + i) >> 3]! |= 1 << ((pos + i) & 7);
+        if (raw ? raw[i] !== 0 : v.getItem(i) === true) {
+          data[(pos + i) >> 3]! |= 1 << ((pos + i) & 7);
+        }
       }
       pos += n;
     }
+    // Under a NULL the raw byte is whatever DuckDB left there: clear those bits.
+    if (nullCount) for (let k = 0; k < data.length; k++) data[k]! &= bitmap[k]!;
     return makeData({ type: new Bool(), length, nullCount, nullBitmap: nullCount ? bitmap : null, data });
   }
+  return buildUtf8(plan.stringify, vectors, length, bitmap);
+}
+
+/** A Utf8 column; its own function so V8 optimises the string loop alone. */
+function buildUtf8(
+  stringify: boolean,
+  vectors: readonly DuckVectorLike[],
+  length: number,
+  bitmap: Uint8Array,
+) {
+  let nullCount = 0;
+  let pos = 0;
   const valueOffsets = new Int32Array(length + 1);
-  let bytes = new Uint8Array(Math.max(64, length * 8));
+  // Most values are DuckDB inline strings (<= 12 bytes); start at that size and grow by doubling.
+  let bytes = new Uint8Array(Math.max(64, length * 12));
   let end = 0;
-  const reserve = (extra: number) => {
-    if (end + extra > bytes.length) {
-      const grown = new Uint8Array(Math.max(bytes.length * 2, end + extra));
-      grown.set(bytes.subarray(0, end));
-      bytes = grown;
-    }
-  };
   for (const v of vectors) {
     const n = v.itemCount;
     const raw = LITTLE_ENDIAN ? rawValidity(v) : undefined;
-    const view = plan.stringify ? undefined : rawStrings(v);
+    const view = stringify ? undefined : rawStrings(v);
+    // DuckDB string_t, 16 bytes: uint32 length, then up to 12 inline bytes, or (longer strings) a
+    // 4-byte prefix and a pointer. Inline ones are copied byte by byte from one view of the vector,
+    // with no per-value object; long ones are read through getItem.
+    const u8 = view ? new Uint8Array(view.buffer, view.byteOffset, n * 16) : undefined;
+    const u32 =
+      view && view.byteOffset % 4 === 0 ? new Uint32Array(view.buffer, view.byteOffset, n * 4) : undefined;
     const longStrings = new Map<bigint, Uint8Array>();
     for (let i = 0; i < n; i++) {
       const bit = pos + i;
@@ -326,12 +362,11 @@ function buildColumn(plan: ColumnPlan['plan'], vectors: readonly DuckVectorLike[
         nullCount++;
       } else {
         bitmap[bit >> 3]! |= 1 << (bit & 7);
-        // DuckDB string_t: uint32 length, then up to 12 inline bytes; longer strings live behind a
-        // pointer, read through getItem. Inline ones are copied as bytes with no decode/encode.
-        const inlineLength = view ? view.getUint32(i * 16, true) : 13;
-        if (view && inlineLength <= 12) {
-          reserve(inlineLength);
-          bytes.set(new Uint8Array(view.buffer, view.byteOffset + i * 16 + 4, inlineLength), end);
+        const inlineLength = u32 ? u32[i * 4]! : view ? view.getUint32(i * 16, true) : 13;
+        if (u8 && inlineLength <= 12) {
+          if (end + 12 > bytes.length) bytes = grow(bytes, end, 12);
+          const from = i * 16 + 4;
+          for (let k = 0; k < inlineLength; k++) bytes[end + k] = u8[from + k]!;
           end += inlineLength;
         } else if (view) {
           // Within one chunk, equal pointers mean equal strings (DuckDB dictionaries share them), so
@@ -342,14 +377,14 @@ function buildColumn(plan: ColumnPlan['plan'], vectors: readonly DuckVectorLike[
             encoded = encoder.encode(v.getItem(i) as string);
             longStrings.set(pointer, encoded);
           }
-          reserve(encoded.length);
+          if (end + encoded.length > bytes.length) bytes = grow(bytes, end, encoded.length);
           bytes.set(encoded, end);
           end += encoded.length;
         } else {
           const item = v.getItem(i);
-          const s = plan.stringify ? stringifyItem(item) : (item as string);
+          const s = stringify ? stringifyItem(item) : (item as string);
           // A UTF-8 encoding takes at most 3 bytes per UTF-16 code unit.
-          reserve(s.length * 3);
+          if (end + s.length * 3 > bytes.length) bytes = grow(bytes, end, s.length * 3);
           end += encoder.encodeInto(s, bytes.subarray(end)).written;
         }
       }
@@ -365,6 +400,13 @@ function buildColumn(plan: ColumnPlan['plan'], vectors: readonly DuckVectorLike[
     valueOffsets,
     data: bytes.subarray(0, end),
   });
+}
+
+/** A copy of `bytes[0, used)` in a buffer with room for at least `extra` more bytes. */
+function grow(bytes: Uint8Array, used: number, extra: number): Uint8Array<ArrayBuffer> {
+  const grown = new Uint8Array(Math.max(bytes.length * 2, used + extra));
+  grown.set(bytes.subarray(0, used));
+  return grown;
 }
 
 function stringifyItem(item: unknown): string {

@@ -9,6 +9,7 @@ import {
 } from '@leadscore/core';
 import { assertArg, assertInteger, canonicalJson } from '@leadscore/core/internal';
 import { type RecordBatch, Table } from 'apache-arrow';
+import { checkCsvValues } from './csv-values.js';
 import { duckdbDialect } from './dialect.js';
 import { chunksToRecordBatch, type DuckChunkLike, planColumns, planSchema } from './duckdb-arrow-reader.js';
 import {
@@ -148,7 +149,9 @@ export class DuckDbWarehouse implements Warehouse {
         sql,
         () => {
           const p = this.#params(sql, options.params);
-          return conn.run(sql, p?.values, p?.types);
+          // Streamed, not materialised: DuckDB then does not copy the whole result once more before
+          // its chunks are read (measured: about a third less CPU on the dataset read-back).
+          return conn.stream(sql, p?.values, p?.types);
         },
         options.signal,
       );
@@ -296,10 +299,12 @@ export class DuckDbWarehouse implements Warehouse {
     const format = options.format ?? formatFromExtension(path);
     let reader: string;
     const utcColumns: string[] = [];
+    const columnTypes = options.columnTypes ?? {};
+    const delimiter = /\.tsv(\.gz)?$/i.test(path) && options.format === undefined ? '\t' : ',';
     if (format === 'parquet') {
       reader = 'read_parquet($path)';
     } else {
-      const types = Object.entries(options.columnTypes ?? {}).map(([column, type]) => {
+      const types = Object.entries(columnTypes).map(([column, type]) => {
         assertIdentifier(column, 'options.columnTypes');
         assertArg(
           typeof type === 'string' && Object.hasOwn(DUCKDB_TYPE_NAMES, type),
@@ -308,21 +313,32 @@ export class DuckDbWarehouse implements Warehouse {
           type,
         );
         // Timestamps parse as TIMESTAMPTZ so an explicit offset ('+02:00', 'Z') is honoured rather than
-        // dropped, then are stored as naive UTC TIMESTAMPs.
+        // dropped, then are stored as naive UTC TIMESTAMPs. (DuckDB's CSV reader NULLs a TIMESTAMPTZ
+        // it cannot parse; checkCsvValues refuses those values first.)
         if (type === 'timestamp') utcColumns.push(column);
         return `${duckdbDialect.stringLiteral(column)}: '${type === 'timestamp' ? 'TIMESTAMPTZ' : DUCKDB_TYPE_NAMES[type]}'`;
       });
-      reader = `read_csv($path, header = true, auto_detect = true${types.length ? `, types = {${types.join(', ')}}` : ''})`;
+      // The dialect is fixed (not sniffed) so DuckDB splits fields exactly as checkCsvValues does.
+      reader = `read_csv($path, header = true, auto_detect = true, delim = ${duckdbDialect.stringLiteral(delimiter)}, quote = '"', escape = '"'${types.length ? `, types = {${types.join(', ')}}` : ''})`;
     }
     const replace = utcColumns.length
       ? ` REPLACE (${utcColumns.map((c) => `CAST(timezone('UTC', ${quoteIdentifier('duckdb', c, 'column')}) AS TIMESTAMP) AS ${quoteIdentifier('duckdb', c, 'column')}`).join(', ')})`
       : '';
     const sql = `CREATE OR REPLACE TABLE ${ref} AS SELECT *${replace} FROM ${reader}`;
+    const typed = format === 'csv' && Object.keys(columnTypes).length > 0;
     await this.#exclusive(options.signal, async (conn) => {
       await this.#assertReplaceable(conn, name, options.replace ?? false);
-      try {
-        await conn.run(sql, { path });
-      } catch (error) {
+      // The values are checked while DuckDB loads (its threads, our one), inside a transaction that a
+      // refused value rolls back, so a replaced table survives a bad file.
+      if (typed) await this.#wrap('BEGIN TRANSACTION', () => conn.run('BEGIN TRANSACTION'));
+      const [checked, loaded] = await Promise.allSettled([
+        typed ? checkCsvValues(path, columnTypes, { delimiter }) : Promise.resolve(null),
+        conn.run(sql, { path }),
+      ]);
+      if (checked.status === 'rejected' || loaded.status === 'rejected') {
+        if (typed) await conn.run('ROLLBACK').catch(() => undefined);
+        if (checked.status === 'rejected') throw checked.reason;
+        const error = (loaded as PromiseRejectedResult).reason;
         const message = messageOf(error);
         const Err = CONVERSION_ERROR.test(message) ? DataError : WarehouseError;
         throw new Err(
@@ -333,6 +349,7 @@ export class DuckDbWarehouse implements Warehouse {
           },
         );
       }
+      if (typed) await this.#wrap('COMMIT', () => conn.run('COMMIT'));
       const count = await conn.runAndReadAll(`SELECT count(*) FROM ${ref}`);
       options.onProgress?.({ phase: 'load', rows: Number(count.getRows()[0]?.[0] ?? 0) });
     });

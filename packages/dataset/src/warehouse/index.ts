@@ -1,4 +1,10 @@
 export * from './bigquery.js';
+export {
+  type CheckCsvValuesOptions,
+  type CheckCsvValuesResult,
+  CsvValueError,
+  checkCsvValues,
+} from './csv-values.js';
 export * from './dialect.js';
 export * from './duckdb.js';
 export { quoteIdentifier } from './identifiers.js';

@@ -116,8 +116,9 @@ export interface CreateTableFromFileOptions extends CreateTableOptions {
   /** File format. @default from the extension (.csv/.tsv/.txt, optionally .gz: csv; .parquet/.pq: parquet) */
   format?: FileFormat;
   /**
-   * Explicit CSV column types by column name; a value that does not parse (e.g. a malformed date) fails
-   * the load naming it instead of silently turning the column into text. @default {}
+   * Explicit CSV column types by column name; a value its type does not accept (see `checkCsvValues`)
+   * fails the load with a `CsvValueError` naming file, line, column and value; only an empty cell is
+   * NULL. @default {}
    */
   columnTypes?: Readonly<Record<string, LogicalType>>;
 }
