@@ -107,8 +107,8 @@ describe('crossValidate on the synthetic discovery world', () => {
       labelHorizonDays: world.truth.params.labelHorizonDays,
       labels,
     });
-    // The planted log-odds are additive, and the first fold trains on ~4,000 leads (~180 positives):
-    // stumps with column subsampling, fixed rounds. Early stopping on the carved 15 % (~25 positives in
+    // The planted log-odds are additive, and the first fold trains on ~5,000 leads (~230 positives):
+    // stumps with column subsampling, fixed rounds. Early stopping on the carved 15 % (~35 positives in
     // fold 1) stops at noise and takes the latest rows out of the fit: 0.76 x with it, 0.81 x without.
     // Chosen on world seeds 1-4; see the README (known gaps) for the measurements.
     const r = await crossValidate({
