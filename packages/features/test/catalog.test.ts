@@ -11,15 +11,15 @@ const M = 1e6;
 const NA = Number.NaN;
 
 describe('v7Features catalog', () => {
-  it('has the 40 features of DESIGN.md section 4 in four groups', () => {
-    expect(v7Features).toHaveLength(40);
+  it('has the 40 features of DESIGN.md section 4 plus aum_growth_acceleration_4q in four groups', () => {
+    expect(v7Features).toHaveLength(41);
     const groups: Record<string, number> = {};
     for (const f of v7Features) groups[f.group] = (groups[f.group] ?? 0) + 1;
     expect(groups).toEqual({
       business_model: 9,
       career_stage: 9,
       market_position: 12,
-      temporal_dynamics: 10,
+      temporal_dynamics: 11,
     });
     expect(v7Features.filter((f) => f.kind === 'categorical').map((f) => f.name)).toEqual([
       'custodian',
@@ -260,6 +260,22 @@ describe('temporal dynamics features (history oldest first, q0 last)', () => {
       { history: { aum: aum8 }, expected: 0.5625 },
       { name: 'q7 missing', history: { aum: [null, 90, 100, 100, 120, 110, 100, 125] }, expected: NA },
       { history: {}, expected: NA },
+    ]);
+  });
+  it('aum_growth_acceleration_4q: log growth of q2 -> q0 minus that of q4 -> q2', () => {
+    // aum8 oldest first: q4 = 104, q2 = 110, q0 = 125
+    testFeature(feature('aum_growth_acceleration_4q'), [
+      { history: { aum: aum8 }, expected: Math.log(125 / 110) - Math.log(110 / 104) },
+      { name: 'steady 10 % a quarter', history: { aum: [100, 110, 121, 133.1, 146.41] }, expected: 0 },
+      // +21 % then +0 %: log(1) - log(1.21) = -0.1906
+      { name: 'growth stalls', history: { aum: [100, 110, 121, 121, 121] }, expected: -Math.log(1.21) },
+      { name: 'q1 and q3 do not matter', history: { aum: [100, null, 200, null, 400] }, expected: 0 },
+      { name: 'q4 missing', history: { aum: [null, 110, 121, 121, 121] }, expected: NA },
+      { name: 'q2 missing', history: { aum: [100, 110, null, 121, 121] }, expected: NA },
+      { name: 'q0 missing', history: { aum: [100, 110, 121, 121, null] }, expected: NA },
+      { name: 'three quarters of history', history: { aum: [121, 121, 121] }, expected: NA },
+      { name: 'zero q4', history: { aum: [0, 110, 121, 121, 121] }, expected: NA },
+      { name: 'negative q2', history: { aum: [100, 110, -1, 121, 121] }, expected: NA },
     ]);
   });
   it('client_growth_4q and firm_headcount_change_4q', () => {

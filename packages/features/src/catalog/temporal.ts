@@ -1,5 +1,5 @@
 import { defineFeature } from '../define/feature.js';
-import { growth, ratio, storable } from './math.js';
+import { growth, quartersBack, ratio, storable } from './math.js';
 
 /** AUM change over the last quarter. */
 export const aumGrowth1q = defineFeature({
@@ -35,6 +35,25 @@ export const aumGrowth8q = defineFeature({
   history: ['aum'],
   businessSignal: true,
   compute: (_r, h) => growth(h.aum, h.aum.length - 1),
+});
+
+/** AUM growth of the last two quarters against the two before. */
+export const aumGrowthAcceleration4q = defineFeature({
+  name: 'aum_growth_acceleration_4q',
+  description:
+    'Whether AUM growth is speeding up or slowing down: log(q0 / q2) - log(q2 / q4), the log growth of the last two quarters minus that of the two before (-0.1 = growing about 10 points slower). Missing when q0, q2 or q4 is missing or not positive.',
+  group: 'temporal_dynamics',
+  kind: 'numeric',
+  history: ['aum'],
+  businessSignal: true,
+  compute: (_r, h) => {
+    const a0 = quartersBack(h.aum, 0);
+    const a2 = quartersBack(h.aum, 2);
+    const a4 = quartersBack(h.aum, 4);
+    // NaN compares false, so a missing quarter fails the test as a non-positive one does
+    if (!(a0 > 0 && a2 > 0 && a4 > 0)) return Number.NaN;
+    return storable(Math.log(a0) - 2 * Math.log(a2) + Math.log(a4));
+  },
 });
 
 /** Client count change over four quarters. */
@@ -197,6 +216,7 @@ export const temporalFeatures = Object.freeze([
   aumGrowth1q,
   aumGrowth4q,
   aumGrowth8q,
+  aumGrowthAcceleration4q,
   clientGrowth4q,
   aumVolatility8q,
   aumTrendSlope8q,
