@@ -21,3 +21,15 @@ export async function startFake(projectId: string, dataset: string): Promise<Fak
   };
   return module.startFakeBigQuery({ projectId, datasets: [dataset] });
 }
+
+/**
+ * A config for the fake: `config` (a parsed `leadscore.config.json`) with the warehouse pointed at
+ * `fake` (its project, endpoint, no credentials) and everything else kept.
+ */
+export function configForFake(config: Record<string, unknown>, fake: FakeServer): Record<string, unknown> {
+  const warehouse = config.warehouse as Record<string, unknown>;
+  return {
+    ...config,
+    warehouse: { ...warehouse, projectId: fake.projectId, apiEndpoint: fake.url, anonymous: true },
+  };
+}
