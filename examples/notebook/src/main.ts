@@ -98,6 +98,7 @@ const features = featureSet([
     kind: 'numeric',
     businessSignal: true,
     inputs: ['aum_musd'],
+    inputTypes: { aum_musd: 'number' },
     compute: (row) => row.aum_musd,
   }),
 ]);

@@ -191,8 +191,12 @@ describe('toDanfo / fromDanfo', () => {
     );
     const df = toDanfo(table);
     expect(df.dtypes).toEqual(['datetime', 'datetime']);
-    expect((df.column('contacted_at').values[0] as Date).toISOString()).toBe('2023-11-14T22:13:20.123Z');
-    expect((df.column('snapshot_date').values[1] as Date).toISOString()).toBe('2025-01-01T00:00:00.000Z');
+    expect((df.column('contacted_at').values[0] as unknown as Date).toISOString()).toBe(
+      '2023-11-14T22:13:20.123Z',
+    );
+    expect((df.column('snapshot_date').values[1] as unknown as Date).toISOString()).toBe(
+      '2025-01-01T00:00:00.000Z',
+    );
     const back = fromDanfo(df);
     expect(shape(back).map((f) => f.type)).toEqual(['Timestamp<MICROSECOND>', 'Date32<DAY>']);
     expect(cells(back, 0)).toEqual([1_700_000_000_123_000n, null]);
