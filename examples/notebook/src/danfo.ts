@@ -237,32 +237,32 @@ function validity(values: readonly unknown[]): { bitmap: Uint8Array; nullCount: 
   return { bitmap, nullCount };
 }
 
+/** `values` with missing markers as null, every other value checked to be a `kind`. */
+function checkedCells(
+  column: string,
+  type: DataType,
+  values: readonly unknown[],
+  kind: 'string' | 'boolean',
+) {
+  const out = new Array<string | boolean | null>(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (isMissing(v)) out[i] = null;
+    else if (typeof v === kind) out[i] = v as string | boolean;
+    else throw badValue(column, i, v, type);
+  }
+  return out;
+}
+
 /** Builds one Arrow vector of `type` from danfojs values, checking each value. */
 function arrowVector(column: string, type: DataType, values: readonly unknown[]): Vector {
-  const n = values.length;
   switch (type.typeId) {
     case Type.Utf8:
     case Type.LargeUtf8:
-    case Type.Dictionary: {
-      const out = new Array<string | null>(n);
-      for (let i = 0; i < n; i++) {
-        const v = values[i];
-        if (isMissing(v)) out[i] = null;
-        else if (typeof v === 'string') out[i] = v;
-        else throw badValue(column, i, v, type);
-      }
-      return vectorFromArray(out, type);
-    }
-    case Type.Bool: {
-      const out = new Array<boolean | null>(n);
-      for (let i = 0; i < n; i++) {
-        const v = values[i];
-        if (isMissing(v)) out[i] = null;
-        else if (typeof v === 'boolean') out[i] = v;
-        else throw badValue(column, i, v, type);
-      }
-      return vectorFromArray(out, type);
-    }
+    case Type.Dictionary:
+      return vectorFromArray(checkedCells(column, type, values, 'string'), type);
+    case Type.Bool:
+      return vectorFromArray(checkedCells(column, type, values, 'boolean'), type);
     case Type.Float:
     case Type.Int:
     case Type.Timestamp:

@@ -45,28 +45,16 @@ function shape(table: Table) {
 function tableOf(fields: readonly Field[], columns: readonly unknown[][], length: number): Table {
   const children = fields.map((f, j) => {
     const values = columns[j]!;
-    if (f.type instanceof TimestampMicrosecond || f.type instanceof TimestampMillisecond) {
-      // Raw unit values (bigint); vectorFromArray would treat numbers as milliseconds.
-      const data = new BigInt64Array(length);
+    const timestamp = f.type instanceof TimestampMicrosecond || f.type instanceof TimestampMillisecond;
+    if (timestamp || f.type instanceof DateDay) {
+      // Stored integers (bigint units, int32 days); vectorFromArray would read numbers as milliseconds.
+      const data = timestamp ? new BigInt64Array(length) : new Int32Array(length);
       const bitmap = new Uint8Array((length + 7) >> 3);
       let nulls = 0;
       values.forEach((x, i) => {
         if (x === null) nulls++;
         else {
-          data[i] = x as bigint;
-          bitmap[i >> 3]! |= 1 << (i & 7);
-        }
-      });
-      return makeData({ type: f.type, length, nullCount: nulls, nullBitmap: bitmap, data } as never);
-    }
-    if (f.type instanceof DateDay) {
-      const data = new Int32Array(length);
-      const bitmap = new Uint8Array((length + 7) >> 3);
-      let nulls = 0;
-      values.forEach((x, i) => {
-        if (x === null) nulls++;
-        else {
-          data[i] = x as number;
+          data[i] = x as never;
           bitmap[i >> 3]! |= 1 << (i & 7);
         }
       });
