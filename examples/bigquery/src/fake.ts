@@ -10,6 +10,8 @@ export interface FakeServer {
   readonly url: string;
   readonly projectId: string;
   readonly requests: readonly { method: string; path: string }[];
+  /** Runs SQL on the fake's DuckDB, where the tables the client wrote live. */
+  duckdb(sql: string): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
 }
 

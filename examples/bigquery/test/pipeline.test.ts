@@ -10,13 +10,13 @@ const production = JSON.parse(readFileSync(new URL('../leadscore.config.json', i
 
 describe('the production config, every step against the loopback BigQuery', { timeout: 300_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'bq-pipeline-'));
-  let fake: FakeServer & { duckdb(sql: string): Promise<Record<string, unknown>[]> };
+  let fake: FakeServer;
   let run: RunBigQueryPipelineResult;
   const lines: string[] = [];
   const step = (name: string) => run.steps.find((s) => s.name === name)!;
 
   beforeAll(async () => {
-    fake = (await startFake(production.warehouse.projectId, production.warehouse.dataset)) as typeof fake;
+    fake = await startFake(production.warehouse.projectId, production.warehouse.dataset);
     // The production file with only the endpoint swapped for the fake's, and a small world.
     const config = {
       ...configForFake(production, fake),
