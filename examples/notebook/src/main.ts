@@ -78,19 +78,9 @@ console.log(
     `aum_musd ${enriched.schema.fields.at(-1)!.type}, ${enriched.getChild('aum_musd')!.nullCount} nulls (aum has ${table.getChild('aum')!.nullCount})`,
 );
 
-// %% [6] Features: the V7 catalog, lead_source (known at contact) and the danfojs-derived column.
+// %% [6] Features: the V7 catalog and one of our own on the danfojs-derived column.
 const features = featureSet([
   v7Features,
-  defineFeature({
-    name: 'lead_source',
-    description: 'Channel the lead came from (referral, event, inbound, ...)',
-    group: 'custom',
-    kind: 'categorical',
-    businessSignal: true,
-    inputs: ['lead_source'],
-    inputTypes: { lead_source: 'string' },
-    compute: (row) => row.lead_source as string | null,
-  }),
   defineFeature({
     name: 'aum_musd',
     description: 'Assets under management in millions of USD (derived in danfojs)',
