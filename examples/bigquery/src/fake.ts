@@ -10,6 +10,8 @@ export interface FakeServer {
   readonly url: string;
   readonly projectId: string;
   readonly requests: readonly { method: string; path: string }[];
+  /** Runs SQL on the fake's DuckDB, where the tables the client wrote live. */
+  duckdb(sql: string): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
 }
 
@@ -20,4 +22,16 @@ export async function startFake(projectId: string, dataset: string): Promise<Fak
     startFakeBigQuery(options: { projectId: string; datasets: string[] }): Promise<FakeServer>;
   };
   return module.startFakeBigQuery({ projectId, datasets: [dataset] });
+}
+
+/**
+ * A config for the fake: `config` (a parsed `leadscore.config.json`) with the warehouse pointed at
+ * `fake` (its project, endpoint, no credentials) and everything else kept.
+ */
+export function configForFake(config: Record<string, unknown>, fake: FakeServer): Record<string, unknown> {
+  const warehouse = config.warehouse as Record<string, unknown>;
+  return {
+    ...config,
+    warehouse: { ...warehouse, projectId: fake.projectId, apiEndpoint: fake.url, anonymous: true },
+  };
 }
