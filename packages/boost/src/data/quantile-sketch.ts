@@ -227,8 +227,6 @@ export function quantileSketchKernel(): QuantileSketchKernel {
     let sv2 = new Float32Array(0);
     let sw2 = new Float32Array(0);
     const counts = new Int32Array(2048);
-    const bits = new Uint32Array(1);
-    const bitsF = new Float32Array(bits.buffer);
 
     function resizeQueue(n: number): void {
       if (qValue.length < n) {
@@ -255,15 +253,15 @@ export function quantileSketchKernel(): QuantileSketchKernel {
         sv2 = new Float32Array(n);
         sw2 = new Float32Array(n);
       }
+      const qBits = new Uint32Array(qValue.buffer, 0, n);
       for (let q = 0; q < n; q++) {
-        const v = qValue[q] as number;
-        bitsF[0] = v;
+        let u = qBits[q] as number;
         // -0 and +0 are equal values: one key
-        const u = v === 0 ? 0 : (bits[0] as number);
+        if (u === 0x80000000) u = 0;
         keys[q] = u & 0x80000000 ? ~u >>> 0 : (u | 0x80000000) >>> 0;
-        sv[q] = v;
-        sw[q] = qWeight[q] as number;
       }
+      sv.set(qValue.subarray(0, n));
+      sw.set(qWeight.subarray(0, n));
       let k1 = keys;
       let k2 = keys2;
       let v1 = sv;
