@@ -8,18 +8,9 @@ import { join } from 'node:path';
 import { fromRows, type Matrix } from '@leadscore/core/matrix';
 import { expect } from 'vitest';
 import { fitBinMapper } from '../src/data/bin-mapper.js';
-import type { TrainParams } from '../src/train/params.js';
 import { train } from '../src/train/train.js';
-
-interface XgbTree {
-  left_children: number[];
-  split_indices: number[];
-  split_conditions: number[];
-  default_left: number[];
-  base_weights: number[];
-  loss_changes: number[];
-  sum_hessian: number[];
-}
+import { maxAbsDiff } from './model-fixtures.js';
+import { trainParamsOf, type XgbTree } from './xgboost-params.js';
 
 /** One recorded XGBoost training. */
 export interface SketchCase {
@@ -66,26 +57,6 @@ export function loadSketchFixture(dir: string): SketchFixture {
   };
 }
 
-function toParams(c: SketchCase): TrainParams {
-  const q = c.params;
-  const out: TrainParams = {
-    numRounds: c.rounds,
-    learningRate: Number(q.eta),
-    maxDepth: Number(q.max_depth),
-    maxBin: Number(q.max_bin),
-    baseScore: Number(q.base_score),
-  };
-  if (q.grow_policy !== undefined) out.growPolicy = q.grow_policy as 'lossguide';
-  if (q.max_leaves !== undefined) out.maxLeaves = Number(q.max_leaves);
-  return out;
-}
-
-function maxAbsDiff(a: Float64Array, b: number[]): number {
-  let d = 0;
-  for (let i = 0; i < b.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!));
-  return d;
-}
-
 /** Every threshold XGBoost split at is one of our cuts (features with many distinct values included). */
 export function expectThresholdsAreCuts(fx: SketchFixture, name: string): void {
   const c = fx.cases[name]!;
@@ -105,7 +76,12 @@ export function expectThresholdsAreCuts(fx: SketchFixture, name: string): void {
  */
 export async function expectSameTrees(fx: SketchFixture, name: string, nthread = 1): Promise<void> {
   const c = fx.cases[name]!;
-  const booster = await train(fx.x, fx.y, { ...toParams(c), nthread }, c.weighted ? { weights: fx.w } : {});
+  const booster = await train(
+    fx.x,
+    fx.y,
+    { ...trainParamsOf(c.params, c.rounds), nthread },
+    c.weighted ? { weights: fx.w } : {},
+  );
   for (let k = 0; k < 3; k++) {
     const ours = booster.model.trees[k]!;
     const theirs = c.trees[k]!;

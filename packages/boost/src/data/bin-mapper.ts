@@ -115,59 +115,25 @@ export function fitBinColumns(
   const indexB = new Int32Array(nRows);
   const counts = new Int32Array(2048);
 
-  // LSD radix sort of the non-missing float32 values (3 passes of 11 bits over order-preserving keys),
-  // carrying row indices and weights; much faster than a comparison sort per column
+  const qk = sketchKernel();
+  const sketch = qk.createSketch();
+
+  // radix sort of the non-missing float32 values carrying row indices: much faster than a comparison
+  // sort per column
   function sortColumn(): number {
     const bits = new Uint32Array(col.buffer, col.byteOffset, col.length);
-    let keys = keysA;
-    let idx = index;
-    let keys2 = keysB;
-    let idx2 = indexB;
     let n = 0;
     for (let i = 0; i < nRows; i++) {
-      const v = col[i] as number;
-      if (Number.isNaN(v)) continue;
-      // -0 and +0 are equal as float32 values: give them one key
-      const u = v === 0 ? 0 : (bits[i] as number);
-      keys[n] = u & 0x80000000 ? ~u >>> 0 : (u | 0x80000000) >>> 0;
-      idx[n] = i;
+      if (Number.isNaN(col[i] as number)) continue;
+      keysA[n] = qk.floatKey(bits[i] as number);
+      indexB[n] = i;
       n++;
     }
-    for (let shift = 0; shift < 33; shift += 11) {
-      counts.fill(0);
-      for (let q = 0; q < n; q++) {
-        const d = ((keys[q] as number) >>> shift) & 2047;
-        counts[d] = (counts[d] as number) + 1;
-      }
-      let sum = 0;
-      for (let d = 0; d < 2048; d++) {
-        const c = counts[d] as number;
-        counts[d] = sum;
-        sum += c;
-      }
-      for (let q = 0; q < n; q++) {
-        const k = keys[q] as number;
-        const d = (k >>> shift) & 2047;
-        const to = counts[d] as number;
-        counts[d] = to + 1;
-        keys2[to] = k;
-        idx2[to] = idx[q] as number;
-      }
-      const tk = keys;
-      keys = keys2;
-      keys2 = tk;
-      const ti = idx;
-      idx = idx2;
-      idx2 = ti;
-    }
-    // three passes: the sorted data ended in the second buffers
-    index.set(idx.subarray(0, n));
+    qk.radixSort(n, keysA, indexB, keysB, index, counts);
     for (let q = 0; q < n; q++) values[q] = col[index[q] as number] as number;
     return n;
   }
 
-  const qk = sketchKernel();
-  const sketch = qk.createSketch();
   // summaries live in buffers allocated once: large allocations per column page-fault, and page
   // faults of threads of one process serialise on the address-space lock
   const full = qk.newSummary(nRows);

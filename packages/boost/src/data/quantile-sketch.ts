@@ -42,6 +42,21 @@ export interface QuantileSketchKernel {
   limitSizeLevel(maxn: number, eps: number): [number, number];
   /** A new streaming sketch; buffers are reused across `init` calls. */
   createSketch(): QuantileSketch;
+  /**
+   * Stable LSD radix sort of `n` order-preserving float32 keys (see `floatKey`) carrying an Int32
+   * payload, three passes of 11 bits with `counts` (2048 entries) as scratch: the sorted keys and
+   * payload end in `keys2` and `idx2`.
+   */
+  radixSort(
+    n: number,
+    keys: Uint32Array,
+    idx: Int32Array,
+    keys2: Uint32Array,
+    idx2: Int32Array,
+    counts: Int32Array,
+  ): void;
+  /** The sort key of float32 bits `u`: unsigned order equals float order, and -0 and +0 get one key. */
+  floatKey(u: number): number;
 }
 
 /**
@@ -119,6 +134,23 @@ export function quantileSketchKernel(): QuantileSketchKernel {
     return dst;
   }
 
+  function appendTail(
+    dst: QuantileSummary,
+    d: number,
+    src: QuantileSummary,
+    from: number,
+    prevRmin: number,
+    otherRmax: number,
+  ): number {
+    for (let i = from; i < src.size; i++, d++) {
+      dst.value[d] = src.value[i] as number;
+      dst.rmin[d] = (src.rmin[i] as number) + prevRmin;
+      dst.rmax[d] = (src.rmax[i] as number) + otherRmax;
+      dst.wmin[d] = src.wmin[i] as number;
+    }
+    return d;
+  }
+
   function setCombine(dst: QuantileSummary, sa: QuantileSummary, sb: QuantileSummary): void {
     if (sa.size === 0) {
       copyFrom(dst, sb);
@@ -163,24 +195,9 @@ export function quantileSketchKernel(): QuantileSketchKernel {
       }
       d++;
     }
-    if (a < sa.size) {
-      const bRmax = sb.rmax[sb.size - 1] as number;
-      for (; a < sa.size; a++, d++) {
-        value[d] = sa.value[a] as number;
-        rmin[d] = (sa.rmin[a] as number) + bPrevRmin;
-        rmax[d] = (sa.rmax[a] as number) + bRmax;
-        wmin[d] = sa.wmin[a] as number;
-      }
-    }
-    if (b < sb.size) {
-      const aRmax = sa.rmax[sa.size - 1] as number;
-      for (; b < sb.size; b++, d++) {
-        value[d] = sb.value[b] as number;
-        rmin[d] = (sb.rmin[b] as number) + aPrevRmin;
-        rmax[d] = (sb.rmax[b] as number) + aRmax;
-        wmin[d] = sb.wmin[b] as number;
-      }
-    }
+    // the rest of one side: every value above the other side's, whose whole weight lies below
+    if (a < sa.size) d = appendTail(dst, d, sa, a, bPrevRmin, sb.rmax[sb.size - 1] as number);
+    if (b < sb.size) d = appendTail(dst, d, sb, b, aPrevRmin, sa.rmax[sa.size - 1] as number);
     dst.size = d;
     // FixError: re-establish rmin/rmax monotonicity and rmax >= rmin + wmin after float rounding
     let prevRmin = 0;
@@ -206,6 +223,48 @@ export function quantileSketchKernel(): QuantileSketchKernel {
     return [nlevel, limit];
   }
 
+  function floatKey(bits: number): number {
+    const u = bits === 0x80000000 ? 0 : bits;
+    return u & 0x80000000 ? ~u >>> 0 : (u | 0x80000000) >>> 0;
+  }
+
+  function radixSort(
+    n: number,
+    keys: Uint32Array,
+    idx: Int32Array,
+    keys2: Uint32Array,
+    idx2: Int32Array,
+    counts: Int32Array,
+  ): void {
+    let k1 = keys;
+    let k2 = keys2;
+    let i1 = idx;
+    let i2 = idx2;
+    for (let shift = 0; shift < 33; shift += 11) {
+      counts.fill(0);
+      for (let q = 0; q < n; q++) {
+        const dg = ((k1[q] as number) >>> shift) & 2047;
+        counts[dg] = (counts[dg] as number) + 1;
+      }
+      let sum = 0;
+      for (let dg = 0; dg < 2048; dg++) {
+        const c = counts[dg] as number;
+        counts[dg] = sum;
+        sum += c;
+      }
+      for (let q = 0; q < n; q++) {
+        const key = k1[q] as number;
+        const dg = (key >>> shift) & 2047;
+        const to = counts[dg] as number;
+        counts[dg] = to + 1;
+        k2[to] = key;
+        i2[to] = i1[q] as number;
+      }
+      [k1, k2] = [k2, k1];
+      [i1, i2] = [i2, i1];
+    }
+  }
+
   function createSketch(): QuantileSketch {
     let limitSize = 0;
     let nlevel = 0;
@@ -222,10 +281,8 @@ export function quantileSketchKernel(): QuantileSketchKernel {
     // radix-sort scratch for the queue
     let keys = new Uint32Array(0);
     let keys2 = new Uint32Array(0);
-    let sv = new Float32Array(0);
-    let sw = new Float32Array(0);
-    let sv2 = new Float32Array(0);
-    let sw2 = new Float32Array(0);
+    let order = new Int32Array(0);
+    let order2 = new Int32Array(0);
     const counts = new Int32Array(2048);
 
     function resizeQueue(n: number): void {
@@ -248,62 +305,27 @@ export function quantileSketchKernel(): QuantileSketchKernel {
       if (keys.length < n) {
         keys = new Uint32Array(n);
         keys2 = new Uint32Array(n);
-        sv = new Float32Array(n);
-        sw = new Float32Array(n);
-        sv2 = new Float32Array(n);
-        sw2 = new Float32Array(n);
+        order = new Int32Array(n);
+        order2 = new Int32Array(n);
       }
       const qBits = new Uint32Array(qValue.buffer, 0, n);
       for (let q = 0; q < n; q++) {
-        let u = qBits[q] as number;
-        // -0 and +0 are equal values: one key
-        if (u === 0x80000000) u = 0;
-        keys[q] = u & 0x80000000 ? ~u >>> 0 : (u | 0x80000000) >>> 0;
+        keys[q] = floatKey(qBits[q] as number);
+        order[q] = q;
       }
-      sv.set(qValue.subarray(0, n));
-      sw.set(qWeight.subarray(0, n));
-      let k1 = keys;
-      let k2 = keys2;
-      let v1 = sv;
-      let v2 = sv2;
-      let w1 = sw;
-      let w2 = sw2;
-      for (let shift = 0; shift < 33; shift += 11) {
-        counts.fill(0);
-        for (let q = 0; q < n; q++) {
-          const dg = ((k1[q] as number) >>> shift) & 2047;
-          counts[dg] = (counts[dg] as number) + 1;
-        }
-        let sum = 0;
-        for (let dg = 0; dg < 2048; dg++) {
-          const c = counts[dg] as number;
-          counts[dg] = sum;
-          sum += c;
-        }
-        for (let q = 0; q < n; q++) {
-          const key = k1[q] as number;
-          const dg = (key >>> shift) & 2047;
-          const to = counts[dg] as number;
-          counts[dg] = to + 1;
-          k2[to] = key;
-          v2[to] = v1[q] as number;
-          w2[to] = w1[q] as number;
-        }
-        [k1, k2] = [k2, k1];
-        [v1, v2] = [v2, v1];
-        [w1, w2] = [w2, w1];
-      }
+      radixSort(n, keys, order, keys2, order2, counts);
       s.size = 0;
       let wsum = 0;
       for (let i = 0; i < n; ) {
         let j = i + 1;
-        let w = w1[i] as number;
-        while (j < n && v1[j] === v1[i]) {
-          w = f32(w + (w1[j] as number));
+        const vi = qValue[order2[i] as number] as number;
+        let w = qWeight[order2[i] as number] as number;
+        while (j < n && qValue[order2[j] as number] === vi) {
+          w = f32(w + (qWeight[order2[j] as number] as number));
           j++;
         }
         const e = s.size++;
-        s.value[e] = v1[i] as number;
+        s.value[e] = vi;
         s.rmin[e] = wsum;
         s.rmax[e] = f32(wsum + w);
         s.wmin[e] = w;
@@ -410,5 +432,5 @@ export function quantileSketchKernel(): QuantileSketchKernel {
     return sketch;
   }
 
-  return { newSummary, setPrune, setCombine, limitSizeLevel, createSketch };
+  return { newSummary, setPrune, setCombine, limitSizeLevel, createSketch, radixSort, floatKey };
 }
