@@ -2,22 +2,13 @@ import { readFileSync } from 'node:fs';
 import { fromRows } from '@leadscore/core/matrix';
 import { describe, expect, it } from 'vitest';
 import { averagePrecision } from '../src/train/eval-metrics.js';
-import type { TrainParams } from '../src/train/params.js';
 import { train } from '../src/train/train.js';
+import { trainParamsOf, type XgbTree } from './xgboost-params.js';
 
 // Recorded by fixtures/make_train_parity.py with XGBoost 1.7.4 (tree_method hist).
 const fixtureUrl = new URL('./fixtures/train_parity.json', import.meta.url);
 const dataUrl = new URL('./fixtures/train_parity_data.bin', import.meta.url);
 
-interface XgbTree {
-  left_children: number[];
-  split_indices: number[];
-  split_conditions: number[];
-  default_left: number[];
-  base_weights: number[];
-  loss_changes: number[];
-  sum_hessian: number[];
-}
 interface Case {
   params: Record<string, number | string>;
   weighted: boolean;
@@ -50,36 +41,13 @@ function maxAbsDiff(a: Float64Array, b: number[]): number {
   return d;
 }
 
-function toParams(c: Case): TrainParams {
-  const q = c.params;
-  const out: TrainParams = {
-    numRounds: c.rounds,
-    learningRate: Number(q.eta),
-    maxDepth: Number(q.max_depth),
-    maxBin: Number(q.max_bin),
-    baseScore: Number(q.base_score),
-  };
-  if (q.grow_policy !== undefined) out.growPolicy = q.grow_policy as 'lossguide';
-  if (q.max_leaves !== undefined) out.maxLeaves = Number(q.max_leaves);
-  if (q.reg_alpha !== undefined) out.alpha = Number(q.reg_alpha);
-  if (q.reg_lambda !== undefined) out.lambda = Number(q.reg_lambda);
-  if (q.gamma !== undefined) out.gamma = Number(q.gamma);
-  if (q.min_child_weight !== undefined) out.minChildWeight = Number(q.min_child_weight);
-  if (q.max_delta_step !== undefined) out.maxDeltaStep = Number(q.max_delta_step);
-  if (q.scale_pos_weight !== undefined) out.scalePosWeight = Number(q.scale_pos_weight);
-  if (q.monotone_constraints !== undefined) {
-    out.monotoneConstraints = String(q.monotone_constraints).replace(/[()]/g, '').split(',').map(Number);
-  }
-  return out;
-}
-
 describe('training parity with XGBoost 1.7.4 hist', () => {
   for (const [name, c] of Object.entries(fixture.cases)) {
     it(`${name}: first three trees match XGBoost's splits, and the model predicts like it`, async () => {
       const booster = await train(
         train_,
         yTrain,
-        toParams(c),
+        trainParamsOf(c.params, c.rounds),
         c.weighted ? { weights: Array.from(w.subarray(0, nTrain)) } : {},
       );
       for (let k = 0; k < 3; k++) {

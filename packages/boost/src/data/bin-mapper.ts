@@ -1,15 +1,18 @@
 /**
- * Quantile binning following XGBoost's `hist` cut construction (`SketchContainerImpl::MakeCuts`,
- * `AddCutPoint`, `WQSummary::SetPrune`): cuts are float32 data values, the minimum is never a cut, a
- * sentinel above the maximum closes the last bin, and with few distinct values the cuts are exactly the
- * distinct values except the minimum. The summary is exact (XGBoost's streaming sketch is approximate
- * beyond a few thousand distinct values), then pruned the way XGBoost prunes it.
+ * Quantile binning identical to XGBoost 1.7's `hist` cut construction on a `DMatrix`
+ * (`HostSketchContainer`: one streaming `WQuantileSketch` per column, fed in row order, then
+ * `AllReduce`'s prune to `min(count, 8 * maxBin)`, `MakeCuts`' prune to `maxBin + 1`, `AddCutPoint`):
+ * cuts are float32 data values, the minimum is never a cut, a sentinel above the maximum closes the
+ * last bin, and with few distinct values the cuts are exactly the distinct values except the minimum.
+ * The sketch is in `quantile-sketch.ts`; when it would hold every distinct value the exact summary of
+ * the sorted column, which it then equals, is used instead.
  * @module
  */
 import { formatValue, InvalidArgumentError } from '@leadscore/core/errors';
 import { assertInteger } from '@leadscore/core/internal';
 import type { Matrix } from '@leadscore/core/matrix';
 import { checkMatrix, columnOf } from './matrix.js';
+import { type QuantileSketchKernel, quantileSketchKernel } from './quantile-sketch.js';
 
 /**
  * Per-feature bin boundaries fitted on training data; reusable for validation and test matrices.
@@ -82,7 +85,7 @@ export interface BinColumnsTask {
   readonly minValues: Float32Array;
 }
 
-/** Runs `fitBinColumns(task, counter)` on every thread of a pool and returns when all columns are done. */
+/** Runs `fitBinColumns(task, counter, quantileSketchKernel)` on every thread of a pool and returns when all columns are done. */
 export type BinColumnsRunner = (task: BinColumnsTask) => void;
 
 /**
@@ -90,9 +93,14 @@ export type BinColumnsRunner = (task: BinColumnsTask) => void;
  * `counter[3]` (every thread of a pool calls it with the same task) or, with `counter` null, all in
  * order. Each column's result depends on that column only, so it does not matter which thread fits
  * it. Self-contained (helpers nested, no imports, no module constants): worker threads receive its
- * source. A feature without values gets `cutLen` -1.
+ * source, and `sketchKernel` (`quantileSketchKernel`, whose source they also receive). A feature
+ * without values (or with only zero weights) gets `cutLen` -1.
  */
-export function fitBinColumns(task: BinColumnsTask, counter: Int32Array | null): void {
+export function fitBinColumns(
+  task: BinColumnsTask,
+  counter: Int32Array | null,
+  sketchKernel: () => QuantileSketchKernel,
+): void {
   const { data, nRows, nCols, maxBin, codes, cuts: cutsOut, cutLen, minValues } = task;
   const weights = task.weights.length > 0 ? task.weights : null;
   // XGBoost's 1e-5f
@@ -102,146 +110,60 @@ export function fitBinColumns(task: BinColumnsTask, counter: Int32Array | null):
   let col = data.subarray(0, 0);
   const values = new Float32Array(nRows);
   const index = new Int32Array(nRows);
-  const sortedWeights = new Float64Array(nRows);
   const keysA = new Uint32Array(nRows);
   const keysB = new Uint32Array(nRows);
   const indexB = new Int32Array(nRows);
   const counts = new Int32Array(2048);
 
-  // LSD radix sort of the non-missing float32 values (3 passes of 11 bits over order-preserving keys),
-  // carrying row indices and weights; much faster than a comparison sort per column
+  const qk = sketchKernel();
+  const sketch = qk.createSketch();
+
+  // radix sort of the non-missing float32 values carrying row indices: much faster than a comparison
+  // sort per column
   function sortColumn(): number {
     const bits = new Uint32Array(col.buffer, col.byteOffset, col.length);
-    let keys = keysA;
-    let idx = index;
-    let keys2 = keysB;
-    let idx2 = indexB;
     let n = 0;
     for (let i = 0; i < nRows; i++) {
-      const v = col[i] as number;
-      if (Number.isNaN(v) || (weights !== null && !((weights[i] as number) > 0))) continue;
-      // -0 and +0 are equal as float32 values: give them one key
-      const u = v === 0 ? 0 : (bits[i] as number);
-      keys[n] = u & 0x80000000 ? ~u >>> 0 : (u | 0x80000000) >>> 0;
-      idx[n] = i;
+      if (Number.isNaN(col[i] as number)) continue;
+      keysA[n] = qk.floatKey(bits[i] as number);
+      indexB[n] = i;
       n++;
     }
-    for (let shift = 0; shift < 33; shift += 11) {
-      counts.fill(0);
-      for (let q = 0; q < n; q++) {
-        const d = ((keys[q] as number) >>> shift) & 2047;
-        counts[d] = (counts[d] as number) + 1;
-      }
-      let sum = 0;
-      for (let d = 0; d < 2048; d++) {
-        const c = counts[d] as number;
-        counts[d] = sum;
-        sum += c;
-      }
-      for (let q = 0; q < n; q++) {
-        const k = keys[q] as number;
-        const d = (k >>> shift) & 2047;
-        const to = counts[d] as number;
-        counts[d] = to + 1;
-        keys2[to] = k;
-        idx2[to] = idx[q] as number;
-      }
-      const tk = keys;
-      keys = keys2;
-      keys2 = tk;
-      const ti = idx;
-      idx = idx2;
-      idx2 = ti;
-    }
-    // three passes: the sorted data ended in the second buffers
-    index.set(idx.subarray(0, n));
-    for (let q = 0; q < n; q++) {
-      const i = index[q] as number;
-      values[q] = col[i] as number;
-      if (weights !== null) sortedWeights[q] = weights[i] as number;
-    }
+    qk.radixSort(n, keysA, indexB, keysB, index, counts);
+    for (let q = 0; q < n; q++) values[q] = col[index[q] as number] as number;
     return n;
-  }
-
-  interface Summary {
-    value: Float64Array;
-    rmin: Float64Array;
-    rmax: Float64Array;
-    wmin: Float64Array;
-    size: number;
   }
 
   // summaries live in buffers allocated once: large allocations per column page-fault, and page
   // faults of threads of one process serialise on the address-space lock
-  const newSummary = (capacity: number): Summary => ({
-    value: new Float64Array(capacity),
-    rmin: new Float64Array(capacity),
-    rmax: new Float64Array(capacity),
-    wmin: new Float64Array(capacity),
-    size: 0,
-  });
-  const full = newSummary(nRows);
-  const pruned1 = newSummary(Math.min(nRows, maxBin * 8));
-  const pruned2 = newSummary(Math.min(nRows, maxBin + 1));
+  const full = qk.newSummary(nRows);
+  const pruned1 = qk.newSummary(Math.min(nRows, maxBin * 8));
+  const pruned2 = qk.newSummary(Math.min(nRows, maxBin + 1));
 
-  // exact weighted quantile summary of sorted values: one entry per distinct value, exact ranks
-  function summarise(n: number): Summary {
-    let distinct = 0;
-    for (let i = 0; i < n; i++) if (i === 0 || values[i] !== values[i - 1]) distinct++;
+  // exact weighted quantile summary of the sorted values, one entry per distinct value (the sketch's
+  // result when it holds every distinct value: unit weights keep float32 ranks exact below 2^24)
+  function summarise(n: number): void {
     const s = full;
-    s.size = distinct;
-    let k = -1;
+    s.size = 0;
     let acc = 0;
     for (let i = 0; i < n; i++) {
-      const w = weights === null ? 1 : (sortedWeights[i] as number);
       if (i === 0 || values[i] !== values[i - 1]) {
-        k++;
+        const k = s.size++;
         s.value[k] = values[i] as number;
         s.rmin[k] = acc;
         s.wmin[k] = 0;
       }
-      s.wmin[k] = (s.wmin[k] as number) + w;
-      acc += w;
+      acc++;
+      const k = s.size - 1;
+      s.wmin[k] = (s.wmin[k] as number) + 1;
       s.rmax[k] = acc;
     }
-    return s;
   }
 
-  // WQSummary::SetPrune: keeps `maxSize` entries chosen by rank (into `out`, of capacity >= maxSize)
-  function setPrune(src: Summary, maxSize: number, out: Summary): Summary {
-    if (src.size <= maxSize) return src;
-    out.size = 0;
-    const push = (i: number): void => {
-      out.value[out.size] = src.value[i] as number;
-      out.rmin[out.size] = src.rmin[i] as number;
-      out.rmax[out.size] = src.rmax[i] as number;
-      out.wmin[out.size] = src.wmin[i] as number;
-      out.size++;
-    };
-    const begin = src.rmax[0] as number;
-    const range = (src.rmin[src.size - 1] as number) - begin;
-    const n = maxSize - 1;
-    push(0);
-    let i = 1;
-    let lastIdx = 0;
-    for (let k = 1; k < n; k++) {
-      const dx2 = 2 * ((k * range) / n + begin);
-      while (i < src.size - 1 && dx2 >= (src.rmax[i + 1] as number) + (src.rmin[i + 1] as number)) i++;
-      if (i === src.size - 1) break;
-      const rminNext = (src.rmin[i] as number) + (src.wmin[i] as number);
-      const rmaxPrev = (src.rmax[i + 1] as number) - (src.wmin[i + 1] as number);
-      if (dx2 < rminNext + rmaxPrev) {
-        if (i !== lastIdx) {
-          push(i);
-          lastIdx = i;
-        }
-      } else if (i + 1 !== lastIdx) {
-        push(i + 1);
-        lastIdx = i + 1;
-      }
-    }
-    if (lastIdx !== src.size - 1) push(src.size - 1);
-    return out;
+  function countDistinct(n: number): number {
+    let distinct = 0;
+    for (let i = 0; i < n; i++) if (i === 0 || values[i] !== values[i - 1]) distinct++;
+    return distinct;
   }
 
   const nBlocks = Math.ceil(nCols / BLOCK);
@@ -259,25 +181,40 @@ export function fitBinColumns(task: BinColumnsTask, counter: Int32Array | null):
   function fitColumn(f: number): void {
     const n = sortColumn();
     const out = f * maxBin;
-    let nb: number;
-    if (n === 0) {
+    let nb = 0;
+    let summary = full;
+    if (n > 0) {
+      // HostSketchContainer: eps from the column's non-missing count (zero weights included)
+      const eps = 1 / Math.fround(Math.max(1, Math.min(maxBin, n)) * 8);
+      const limitSize = qk.limitSizeLevel(n, eps)[1];
+      if (weights === null && n < 16777216 && countDistinct(n) <= limitSize) {
+        summarise(n);
+      } else {
+        // pushed in row order, as XGBoost's PushRowPage does (a thread owns whole columns)
+        sketch.init(n, eps, true);
+        for (let i = 0; i < nRows; i++) {
+          const v = col[i] as number;
+          if (!Number.isNaN(v)) sketch.push(v, weights === null ? 1 : (weights[i] as number));
+        }
+        summary = sketch.getSummary();
+      }
+    }
+    if (n === 0 || summary.size === 0) {
+      // no values, or only zero weights: one empty bin, never split on
       minValues[f] = Math.fround(-1e-5);
       cutsOut[out] = Math.fround(1e-5);
       cutLen[f] = -1;
       nb = 1;
     } else {
-      const summary = summarise(n);
       const min = summary.value[0] as number;
-      // `mval - (fabs(mval) + 1e-5f)`: C's double fabs, so the float32 rounding happens once, at the end
-      minValues[f] = Math.fround(min - (Math.abs(min) + EPS32));
-      const final = setPrune(
-        setPrune(summary, Math.min(maxBin * 8, summary.size), pruned1),
-        maxBin + 1,
-        pruned2,
-      );
+      // `mval - fabs(mval) - 1e-5f`: C's double fabs, so the float32 rounding happens once, at the end
+      minValues[f] = Math.fround(min - Math.abs(min) - EPS32);
+      // AllReduce's intermediate prune, then MakeCuts' prune to max_num_bins + 1
+      const numCuts = Math.min(n, maxBin * 8);
+      const maxNumBins = Math.min(numCuts, maxBin);
+      const final = qk.setPrune(pruned2, qk.setPrune(pruned1, summary, numCuts), maxNumBins + 1);
       // AddCutPoint plus the sentinel `cpt + (fabs(cpt) + 1e-5f)`, in double and rounded once, as above
-      const required = Math.min(final.size, maxBin);
-      nb = 0;
+      const required = Math.min(final.size, maxNumBins);
       for (let i = 1; i < required; i++) {
         const c = final.value[i] as number;
         if (i === 1 || c > (cutsOut[out + nb - 1] as number)) cutsOut[out + nb++] = c;
@@ -357,7 +294,7 @@ export function fitAndBinWith(
     cutLen: new Int32Array(alloc(4 * nCols), 0, nCols),
     minValues: new Float32Array(alloc(4 * nCols), 0, nCols),
   };
-  if (runner === null) fitBinColumns(task, null);
+  if (runner === null) fitBinColumns(task, null, quantileSketchKernel);
   else runner(task);
   const emptyFeatures: number[] = [];
   const cutPtr = new Int32Array(nCols + 1);

@@ -16,6 +16,7 @@
  */
 import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import { type BinColumnsTask, fitBinColumns } from '../data/bin-mapper.js';
+import { quantileSketchKernel } from '../data/quantile-sketch.js';
 import { startEvalWorker } from '../threads/eval-worker.js';
 import { addLeafValues, gradientRange, gradientRangeWith } from './gradients.js';
 import { buildHistograms, buildHistogramsWasm } from './hist-kernel.js';
@@ -444,7 +445,7 @@ class LocalExecutor implements TrainingExecutor {
     addLeafValues(this.rows, margin, desc, nLeaves, 0, 1);
   }
   binColumns(task: BinColumnsTask): void {
-    fitBinColumns(task, null);
+    fitBinColumns(task, null, quantileSketchKernel);
   }
   async close(): Promise<void> {}
 }
@@ -466,6 +467,7 @@ const WORKER_SOURCE = (
   gradsWith: string,
   leaves: string,
   fitBin: string,
+  sketch: string,
 ): string => `
 const { receiveMessageOnPort, workerData, parentPort } = require('node:worker_threads');
 // source-level TypeScript runners (tsx/esbuild keepNames) wrap nested functions in __name(fn, name)
@@ -486,6 +488,7 @@ const gradientRange = (${grads});
 const gradientRangeWith = (${gradsWith});
 const addLeafValues = (${leaves});
 const fitBinColumns = (${fitBin});
+const quantileSketchKernel = (${sketch});
 let tmp, grad, hess;
 const ctrl = new Int32Array(workerData.ctrl);
 const port = workerData.port;
@@ -523,7 +526,7 @@ for (;;) {
     } else if (msg.kind === 'build' || msg.kind === 'eval' || msg.kind === 'part' || msg.kind === 'grad' || msg.kind === 'leaves' || msg.kind === 'bin') {
       try {
         if (msg.kind === 'bin') {
-          fitBinColumns(msg.task, ctrl);
+          fitBinColumns(msg.task, ctrl, quantileSketchKernel);
         } else if (msg.kind === 'grad') {
           const b = Math.floor((index * msg.n) / msg.threads);
           const e = Math.floor(((index + 1) * msg.n) / msg.threads);
@@ -619,6 +622,7 @@ async function startSet(threads: number): Promise<WorkerSet> {
     gradientRangeWith.toString(),
     addLeafValues.toString(),
     fitBinColumns.toString(),
+    quantileSketchKernel.toString(),
   );
   const set: WorkerSet = { threads, ctrl: new Int32Array(shared(64)), workers: [], ports: [] };
   const ready: Promise<void>[] = [];
@@ -927,7 +931,7 @@ class ThreadedExecutor extends LocalExecutor {
   }
   override binColumns(task: BinColumnsTask): void {
     this.dispatch({ kind: 'bin', task });
-    fitBinColumns(task, this.ctrl);
+    fitBinColumns(task, this.ctrl, quantileSketchKernel);
     this.waitForWorkers();
   }
   private waitForWorkers(): void {
