@@ -12,7 +12,7 @@ import { train } from '@leadscore/boost';
 import { averagePrecision, createRng, rocAuc } from '@leadscore/core';
 import { type Matrix, takeRows } from '@leadscore/core/matrix';
 import { computeFeatures, v7Features } from '@leadscore/features';
-import { type LearningWorldTable, learningWorldTable, PYTHON, requireXGBoost } from '@leadscore/test-utils';
+import { type LearningWorldTable, learningWorldTable, requireXGBoost } from '@leadscore/test-utils';
 import { describe, expect, it } from 'vitest';
 
 const FIXTURES = new URL('./fixtures/', import.meta.url).pathname;
