@@ -70,6 +70,18 @@ describe('loadConfig', () => {
     expect(() => loadConfig(undefined, dir)).toThrowError(/world\.leadz is not a known option/);
   });
 
+  it('takes a BigQuery project id with hyphens as the first of three table segments, and nowhere else', () => {
+    const ok = withConfig({
+      warehouse: { kind: 'bigquery', projectId: 'acme-crm-42', dataset: 'crm' },
+      tables: { leads: 'acme-crm-42.crm.leads', repCurrent: 'crm.rep_current' },
+    });
+    expect(loadConfig(undefined, ok).config.tables.leads).toBe('acme-crm-42.crm.leads');
+    for (const bad of ['acme-crm-42.leads', 'crm.acme-crm-42.leads', 'Acme-crm.crm.leads', 'a-b.crm.leads']) {
+      const dir = withConfig({ tables: { leads: bad } });
+      expect(() => loadConfig(undefined, dir), bad).toThrowError(/tables\.leads/);
+    }
+  });
+
   it('requires BigQuery project and dataset', () => {
     const dir = withConfig({ warehouse: { kind: 'bigquery', dataset: 'd' } });
     expect(() => loadConfig(undefined, dir)).toThrowError(/warehouse\.projectId/);

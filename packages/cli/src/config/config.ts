@@ -6,9 +6,20 @@ import { z } from 'zod';
 /** The config file `leadscore` reads from the working directory unless `--config` names another. */
 export const CONFIG_FILE_NAME = 'leadscore.config.json';
 
-const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/, {
-  message: 'must be a table name ([A-Za-z_][A-Za-z0-9_]* segments separated by dots)',
-});
+/**
+ * A table name: `[A-Za-z_][A-Za-z0-9_]*` segments separated by dots, or `project.dataset.table` whose
+ * project is a BigQuery project id with hyphens (`my-project-123.crm.leads`). The warehouse re-checks the
+ * name for its dialect before it reaches SQL (DuckDB refuses the hyphen there, naming the value).
+ */
+const identifier = z
+  .string()
+  .regex(
+    /^(?:[a-z][a-z0-9-]{4,28}[a-z0-9]\.[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*|[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)$/,
+    {
+      message:
+        'must be a table name ([A-Za-z_][A-Za-z0-9_]* segments separated by dots; a BigQuery project id with hyphens may lead project.dataset.table)',
+    },
+  );
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be an ISO date YYYY-MM-DD' });
 
 const duckdbSchema = z
