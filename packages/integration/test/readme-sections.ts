@@ -98,7 +98,9 @@ export const CONFIG_NOTES: Readonly<Record<string, { readonly means: string; rea
   'world.seed': { means: 'generator seed (`--seed`)' },
   'world.out': { means: "directory of the world's files, relative to the config file (`--out`)" },
   'world.format': { means: 'file format of the world (`--format`)' },
-  'tables.repSnapshots': { means: 'quarterly snapshots table (`dataset.table` allowed)' },
+  'tables.repSnapshots': {
+    means: 'quarterly snapshots table (`dataset.table` allowed; `project-id.dataset.table` on BigQuery)',
+  },
   'tables.repCurrent': { means: 'current-snapshot table' },
   'tables.leads': { means: 'leads table' },
   'dataset.policy': {
@@ -156,7 +158,9 @@ interface JsonSchema {
   anyOf?: readonly JsonSchema[];
 }
 
-const IDENTIFIER = '^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*$';
+// The source of the cli config's table-name regex (segments, or a hyphenated BigQuery project first).
+const IDENTIFIER =
+  '^(?:[a-z][a-z0-9-]{4,28}[a-z0-9]\\.[A-Za-z_][A-Za-z0-9_]*\\.[A-Za-z_][A-Za-z0-9_]*|[A-Za-z_][A-Za-z0-9_]*(?:\\.[A-Za-z_][A-Za-z0-9_]*)*)$';
 
 function typeOf(s: JsonSchema): string {
   if (s.const !== undefined) return `\`${JSON.stringify(s.const)}\``;
