@@ -16,8 +16,8 @@ import { accumulateMargins, type PackedForest } from './predict.js';
 /** Rows per chunk: large enough to amortise the atomic, small enough to balance 2-8 threads. */
 const ROWS_PER_CHUNK = 2048;
 
-/** A TreeSHAP row costs about as much as a thousand margin rows. */
-const SHAP_ROWS_PER_CHUNK = 8;
+/** A TreeSHAP row costs about as much as a hundred margin rows; the kernel's row block is 32. */
+const SHAP_ROWS_PER_CHUNK = 32;
 
 const WORKER_SOURCE = (accumulate: string, contributions: string): string => `
 const { receiveMessageOnPort, workerData } = require('node:worker_threads');
@@ -168,6 +168,16 @@ export function shareShapForest(f: ShapForest): ShapForest {
     leafValue: sharedFloat64(f.leafValue),
     leftZero: sharedFloat64(f.leftZero),
     rightZero: sharedFloat64(f.rightZero),
+    maxNodes: f.maxNodes,
+    orderStart: sharedInt32(f.orderStart),
+    orderEnd: sharedInt32(f.orderEnd),
+    order: sharedInt32(f.order),
+    bit: sharedInt32(f.bit),
+    leafDim: sharedInt32(f.leafDim),
+    leafFeatureAt: sharedInt32(f.leafFeatureAt),
+    leafTableAt: sharedInt32(f.leafTableAt),
+    leafFeatures: sharedInt32(f.leafFeatures),
+    table: sharedFloat64(f.table),
   };
 }
 
