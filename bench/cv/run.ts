@@ -12,13 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  averagePrecision,
-  buildDataset,
-  generateDiscoveryWorld,
-  openWarehouse,
-  v7DatasetSpec,
-} from '../../packages/core/src/index.js';
+import { averagePrecision } from '../../packages/core/src/index.js';
 import { carveEvalSet } from '../../packages/cv/src/cross-validate/eval-carve.js';
 import {
   crossValidate,
@@ -29,7 +23,9 @@ import {
   tune,
   xgbLearner,
 } from '../../packages/cv/src/index.js';
+import { buildDataset, openWarehouse, v7DatasetSpec } from '../../packages/dataset/src/index.js';
 import { computeFeatures, defineFeature, featureSet, v7Features } from '../../packages/features/src/index.js';
+import { generateDiscoveryWorld } from '../../packages/world/src/index.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const args = process.argv.slice(2);
