@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { averagePrecision } from '../../packages/core/src/index.js';
 import { carveEvalSet } from '../../packages/cv/src/cross-validate/eval-carve.js';
 import {
+  createCvCache,
   crossValidate,
   cvObjective,
   type Learner,
@@ -91,10 +92,12 @@ console.log(
 const members: Learner[] = [xgbLearner({ nthread: THREADS }), lgbmLearner({ nthread: THREADS })];
 const rss0 = rssMiB();
 const t0 = performance.now();
+// as trainEnsemble does: one cache for the members and every trial (fold rows copied and binned once)
+const cache = createCvCache();
 const ours: { member: string; ap: number[]; best: (number | null)[] }[] = [];
 let fitRows = 0;
 for (const learner of WITH_CV ? members : []) {
-  const r = await crossValidate({ learner, matrix, labels, folds, times });
+  const r = await crossValidate({ learner, matrix, labels, folds, times, cache });
   ours.push({
     member: learner.name,
     ap: r.folds.map((f) => f.test.averagePrecision!),
@@ -181,6 +184,7 @@ if (WITH_TUNE) {
         labels,
         folds,
         times,
+        cache,
       })(p, trial);
       const b = await crossValidate({
         learner: lgbmLearner({ ...p, maxDepth: 0, nthread: THREADS }),
@@ -188,6 +192,7 @@ if (WITH_TUNE) {
         labels,
         folds,
         times,
+        cache,
       });
       return {
         ...a,

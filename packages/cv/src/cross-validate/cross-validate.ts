@@ -8,10 +8,10 @@ import {
   type Matrix,
   type MetricSet,
   readFoldList,
-  takeRows,
 } from '@leadscore/core';
 import { FoldError } from '../folds/fold-error.js';
 import { DAY_MS, readLabels, readTimes } from '../folds/time-input.js';
+import { type CvCache, createCvCache } from '../learner/cv-cache.js';
 import type { FoldTransform, Learner } from '../learner/learner.js';
 import { carveEvalSet } from './eval-carve.js';
 import { meanStd, metricSet } from './metric-set.js';
@@ -43,6 +43,11 @@ export interface CrossValidateOptions {
   evalFraction?: number;
   /** Aborts between folds and inside the learner's fit. @default none */
   signal?: AbortSignal;
+  /**
+   * Fold matrices and bins shared with other calls on the same `matrix` (members, tuning trials); see
+   * {@link createCvCache}. @default a cache for this call only
+   */
+  cache?: CvCache;
   /** Called after each fold; returning `false` stops (the folds so far are not reported). @default none */
   onProgress?: (progress: CvProgress) => undefined | boolean | Promise<undefined | boolean>;
 }
@@ -100,6 +105,8 @@ export async function crossValidate(options: CrossValidateOptions): Promise<CvRe
   const oofCount = new Uint32Array(matrix.nRows);
   const oofFold = new Int32Array(matrix.nRows).fill(-1);
   const results: CvFoldResult[] = [];
+  const cache = options.cache ?? createCvCache();
+  const rowsOf = (rows: readonly number[]) => cache.rows(matrix, rows);
   for (const fold of folds.folds) {
     checkAborted(signal, fold.index);
     const started = performance.now();
@@ -121,7 +128,7 @@ export async function crossValidate(options: CrossValidateOptions): Promise<CvRe
       for (let k = 0; k < rows.length; k++) y[k] = labels[rows[k]!]!;
       return y;
     };
-    let fitMatrix = takeRows(matrix, fitRows);
+    let fitMatrix = rowsOf(fitRows);
     const fitLabels = pick(fitRows);
     let apply: (m: Matrix) => Matrix = (m) => m;
     if (transform !== undefined) {
@@ -130,14 +137,14 @@ export async function crossValidate(options: CrossValidateOptions): Promise<CvRe
       fitMatrix = apply(fitMatrix);
     }
     const model = await learner.fit(fitMatrix, fitLabels, {
-      ...(evalRows === null
-        ? {}
-        : { evalSet: { matrix: apply(takeRows(matrix, evalRows)), labels: pick(evalRows) } }),
+      ...(evalRows === null ? {} : { evalSet: { matrix: apply(rowsOf(evalRows)), labels: pick(evalRows) } }),
       ...(signal === undefined ? {} : { signal }),
+      // a transform makes new matrices per fit: nothing to share
+      ...(transform === undefined ? { memo: cache } : {}),
     });
     const fitSeconds = (performance.now() - started) / 1000;
-    const trainPred = model.predict(apply(takeRows(matrix, fold.train)));
-    const testPred = model.predict(apply(takeRows(matrix, fold.test)));
+    const trainPred = model.predict(apply(rowsOf(fold.train)));
+    const testPred = model.predict(apply(rowsOf(fold.test)));
     for (let k = 0; k < fold.test.length; k++) {
       const r = fold.test[k]!;
       oofSum[r]! += testPred[k]!;

@@ -18,12 +18,19 @@ function boostLearner(name: string, defaults: BoostLearnerParams, params: BoostL
     usesEvalSet: earlyStoppingRounds > 0,
     async fit(matrix, labels, options: LearnerFitOptions = {}): Promise<FittedModel> {
       const useEval = earlyStoppingRounds > 0 && options.evalSet !== undefined;
+      const memo = options.memo;
+      // bins fitted on these training rows, shared with the other fits on them (same as train's own)
+      const data = memo === undefined ? matrix : memo.bins(matrix, trainParams.maxBin ?? 256);
+      const evalData =
+        !useEval || memo === undefined || !('mapper' in data)
+          ? options.evalSet?.matrix
+          : memo.binWith(options.evalSet!.matrix, data.mapper);
       // categorical columns (fitted level codes) split as ordered numbers, as the V7 pipeline does
-      const booster = await train(matrix, labels, trainParams, {
+      const booster = await train(data, labels, trainParams, {
         categoricalAsCodes: true,
-        ...(useEval
+        ...(useEval && evalData !== undefined
           ? {
-              evalSet: { data: options.evalSet!.matrix, labels: options.evalSet!.labels },
+              evalSet: { data: evalData, labels: options.evalSet!.labels },
               earlyStoppingRounds,
               evalMetric,
             }

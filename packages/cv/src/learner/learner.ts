@@ -1,4 +1,5 @@
 import type { Matrix } from '@leadscore/core';
+import type { CvCache } from './cv-cache.js';
 
 /** What {@link Learner.fit} may be given besides the training data. */
 export interface LearnerFitOptions {
@@ -6,6 +7,11 @@ export interface LearnerFitOptions {
   evalSet?: { matrix: Matrix; labels: ArrayLike<number> };
   /** Aborts the fit. */
   signal?: AbortSignal;
+  /**
+   * Work shared across fits on the same fold matrices (the boost learners take their bins from it);
+   * cross-validation passes its cache unless a fold transform makes new matrices per fit. @default none
+   */
+  memo?: CvCache;
 }
 
 /** A model fitted by a {@link Learner}. */
