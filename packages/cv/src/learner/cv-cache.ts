@@ -38,6 +38,15 @@ function sameRows(a: readonly number[], b: readonly number[]): boolean {
   return true;
 }
 
+/** The value of `key` in `map`, made with `make` on first use. */
+function entry<K, V>(map: { get(k: K): V | undefined; set(k: K, v: V): unknown }, key: K, make: () => V): V {
+  const hit = map.get(key);
+  if (hit !== undefined) return hit;
+  const made = make();
+  map.set(key, made);
+  return made;
+}
+
 /**
  * A cache for {@link crossValidate}, {@link cvObjective} and the boost learners (`LearnerFitOptions.memo`);
  * pass one to every call that cross-validates the same matrix (members, trials). It holds the fold
@@ -50,11 +59,8 @@ export function createCvCache(): CvCache {
   const applied = new WeakMap<Matrix, WeakMap<BinMapper, BinnedMatrix>>();
   return Object.freeze({
     rows(matrix: Matrix, rows: readonly number[]): Matrix {
-      let byKey = subsets.get(matrix);
-      if (byKey === undefined) subsets.set(matrix, (byKey = new Map()));
-      const key = rowsKey(rows);
-      let list = byKey.get(key);
-      if (list === undefined) byKey.set(key, (list = []));
+      const byKey = entry(subsets, matrix, () => new Map<string, RowsEntry[]>());
+      const list = entry(byKey, rowsKey(rows), (): RowsEntry[] => []);
       const hit = list.find((e) => sameRows(e.rows, rows));
       if (hit !== undefined) return hit.matrix;
       const made = takeRows(matrix, rows);
@@ -62,24 +68,12 @@ export function createCvCache(): CvCache {
       return made;
     },
     bins(matrix: Matrix, maxBin: number): BinnedMatrix {
-      let byBin = fitted.get(matrix);
-      if (byBin === undefined) fitted.set(matrix, (byBin = new Map()));
-      let b = byBin.get(maxBin);
-      if (b === undefined) {
-        b = binMatrix(matrix, fitBinMapper(matrix, { maxBin }));
-        byBin.set(maxBin, b);
-      }
-      return b;
+      const byBin = entry(fitted, matrix, () => new Map<number, BinnedMatrix>());
+      return entry(byBin, maxBin, () => binMatrix(matrix, fitBinMapper(matrix, { maxBin })));
     },
     binWith(matrix: Matrix, mapper: BinMapper): BinnedMatrix {
-      let byMapper = applied.get(matrix);
-      if (byMapper === undefined) applied.set(matrix, (byMapper = new WeakMap()));
-      let b = byMapper.get(mapper);
-      if (b === undefined) {
-        b = binMatrix(matrix, mapper);
-        byMapper.set(mapper, b);
-      }
-      return b;
+      const byMapper = entry(applied, matrix, () => new WeakMap<BinMapper, BinnedMatrix>());
+      return entry(byMapper, mapper, () => binMatrix(matrix, mapper));
     },
   });
 }
