@@ -9,7 +9,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { averagePrecision } from '../../packages/core/src/index.js';
@@ -90,21 +90,53 @@ console.log(
 );
 
 const members: Learner[] = [xgbLearner({ nthread: THREADS }), lgbmLearner({ nthread: THREADS })];
+const load = () => loadavg().map((x) => Number(x.toFixed(2)));
 const rss0 = rssMiB();
-const t0 = performance.now();
-// as trainEnsemble does: one cache for the members and every trial (fold rows copied and binned once)
-const cache = createCvCache();
-const ours: { member: string; ap: number[]; best: (number | null)[] }[] = [];
-let fitRows = 0;
-for (const learner of WITH_CV ? members : []) {
-  const r = await crossValidate({ learner, matrix, labels, folds, times, cache });
-  ours.push({
-    member: learner.name,
-    ap: r.folds.map((f) => f.test.averagePrecision!),
-    best: r.folds.map((f) => f.bestIteration),
-  });
+interface OursRun {
+  seconds: number;
+  load: number[];
+  members: { member: string; ap: number[]; best: (number | null)[]; oof: number[] }[];
 }
-const oursSeconds = (performance.now() - t0) / 1000;
+/**
+ * Ours, each run with a fresh cache (so each pays its own row copies and binning). `parallel`: the two
+ * members cross-validated at once, each with parallelFits 'auto' (its folds' fits on worker threads at
+ * nthread / 2 threads each); otherwise one member and one fold at a time at `nthread` threads.
+ */
+async function runOurs(parallel: boolean): Promise<OursRun & { cache: ReturnType<typeof createCvCache> }> {
+  const cache = createCvCache();
+  const loadBefore = load();
+  const t0 = performance.now();
+  const cv = (learner: Learner) =>
+    crossValidate({ learner, matrix, labels, folds, times, cache, ...(parallel ? {} : { parallelFits: 1 }) });
+  const results = [];
+  if (parallel) results.push(...(await Promise.all(members.map(cv))));
+  else for (const learner of members) results.push(await cv(learner));
+  const seconds = (performance.now() - t0) / 1000;
+  return {
+    seconds,
+    load: loadBefore,
+    cache,
+    members: results.map((r, k) => ({
+      member: members[k]!.name,
+      ap: r.folds.map((f) => f.test.averagePrecision!),
+      best: r.folds.map((f) => f.bestIteration),
+      oof: r.oof.predictions,
+    })),
+  };
+}
+let fitRows = 0;
+const ourRun = WITH_CV ? await runOurs(true) : null;
+const seqRun = WITH_CV ? await runOurs(false) : null;
+const identical =
+  ourRun !== null &&
+  seqRun !== null &&
+  ourRun.members.every((m, k) => JSON.stringify(m.oof) === JSON.stringify(seqRun.members[k]!.oof));
+if (WITH_CV && !identical)
+  throw new Error('parallel fits gave other out-of-fold predictions than sequential ones');
+const oursSeconds = ourRun?.seconds ?? 0;
+const ours = ourRun?.members.map(({ oof: _, ...m }) => m) ?? [];
+// as trainEnsemble does: the tuning shares the cross-validation's cache (fold rows copied and binned once)
+const cache = ourRun?.cache ?? createCvCache();
 const carved = folds.folds.map((f) => ({
   index: f.index,
   ...carveEvalSet(f.train, times, 0.15, spec.labelHorizonDays * DAY_MS),
@@ -113,7 +145,10 @@ const carved = folds.folds.map((f) => ({
 for (const c of carved) fitRows += c.fit.length * members.length;
 if (WITH_CV) {
   console.log(
-    `ours   : ${oursSeconds.toFixed(2)} s, ${(fitRows / oursSeconds).toFixed(0)} fit rows/s, peak RSS ${rssMiB().toFixed(0)} MiB (before CV ${rss0.toFixed(0)})`,
+    `ours   : ${oursSeconds.toFixed(2)} s (members at once, parallel fits at 1 thread each; load ${ourRun!.load.join(' ')}), ${(fitRows / oursSeconds).toFixed(0)} fit rows/s, peak RSS ${rssMiB().toFixed(0)} MiB (before CV ${rss0.toFixed(0)})`,
+  );
+  console.log(
+    `         ${seqRun!.seconds.toFixed(2)} s one fit at a time at ${THREADS} threads (load ${seqRun!.load.join(' ')}); out-of-fold predictions identical: ${identical}`,
   );
   for (const o of ours)
     console.log(
@@ -128,6 +163,7 @@ let theirs: {
   xgboost: string;
   runs: { member: string; ap: number; bestIteration: number }[];
 } | null = null;
+let theirsLoad: number[] = [];
 if (WITH_XGB && WITH_CV) {
   const dir = mkdtempSync(join(tmpdir(), 'bench-cv-'));
   try {
@@ -141,6 +177,7 @@ if (WITH_XGB && WITH_CV) {
       join(dir, 'folds.json'),
       JSON.stringify(carved.map((c) => ({ index: c.index, fit: c.fit, eval: c.evalRows, test: c.test }))),
     );
+    theirsLoad = load();
     const p = spawnSync(PYTHON, [join(here, 'xgb_cv.py'), dir, String(THREADS)], {
       encoding: 'utf8',
       maxBuffer: 1 << 26,
@@ -152,7 +189,7 @@ if (WITH_XGB && WITH_CV) {
   }
   const t = theirs!;
   console.log(
-    `theirs : ${t.cvSeconds.toFixed(2)} s (+ ${t.loadSeconds.toFixed(2)} s pandas load), ${(fitRows / t.cvSeconds).toFixed(0)} fit rows/s, peak RSS ${t.peakRssMiB.toFixed(0)} MiB, XGBoost ${t.xgboost}`,
+    `theirs : ${t.cvSeconds.toFixed(2)} s (+ ${t.loadSeconds.toFixed(2)} s pandas load; load ${theirsLoad.join(' ')}), ${(fitRows / t.cvSeconds).toFixed(0)} fit rows/s, peak RSS ${t.peakRssMiB.toFixed(0)} MiB, XGBoost ${t.xgboost}`,
   );
   for (const m of ['xgb', 'lgbm']) {
     const runs = t.runs.filter((r) => r.member === m);
@@ -166,8 +203,10 @@ if (WITH_XGB && WITH_CV) {
 }
 
 let tuneSeconds: number | null = null;
+let tuneLoad: number[] = [];
 let tuneSummary: Record<string, unknown> | null = null;
 if (WITH_TUNE) {
+  tuneLoad = load();
   const t1 = performance.now();
   const r = await tune({
     space: (t) => ({
@@ -217,7 +256,7 @@ if (WITH_TUNE) {
     feasible: r.trials.filter((t) => t.feasible).length,
   };
   console.log(
-    `tune   : ${TRIALS} trials x 5 folds x 2 members in ${tuneSeconds.toFixed(1)} s (${pruned} pruned; target < 300 s on 2 cores), best mean AP ${r.best?.value?.toFixed(4)}`,
+    `tune   : ${TRIALS} trials x 5 folds x 2 members in ${tuneSeconds.toFixed(1)} s (${pruned} pruned; target < 300 s on 2 cores; load ${tuneLoad.join(' ')} -> ${load().join(' ')}), best mean AP ${r.best?.value?.toFixed(4)}`,
   );
 }
 
@@ -237,8 +276,39 @@ console.log(
 );
 
 if (DEFAULT_RUN) {
+  const ratio = theirs === null ? null : oursSeconds / theirs.cvSeconds;
   writeFileSync(
     join(here, 'results.json'),
-    `${JSON.stringify({ date: new Date().toISOString(), rows: matrix.nRows, cols: matrix.nCols, threads: THREADS, oursSeconds, peakRssMiB: rssMiB(), fitRows, ours, theirs, tuneSeconds, tuneSummary, oracle }, null, 2)}\n`,
+    `${JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        note: 'wall times on a machine shared with other agents: contaminated; loadAvg = 1/5/15-min load when each part started (2 cores)',
+        rows: matrix.nRows,
+        cols: matrix.nCols,
+        threads: THREADS,
+        cv: {
+          oursSeconds,
+          oursLoadAvg: ourRun?.load ?? null,
+          oursFitRowsPerSecond: fitRows / oursSeconds,
+          sequentialSeconds: seqRun?.seconds ?? null,
+          sequentialLoadAvg: seqRun?.load ?? null,
+          parallelIdenticalToSequential: identical,
+          theirsSeconds: theirs?.cvSeconds ?? null,
+          theirsLoadAvg: theirsLoad,
+          theirsFitRowsPerSecond: theirs === null ? null : fitRows / theirs.cvSeconds,
+          ratio,
+          target: 'ours / theirs <= 1.0',
+          fitRows,
+        },
+        peakRssMiB: rssMiB(),
+        theirsPeakRssMiB: theirs?.peakRssMiB ?? null,
+        tune: { seconds: tuneSeconds, loadAvg: tuneLoad, target: '< 300 s', ...tuneSummary },
+        ours,
+        theirs: theirs === null ? null : { xgboost: theirs.xgboost, runs: theirs.runs },
+        oracle,
+      },
+      null,
+      2,
+    )}\n`,
   );
 }

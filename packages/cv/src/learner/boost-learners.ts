@@ -1,4 +1,5 @@
-import { type TrainParams, train } from '@leadscore/boost';
+import { Booster, type TrainOptions, type TrainParams, train } from '@leadscore/boost';
+import { fitOnWorker } from './fit-pool.js';
 import type { FittedModel, Learner, LearnerFitOptions } from './learner.js';
 
 /** Parameters of the boost learners: boost's `TrainParams` plus early stopping. */
@@ -16,6 +17,8 @@ function boostLearner(name: string, defaults: BoostLearnerParams, params: BoostL
     name,
     params: Object.freeze({ ...all }),
     usesEvalSet: earlyStoppingRounds > 0,
+    nthread: trainParams.nthread ?? 1,
+    offThread: true,
     async fit(matrix, labels, options: LearnerFitOptions = {}): Promise<FittedModel> {
       const useEval = earlyStoppingRounds > 0 && options.evalSet !== undefined;
       const memo = options.memo;
@@ -26,7 +29,7 @@ function boostLearner(name: string, defaults: BoostLearnerParams, params: BoostL
           ? options.evalSet?.matrix
           : memo.binWith(options.evalSet!.matrix, data.mapper);
       // categorical columns (fitted level codes) split as ordered numbers, as the V7 pipeline does
-      const booster = await train(data, labels, trainParams, {
+      const trainOptions: Omit<TrainOptions, 'signal'> = {
         categoricalAsCodes: true,
         ...(useEval && evalData !== undefined
           ? {
@@ -35,11 +38,23 @@ function boostLearner(name: string, defaults: BoostLearnerParams, params: BoostL
               evalMetric,
             }
           : {}),
-        ...(options.signal === undefined ? {} : { signal: options.signal }),
-      });
+      };
+      const signal = options.signal === undefined ? {} : { signal: options.signal };
+      let booster: Booster | null = null;
+      if (options.offThread !== undefined) {
+        const params = { ...trainParams, nthread: options.offThread.nthread };
+        const model = await fitOnWorker(
+          { data, labels: Float64Array.from(labels), params, options: trainOptions },
+          options.signal,
+        );
+        if (model !== null) booster = new Booster(model);
+      }
+      // on this thread, or again here when the worker failed (the fit's own error is thrown here)
+      booster ??= await train(data, labels, trainParams, { ...trainOptions, ...signal });
+      const fitted = booster;
       return {
-        predict: (m) => booster.predict(m),
-        bestIteration: useEval ? booster.bestIteration : null,
+        predict: (m) => fitted.predict(m),
+        bestIteration: useEval ? fitted.bestIteration : null,
       };
     },
   } satisfies Learner);

@@ -12,6 +12,12 @@ export interface LearnerFitOptions {
    * cross-validation passes its cache unless a fold transform makes new matrices per fit. @default none
    */
   memo?: CvCache;
+  /**
+   * Fit on a worker thread with this many threads (cross-validation asks for it to run several fits at
+   * once); only learners with `offThread` honour it, and the model must be the one fitted in place.
+   * @default on the calling thread, at the learner's own thread count
+   */
+  offThread?: { nthread: number };
 }
 
 /** A model fitted by a {@link Learner}. */
@@ -29,6 +35,10 @@ export interface Learner {
   readonly params: Readonly<Record<string, unknown>>;
   /** Whether the learner uses `evalSet` (early stopping); cross-validation only carves one if so. */
   readonly usesEvalSet?: boolean;
+  /** Threads one fit uses; `crossValidate`'s `parallelFits: 'auto'` runs that many fits at once instead. @default 1 */
+  readonly nthread?: number;
+  /** Whether `fit` honours `LearnerFitOptions.offThread` (fits on a worker thread). @default false */
+  readonly offThread?: boolean;
   fit(matrix: Matrix, labels: ArrayLike<number>, options?: LearnerFitOptions): Promise<FittedModel>;
 }
 
