@@ -1,3 +1,4 @@
+import { train } from '@leadscore/boost';
 import { createMatrix } from '@leadscore/core';
 import { createRng } from '@leadscore/core/rng';
 import { describe, expect, it } from 'vitest';
@@ -49,19 +50,20 @@ describe('crossValidate parallelFits', () => {
     }
   });
 
-  it('a worker fits the model the calling thread fits', async () => {
+  it('a worker fits the model, and predicts the probabilities, the calling thread does', async () => {
     const { matrix, labels } = data();
     const params = { numRounds: 15, maxDepth: 3 };
-    const model = await fitOnWorker({
+    const fit = await fitOnWorker({
       data: matrix,
       labels: Float64Array.from(labels),
       params,
       options: { categoricalAsCodes: true },
+      predictOn: [matrix],
     });
-    const { train } = await import('@leadscore/boost');
     const here = await train(matrix, labels, params, { categoricalAsCodes: true });
-    expect(model).not.toBeNull();
-    expect(model).toEqual(here.model);
+    expect(fit).not.toBeNull();
+    expect(fit!.model).toEqual(here.model);
+    expect(fit!.predictions).toEqual([here.predict(matrix)]);
   });
 
   it('reports progress in fold order and stops like one fold at a time', async () => {

@@ -170,14 +170,17 @@ export async function crossValidate(options: CrossValidateOptions): Promise<CvRe
       apply = (m) => fitted.apply(m);
       fitMatrix = apply(fitMatrix);
     }
+    const trainMatrix = apply(rowsOf(fold.train));
+    const testMatrix = apply(rowsOf(fold.test));
     const model = await learner.fit(fitMatrix, fitLabels, {
+      predictOn: [trainMatrix, testMatrix],
       ...(evalRows === null ? {} : { evalSet: { matrix: apply(rowsOf(evalRows)), labels: pick(evalRows) } }),
       ...(signal === undefined ? {} : { signal }),
       // a transform makes new matrices per fit: nothing to share
       ...(transform === undefined ? { memo: cache } : {}),
       ...offThread,
     });
-    return { model, apply, fitSeconds: (performance.now() - started) / 1000 };
+    return { model, trainMatrix, testMatrix, fitSeconds: (performance.now() - started) / 1000 };
   };
   // up to `parallel` fits in flight; results are taken (and reported) in fold order, so they do not
   // depend on which fit finished first
@@ -193,9 +196,9 @@ export async function crossValidate(options: CrossValidateOptions): Promise<CvRe
   };
   for (const fold of folds.folds) {
     while (started < folds.folds.length && inFlight.length < parallel) startNext();
-    const { model, apply, fitSeconds } = await inFlight.shift()!;
-    const trainPred = model.predict(apply(rowsOf(fold.train)));
-    const testPred = model.predict(apply(rowsOf(fold.test)));
+    const { model, trainMatrix, testMatrix, fitSeconds } = await inFlight.shift()!;
+    const trainPred = model.predict(trainMatrix);
+    const testPred = model.predict(testMatrix);
     for (let k = 0; k < fold.test.length; k++) {
       const r = fold.test[k]!;
       oofSum[r]! += testPred[k]!;

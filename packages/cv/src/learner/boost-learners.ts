@@ -1,4 +1,5 @@
 import { Booster, type TrainOptions, type TrainParams, train } from '@leadscore/boost';
+import type { Matrix } from '@leadscore/core';
 import { fitOnWorker } from './fit-pool.js';
 import type { FittedModel, Learner, LearnerFitOptions } from './learner.js';
 
@@ -41,19 +42,25 @@ function boostLearner(name: string, defaults: BoostLearnerParams, params: BoostL
       };
       const signal = options.signal === undefined ? {} : { signal: options.signal };
       let booster: Booster | null = null;
+      const predicted = new Map<Matrix, Float64Array>();
       if (options.offThread !== undefined) {
         const params = { ...trainParams, nthread: options.offThread.nthread };
-        const model = await fitOnWorker(
-          { data, labels: Float64Array.from(labels), params, options: trainOptions },
+        const predictOn = options.predictOn ?? [];
+        const fit = await fitOnWorker(
+          { data, labels: Float64Array.from(labels), params, options: trainOptions, predictOn },
           options.signal,
         );
-        if (model !== null) booster = new Booster(model);
+        if (fit !== null) {
+          booster = new Booster(fit.model);
+          for (const [k, m] of predictOn.entries()) predicted.set(m, fit.predictions[k]!);
+        }
       }
       // on this thread, or again here when the worker failed (the fit's own error is thrown here)
       booster ??= await train(data, labels, trainParams, { ...trainOptions, ...signal });
       const fitted = booster;
       return {
-        predict: (m) => fitted.predict(m),
+        // the worker's probabilities are the ones predict computes here (same model, same code)
+        predict: (m) => Float64Array.from(predicted.get(m) ?? fitted.predict(m)),
         bestIteration: useEval ? fitted.bestIteration : null,
       };
     },

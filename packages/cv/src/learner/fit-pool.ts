@@ -17,11 +17,19 @@ export interface FitTask {
   readonly labels: Float64Array;
   readonly params: TrainParams;
   readonly options: Omit<TrainOptions, 'signal' | 'onRound' | 'binMapper'>;
+  /** Matrices to predict with the fitted model (probabilities, default iteration range). */
+  readonly predictOn: readonly Matrix[];
+}
+
+/** A worker's fit: the plain model and the probabilities of `predictOn`, in order. */
+export interface WorkerFit {
+  readonly model: BoosterModel;
+  readonly predictions: readonly Float64Array[];
 }
 
 interface Reply {
   readonly id: number;
-  readonly model?: BoosterModel;
+  readonly fit?: WorkerFit;
   readonly failed?: string;
 }
 
@@ -78,11 +86,11 @@ function release(w: PooledWorker): void {
 }
 
 /**
- * Fits `task` on a pooled worker thread; resolves to the model, or to null when the worker failed (the
+ * Fits `task` on a pooled worker thread; resolves to the model and predictions, or to null when the worker failed (the
  * caller fits on its own thread then, which raises the fit's own error). Aborting `signal` rejects
  * with a CancelledError and stops that worker.
  */
-export function fitOnWorker(task: FitTask, signal?: AbortSignal): Promise<BoosterModel | null> {
+export function fitOnWorker(task: FitTask, signal?: AbortSignal): Promise<WorkerFit | null> {
   if (signal?.aborted) {
     return Promise.reject(
       new CancelledError('the fit was aborted before it started', { cause: signal.reason }),
@@ -97,7 +105,7 @@ export function fitOnWorker(task: FitTask, signal?: AbortSignal): Promise<Booste
   }
   w.busy = true;
   const id = nextId++;
-  return new Promise<BoosterModel | null>((resolve, reject) => {
+  return new Promise<WorkerFit | null>((resolve, reject) => {
     const done = (): void => {
       w.worker.off('message', onMessage);
       w.worker.off('error', onFail);
@@ -108,7 +116,7 @@ export function fitOnWorker(task: FitTask, signal?: AbortSignal): Promise<Booste
       if (reply.id !== id) return;
       done();
       release(w);
-      resolve(reply.model ?? null);
+      resolve(reply.fit ?? null);
     };
     const onFail = (): void => {
       done();

@@ -18,6 +18,11 @@ export interface LearnerFitOptions {
    * @default on the calling thread, at the learner's own thread count
    */
   offThread?: { nthread: number };
+  /**
+   * Matrices the caller will pass to `predict` (a fold's training and test rows): a learner fitting
+   * off-thread may predict them there, while the calling thread does other work. @default none
+   */
+  predictOn?: readonly Matrix[];
 }
 
 /** A model fitted by a {@link Learner}. */
