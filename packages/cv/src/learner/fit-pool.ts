@@ -35,7 +35,7 @@ interface Reply {
 
 interface PooledWorker {
   readonly worker: Worker;
-  busy: boolean;
+  /** Set when the worker errored, exited or was stopped: it is not handed out again. */
   broken: boolean;
 }
 
@@ -68,7 +68,7 @@ function acquire(): PooledWorker {
     w.worker.ref();
     return w;
   }
-  const pooled: PooledWorker = { worker: startWorker(), busy: false, broken: false };
+  const pooled: PooledWorker = { worker: startWorker(), broken: false };
   pooled.worker.on('error', () => {
     pooled.broken = true;
   });
@@ -79,7 +79,6 @@ function acquire(): PooledWorker {
 }
 
 function release(w: PooledWorker): void {
-  w.busy = false;
   if (w.broken) return;
   w.worker.unref();
   idle.push(w);
@@ -103,7 +102,6 @@ export function fitOnWorker(task: FitTask, signal?: AbortSignal): Promise<Worker
     // no worker (no loader for the source, no threads): the caller fits in place
     return Promise.resolve(null);
   }
-  w.busy = true;
   const id = nextId++;
   return new Promise<WorkerFit | null>((resolve, reject) => {
     const done = (): void => {
