@@ -86,6 +86,31 @@ describe('crossValidate parallelFits', () => {
     expect(seen).toEqual([0, 1]);
   });
 
+  it('aborting stops the fits on the workers with a CancelledError', async () => {
+    const { matrix, labels, times } = data();
+    const folds = temporalFolds(times, { nFolds: 4, labels });
+    const controller = new AbortController();
+    const run = crossValidate({
+      learner: xgbLearner({ numRounds: 400, earlyStoppingRounds: 0, nthread: 2 }),
+      matrix,
+      labels,
+      folds,
+      times,
+      signal: controller.signal,
+    });
+    setTimeout(() => controller.abort(new Error('enough')), 20);
+    await expect(run).rejects.toMatchObject({ name: 'CancelledError' });
+    // the pool replaces the stopped workers: the next cross-validation fits as before
+    const after = await crossValidate({
+      learner: xgbLearner({ numRounds: 10, nthread: 2 }),
+      matrix,
+      labels,
+      folds,
+      times,
+    });
+    expect(after.folds).toHaveLength(4);
+  });
+
   it('names a bad parallelFits', async () => {
     const { matrix, labels, times } = data();
     const folds = temporalFolds(times, { nFolds: 4, labels });
