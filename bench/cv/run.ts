@@ -4,23 +4,19 @@
  * members (depth-wise and leaf-wise), early stopping on the same carved rows (exported as JSON), no
  * tuning; then the tuning wall time (5 folds x 2 members x --trials trials, median pruner).
  * Run: npx tsx --conditions=@leadscore/source bench/cv/run.ts   (or `pnpm bench:cv`)
- * Options: --leads N (30000), --threads N (2), --trials N (30), --no-xgb, --no-tune, --no-cv (tuning only).
+ * Options: --leads N (30000), --threads N (2), --trials N (30), --no-xgb, --no-tune, --no-cv (tuning only),
+ * --no-sequential (skip the one-fit-at-a-time comparison run).
  * Env LEADSCORE_PYTHON (default /usr/bin/python3). Writes bench/cv/results.json on a default run.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  averagePrecision,
-  buildDataset,
-  generateDiscoveryWorld,
-  openWarehouse,
-  v7DatasetSpec,
-} from '../../packages/core/src/index.js';
+import { averagePrecision } from '../../packages/core/src/index.js';
 import { carveEvalSet } from '../../packages/cv/src/cross-validate/eval-carve.js';
 import {
+  createCvCache,
   crossValidate,
   cvObjective,
   type Learner,
@@ -29,7 +25,10 @@ import {
   tune,
   xgbLearner,
 } from '../../packages/cv/src/index.js';
+import { startFitWorkers } from '../../packages/cv/src/learner/fit-pool.js';
+import { buildDataset, openWarehouse, v7DatasetSpec } from '../../packages/dataset/src/index.js';
 import { computeFeatures, defineFeature, featureSet, v7Features } from '../../packages/features/src/index.js';
+import { generateDiscoveryWorld } from '../../packages/world/src/index.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const args = process.argv.slice(2);
@@ -93,19 +92,58 @@ console.log(
 );
 
 const members: Learner[] = [xgbLearner({ nthread: THREADS }), lgbmLearner({ nthread: THREADS })];
+const load = () => loadavg().map((x) => Number(x.toFixed(2)));
 const rss0 = rssMiB();
-const t0 = performance.now();
-const ours: { member: string; ap: number[]; best: (number | null)[] }[] = [];
-let fitRows = 0;
-for (const learner of WITH_CV ? members : []) {
-  const r = await crossValidate({ learner, matrix, labels, folds, times });
-  ours.push({
-    member: learner.name,
-    ap: r.folds.map((f) => f.test.averagePrecision!),
-    best: r.folds.map((f) => f.bestIteration),
-  });
+interface OursRun {
+  seconds: number;
+  load: number[];
+  members: { member: string; ap: number[]; best: (number | null)[]; oof: number[] }[];
 }
-const oursSeconds = (performance.now() - t0) / 1000;
+/**
+ * Ours, each run with a fresh cache (so each pays its own row copies and binning). `parallel`: the two
+ * members cross-validated at once, each with parallelFits 'auto' (its folds' fits on worker threads at
+ * nthread / 2 threads each); otherwise one member and one fold at a time at `nthread` threads.
+ */
+async function runOurs(parallel: boolean): Promise<OursRun & { cache: ReturnType<typeof createCvCache> }> {
+  const cache = createCvCache();
+  const loadBefore = load();
+  const t0 = performance.now();
+  const cv = (learner: Learner) =>
+    crossValidate({ learner, matrix, labels, folds, times, cache, ...(parallel ? {} : { parallelFits: 1 }) });
+  const results = [];
+  if (parallel) results.push(...(await Promise.all(members.map(cv))));
+  else for (const learner of members) results.push(await cv(learner));
+  const seconds = (performance.now() - t0) / 1000;
+  return {
+    seconds,
+    load: loadBefore,
+    cache,
+    members: results.map((r, k) => ({
+      member: members[k]!.name,
+      ap: r.folds.map((f) => f.test.averagePrecision!),
+      best: r.folds.map((f) => f.bestIteration),
+      oof: r.oof.predictions,
+    })),
+  };
+}
+let fitRows = 0;
+// the pool's workers (two fits per member at once) load boost before the clock, as the Python script's
+// imports precede its; their start-up is timed and reported on its own
+const tw = performance.now();
+if (WITH_CV) await startFitWorkers(2 * members.length);
+const workerStartSeconds = (performance.now() - tw) / 1000;
+const ourRun = WITH_CV ? await runOurs(true) : null;
+const seqRun = WITH_CV && !args.includes('--no-sequential') ? await runOurs(false) : null;
+const identical =
+  ourRun !== null &&
+  seqRun !== null &&
+  ourRun.members.every((m, k) => JSON.stringify(m.oof) === JSON.stringify(seqRun.members[k]!.oof));
+if (seqRun !== null && !identical)
+  throw new Error('parallel fits gave other out-of-fold predictions than sequential ones');
+const oursSeconds = ourRun?.seconds ?? 0;
+const ours = ourRun?.members.map(({ oof: _, ...m }) => m) ?? [];
+// as trainEnsemble does: the tuning shares the cross-validation's cache (fold rows copied and binned once)
+const cache = ourRun?.cache ?? createCvCache();
 const carved = folds.folds.map((f) => ({
   index: f.index,
   ...carveEvalSet(f.train, times, 0.15, spec.labelHorizonDays * DAY_MS),
@@ -114,8 +152,12 @@ const carved = folds.folds.map((f) => ({
 for (const c of carved) fitRows += c.fit.length * members.length;
 if (WITH_CV) {
   console.log(
-    `ours   : ${oursSeconds.toFixed(2)} s, ${(fitRows / oursSeconds).toFixed(0)} fit rows/s, peak RSS ${rssMiB().toFixed(0)} MiB (before CV ${rss0.toFixed(0)})`,
+    `ours   : ${oursSeconds.toFixed(2)} s (members at once, parallel fits at 1 thread each; load ${ourRun!.load.join(' ')}; + ${workerStartSeconds.toFixed(2)} s starting ${2 * members.length} workers before), ${(fitRows / oursSeconds).toFixed(0)} fit rows/s, peak RSS ${rssMiB().toFixed(0)} MiB (before CV ${rss0.toFixed(0)})`,
   );
+  if (seqRun !== null)
+    console.log(
+      `         ${seqRun.seconds.toFixed(2)} s one fit at a time at ${THREADS} threads (load ${seqRun.load.join(' ')}); out-of-fold predictions identical: ${identical}`,
+    );
   for (const o of ours)
     console.log(
       `  ${o.member.padEnd(5)} test AP ${o.ap.map((x) => x.toFixed(4)).join(' ')}  best ${o.best.join(' ')}`,
@@ -129,6 +171,7 @@ let theirs: {
   xgboost: string;
   runs: { member: string; ap: number; bestIteration: number }[];
 } | null = null;
+let theirsLoad: number[] = [];
 if (WITH_XGB && WITH_CV) {
   const dir = mkdtempSync(join(tmpdir(), 'bench-cv-'));
   try {
@@ -142,6 +185,7 @@ if (WITH_XGB && WITH_CV) {
       join(dir, 'folds.json'),
       JSON.stringify(carved.map((c) => ({ index: c.index, fit: c.fit, eval: c.evalRows, test: c.test }))),
     );
+    theirsLoad = load();
     const p = spawnSync(PYTHON, [join(here, 'xgb_cv.py'), dir, String(THREADS)], {
       encoding: 'utf8',
       maxBuffer: 1 << 26,
@@ -153,7 +197,7 @@ if (WITH_XGB && WITH_CV) {
   }
   const t = theirs!;
   console.log(
-    `theirs : ${t.cvSeconds.toFixed(2)} s (+ ${t.loadSeconds.toFixed(2)} s pandas load), ${(fitRows / t.cvSeconds).toFixed(0)} fit rows/s, peak RSS ${t.peakRssMiB.toFixed(0)} MiB, XGBoost ${t.xgboost}`,
+    `theirs : ${t.cvSeconds.toFixed(2)} s (+ ${t.loadSeconds.toFixed(2)} s pandas load; load ${theirsLoad.join(' ')}), ${(fitRows / t.cvSeconds).toFixed(0)} fit rows/s, peak RSS ${t.peakRssMiB.toFixed(0)} MiB, XGBoost ${t.xgboost}`,
   );
   for (const m of ['xgb', 'lgbm']) {
     const runs = t.runs.filter((r) => r.member === m);
@@ -162,13 +206,15 @@ if (WITH_XGB && WITH_CV) {
     );
   }
   console.log(
-    `ratio  : ours / theirs = ${(oursSeconds / t.cvSeconds).toFixed(2)}x wall time (<= 1.0 is the target)`,
+    `ratio  : ours / theirs = ${(oursSeconds / t.cvSeconds).toFixed(2)}x wall time (<= 1.0 is the target); ${((oursSeconds + workerStartSeconds) / t.cvSeconds).toFixed(2)}x with the workers' start-up`,
   );
 }
 
 let tuneSeconds: number | null = null;
+let tuneLoad: number[] = [];
 let tuneSummary: Record<string, unknown> | null = null;
 if (WITH_TUNE) {
+  tuneLoad = load();
   const t1 = performance.now();
   const r = await tune({
     space: (t) => ({
@@ -185,6 +231,7 @@ if (WITH_TUNE) {
         labels,
         folds,
         times,
+        cache,
       })(p, trial);
       const b = await crossValidate({
         learner: lgbmLearner({ ...p, maxDepth: 0, nthread: THREADS }),
@@ -192,6 +239,7 @@ if (WITH_TUNE) {
         labels,
         folds,
         times,
+        cache,
       });
       return {
         ...a,
@@ -216,7 +264,7 @@ if (WITH_TUNE) {
     feasible: r.trials.filter((t) => t.feasible).length,
   };
   console.log(
-    `tune   : ${TRIALS} trials x 5 folds x 2 members in ${tuneSeconds.toFixed(1)} s (${pruned} pruned; target < 300 s on 2 cores), best mean AP ${r.best?.value?.toFixed(4)}`,
+    `tune   : ${TRIALS} trials x 5 folds x 2 members in ${tuneSeconds.toFixed(1)} s (${pruned} pruned; target < 300 s on 2 cores; load ${tuneLoad.join(' ')} -> ${load().join(' ')}), best mean AP ${r.best?.value?.toFixed(4)}`,
   );
 }
 
@@ -236,8 +284,42 @@ console.log(
 );
 
 if (DEFAULT_RUN) {
+  const ratio = theirs === null ? null : oursSeconds / theirs.cvSeconds;
   writeFileSync(
     join(here, 'results.json'),
-    `${JSON.stringify({ date: new Date().toISOString(), rows: matrix.nRows, cols: matrix.nCols, threads: THREADS, oursSeconds, peakRssMiB: rssMiB(), fitRows, ours, theirs, tuneSeconds, tuneSummary, oracle }, null, 2)}\n`,
+    `${JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        note: 'wall times on a machine shared with other agents: contaminated; loadAvg = 1/5/15-min load when each part started (2 cores)',
+        rows: matrix.nRows,
+        cols: matrix.nCols,
+        threads: THREADS,
+        cv: {
+          oursSeconds,
+          workerStartSeconds,
+          ratioWithWorkerStart:
+            theirs === null ? null : (oursSeconds + workerStartSeconds) / theirs.cvSeconds,
+          oursLoadAvg: ourRun?.load ?? null,
+          oursFitRowsPerSecond: fitRows / oursSeconds,
+          sequentialSeconds: seqRun?.seconds ?? null,
+          sequentialLoadAvg: seqRun?.load ?? null,
+          parallelIdenticalToSequential: identical,
+          theirsSeconds: theirs?.cvSeconds ?? null,
+          theirsLoadAvg: theirsLoad,
+          theirsFitRowsPerSecond: theirs === null ? null : fitRows / theirs.cvSeconds,
+          ratio,
+          target: 'ours / theirs <= 1.0',
+          fitRows,
+        },
+        peakRssMiB: rssMiB(),
+        theirsPeakRssMiB: theirs?.peakRssMiB ?? null,
+        tune: { seconds: tuneSeconds, loadAvg: tuneLoad, target: '< 300 s', ...tuneSummary },
+        ours,
+        theirs: theirs === null ? null : { xgboost: theirs.xgboost, runs: theirs.runs },
+        oracle,
+      },
+      null,
+      2,
+    )}\n`,
   );
 }

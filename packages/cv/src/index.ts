@@ -19,6 +19,7 @@ export { foldSummary } from './folds/fold-summary.js';
 export { type StratifiedFoldsOptions, stratifiedFolds } from './folds/stratified-folds.js';
 export { type TemporalFoldsOptions, temporalFolds } from './folds/temporal-folds.js';
 export { type BoostLearnerParams, lgbmLearner, xgbLearner } from './learner/boost-learners.js';
+export { type CvCache, createCvCache } from './learner/cv-cache.js';
 export type { FittedModel, FoldTransform, Learner, LearnerFitOptions } from './learner/learner.js';
 export { type CvData, cvObjective, scoreHoldout } from './tune/cv-objective.js';
 export type { Distribution } from './tune/distributions.js';

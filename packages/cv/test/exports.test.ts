@@ -9,6 +9,7 @@ it('exports the public API', () => {
       "TrialPruned",
       "V7_CONSTRAINTS",
       "combinatorialPurgedFolds",
+      "createCvCache",
       "crossValidate",
       "cvObjective",
       "foldSummary",

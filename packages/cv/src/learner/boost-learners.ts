@@ -1,4 +1,6 @@
-import { type TrainParams, train } from '@leadscore/boost';
+import { Booster, type TrainOptions, type TrainParams, train } from '@leadscore/boost';
+import type { Matrix } from '@leadscore/core';
+import { fitOnWorker } from './fit-pool.js';
 import type { FittedModel, Learner, LearnerFitOptions } from './learner.js';
 
 /** Parameters of the boost learners: boost's `TrainParams` plus early stopping. */
@@ -16,23 +18,50 @@ function boostLearner(name: string, defaults: BoostLearnerParams, params: BoostL
     name,
     params: Object.freeze({ ...all }),
     usesEvalSet: earlyStoppingRounds > 0,
+    nthread: trainParams.nthread ?? 1,
+    offThread: true,
     async fit(matrix, labels, options: LearnerFitOptions = {}): Promise<FittedModel> {
       const useEval = earlyStoppingRounds > 0 && options.evalSet !== undefined;
+      const memo = options.memo;
+      // bins fitted on these training rows, shared with the other fits on them (same as train's own)
+      const data = memo === undefined ? matrix : memo.bins(matrix, trainParams.maxBin ?? 256);
+      const evalData =
+        !useEval || memo === undefined || !('mapper' in data)
+          ? options.evalSet?.matrix
+          : memo.binWith(options.evalSet!.matrix, data.mapper);
       // categorical columns (fitted level codes) split as ordered numbers, as the V7 pipeline does
-      const booster = await train(matrix, labels, trainParams, {
+      const trainOptions: Omit<TrainOptions, 'signal'> = {
         categoricalAsCodes: true,
-        ...(useEval
+        ...(useEval && evalData !== undefined
           ? {
-              evalSet: { data: options.evalSet!.matrix, labels: options.evalSet!.labels },
+              evalSet: { data: evalData, labels: options.evalSet!.labels },
               earlyStoppingRounds,
               evalMetric,
             }
           : {}),
-        ...(options.signal === undefined ? {} : { signal: options.signal }),
-      });
+      };
+      const signal = options.signal === undefined ? {} : { signal: options.signal };
+      let booster: Booster | null = null;
+      const predicted = new Map<Matrix, Float64Array>();
+      if (options.offThread !== undefined) {
+        const params = { ...trainParams, nthread: options.offThread.nthread };
+        const predictOn = options.predictOn ?? [];
+        const fit = await fitOnWorker(
+          { data, labels: Float64Array.from(labels), params, options: trainOptions, predictOn },
+          options.signal,
+        );
+        if (fit !== null) {
+          booster = new Booster(fit.model);
+          for (const [k, m] of predictOn.entries()) predicted.set(m, fit.predictions[k]!);
+        }
+      }
+      // on this thread, or again here when the worker failed (the fit's own error is thrown here)
+      booster ??= await train(data, labels, trainParams, { ...trainOptions, ...signal });
+      const fitted = booster;
       return {
-        predict: (m) => booster.predict(m),
-        bestIteration: useEval ? booster.bestIteration : null,
+        // the worker's probabilities are the ones predict computes here (same model, same code)
+        predict: (m) => Float64Array.from(predicted.get(m) ?? fitted.predict(m)),
+        bestIteration: useEval ? fitted.bestIteration : null,
       };
     },
   } satisfies Learner);

@@ -1,4 +1,5 @@
 import type { Matrix } from '@leadscore/core';
+import type { CvCache } from './cv-cache.js';
 
 /** What {@link Learner.fit} may be given besides the training data. */
 export interface LearnerFitOptions {
@@ -6,6 +7,22 @@ export interface LearnerFitOptions {
   evalSet?: { matrix: Matrix; labels: ArrayLike<number> };
   /** Aborts the fit. */
   signal?: AbortSignal;
+  /**
+   * Work shared across fits on the same fold matrices (the boost learners take their bins from it);
+   * cross-validation passes its cache unless a fold transform makes new matrices per fit. @default none
+   */
+  memo?: CvCache;
+  /**
+   * Fit on a worker thread with this many threads (cross-validation asks for it to run several fits at
+   * once); only learners with `offThread` honour it, and the model must be the one fitted in place.
+   * @default on the calling thread, at the learner's own thread count
+   */
+  offThread?: { nthread: number };
+  /**
+   * Matrices the caller will pass to `predict` (a fold's training and test rows): a learner fitting
+   * off-thread may predict them there, while the calling thread does other work. @default none
+   */
+  predictOn?: readonly Matrix[];
 }
 
 /** A model fitted by a {@link Learner}. */
@@ -23,6 +40,10 @@ export interface Learner {
   readonly params: Readonly<Record<string, unknown>>;
   /** Whether the learner uses `evalSet` (early stopping); cross-validation only carves one if so. */
   readonly usesEvalSet?: boolean;
+  /** Threads one fit uses; `crossValidate`'s `parallelFits: 'auto'` runs that many fits at once instead. @default 1 */
+  readonly nthread?: number;
+  /** Whether `fit` honours `LearnerFitOptions.offThread` (fits on a worker thread). @default false */
+  readonly offThread?: boolean;
   fit(matrix: Matrix, labels: ArrayLike<number>, options?: LearnerFitOptions): Promise<FittedModel>;
 }
 

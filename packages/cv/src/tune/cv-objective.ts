@@ -17,6 +17,8 @@ export interface CvData {
   evalFraction?: number;
   /** @default none */
   signal?: AbortSignal;
+  /** Shared by every trial's cross-validation (see {@link createCvCache}). @default one per call */
+  cache?: CrossValidateOptions['cache'];
 }
 
 function cvArgs(data: CvData, learner: Learner, folds: FoldList): CrossValidateOptions {
@@ -29,6 +31,7 @@ function cvArgs(data: CvData, learner: Learner, folds: FoldList): CrossValidateO
     ...(data.transform === undefined ? {} : { transform: data.transform }),
     ...(data.evalFraction === undefined ? {} : { evalFraction: data.evalFraction }),
     ...(data.signal === undefined ? {} : { signal: data.signal }),
+    ...(data.cache === undefined ? {} : { cache: data.cache }),
   };
 }
 

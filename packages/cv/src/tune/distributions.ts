@@ -32,6 +32,20 @@ export function fromInternal(d: Exclude<Distribution, { type: 'categorical' }>, 
   return Math.min(d.high, Math.max(d.low, v));
 }
 
+/**
+ * The internal-space cell of grid value `v` of an int or stepped parameter (`[v - half, v + half]`
+ * mapped through the log for log scales, clipped to the bounds), or null for a continuous one.
+ */
+export function gridCell(
+  d: Exclude<Distribution, { type: 'categorical' }>,
+  v: number,
+): [number, number] | null {
+  const half = d.type === 'int' ? 0.5 : d.step !== null ? d.step / 2 : null;
+  if (half === null) return null;
+  const [lo, hi] = internalBounds(d);
+  return [Math.max(lo, toInternal(d, v - half)), Math.min(hi, toInternal(d, v + half))];
+}
+
 /** Same distribution (a stored trial's parameter is only reused by TPE if its range matches). */
 export function sameDistribution(a: Distribution, b: Distribution): boolean {
   return JSON.stringify(a) === JSON.stringify(b);

@@ -130,3 +130,15 @@ export function logPdfParzen(p: Parzen, x: number): number {
   for (let j = 0; j < terms.length; j++) sum += Math.exp(terms[j]! - max);
   return max + Math.log(sum);
 }
+
+/** Log of the mixture's probability mass on `[a, b]` (a grid cell of an int or stepped parameter). */
+export function logMassParzen(p: Parzen, a: number, b: number): number {
+  let sum = 0;
+  for (let j = 0; j < p.mus.length; j++) {
+    const mu = p.mus[j]!;
+    const s = p.sigmas[j]!;
+    const mass = Math.max(1e-12, phi((p.high - mu) / s) - phi((p.low - mu) / s));
+    sum += (p.weights[j]! * Math.max(0, phi((b - mu) / s) - phi((a - mu) / s))) / mass;
+  }
+  return Math.log(Math.max(sum, 1e-300));
+}

@@ -2,11 +2,12 @@ import type { Rng } from '@leadscore/core/rng';
 import {
   type Distribution,
   fromInternal,
+  gridCell,
   internalBounds,
   sameDistribution,
   toInternal,
 } from './distributions.js';
-import { fitParzen, logPdfParzen, type Parzen, sampleParzen } from './parzen.js';
+import { fitParzen, logMassParzen, logPdfParzen, type Parzen, sampleParzen } from './parzen.js';
 import { type ParamValue, rankTrials, type TrialRecord } from './trial-record.js';
 
 /** Options of the TPE sampler (Optuna `TPESampler` names and defaults). */
@@ -107,15 +108,26 @@ export function sampleTpe(
     );
   const l = fit(below);
   const g = fit(above);
-  let best = 0;
+  let best = Number.NaN;
   let bestScore = -Infinity;
+  // int and stepped parameters are scored on their grid: a candidate is the grid value it rounds to,
+  // weighed by the mass of l and g on that value's cell (two draws of one integer are one candidate)
+  const scored = new Set<number>();
   for (let c = 0; c < options.nEiCandidates; c++) {
     const x = sampleParzen(l, rng);
-    const score = logPdfParzen(l, x) - logPdfParzen(g, x);
-    if (score > bestScore) {
+    const v = fromInternal(d, x);
+    const cell = gridCell(d, v);
+    let score: number;
+    if (cell === null) score = logPdfParzen(l, x) - logPdfParzen(g, x);
+    else {
+      if (scored.has(v)) continue;
+      scored.add(v);
+      score = logMassParzen(l, cell[0], cell[1]) - logMassParzen(g, cell[0], cell[1]);
+    }
+    if (score > bestScore || Number.isNaN(best)) {
       bestScore = score;
-      best = x;
+      best = v;
     }
   }
-  return fromInternal(d, best);
+  return best;
 }

@@ -16,6 +16,7 @@ import {
   type BoostLearnerParams,
   type Constraint,
   type TrialRecord as CvTrialRecord,
+  createCvCache,
   crossValidate,
   cvObjective,
   lgbmLearner,
@@ -368,6 +369,8 @@ export async function trainEnsemble(options: TrainEnsembleOptions): Promise<Trai
     matrix,
     labels,
     folds,
+    // one cache for every member's tuning and CV: each fold's rows are copied and binned once per maxBin
+    cache: createCvCache(),
     ...(options.times === undefined ? {} : { times: options.times }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   };
