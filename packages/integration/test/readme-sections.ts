@@ -132,6 +132,10 @@ export const CONFIG_NOTES: Readonly<Record<string, { readonly means: string; rea
   'train.trials': { means: 'parameter sets tried per ensemble member (`--trials`)' },
   'train.gapDays': { means: "days between a fold's training end and its test start (`--gap-days`)" },
   'train.seed': { means: 'training seed (`--seed`)' },
+  'train.threads': {
+    means:
+      'threads of the fits, folds fitted that many at once; the model does not depend on it (`--threads`)',
+  },
   'train.probeTable': {
     means: 'a point-in-time build of the same leads, for the leakage probe (`--probe-table`)',
     unset: 'none (the probe gate skips; `run` sets it)',

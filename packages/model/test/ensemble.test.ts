@@ -90,4 +90,15 @@ describe('trainEnsemble on the discovery world', () => {
       /^options must give exactly one of matrix and table$/,
     );
   }, 120_000);
+
+  it('gives the same model file bytes at nthread 2 (two folds fitted at once on workers) as at 1', async () => {
+    const w = await trainingWorld();
+    const one = await trainedEnsemble();
+    const two = await trainEnsemble(ensembleOptions(w, { nthread: 2 }));
+    expect(two.text === one.text).toBe(true);
+    expect(Array.from(two.oof.probability)).toEqual(Array.from(one.oof.probability));
+    expect(JSON.stringify(two.file.members.map((m) => m.params))).not.toContain('nthread');
+    expect(JSON.stringify(two.file.cv.map((c) => c.learner))).not.toContain('nthread');
+    await expect(trainEnsemble(ensembleOptions(w, { nthread: 0 }))).rejects.toThrow(/nthread/);
+  }, 120_000);
 });

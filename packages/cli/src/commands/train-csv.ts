@@ -16,6 +16,7 @@ import { existingFile, requiredFlag, stringFlag } from '../cli/flags.js';
 import { epochMsColumn, labelColumn } from './table-columns.js';
 import { tabularGates } from './tabular-gates.js';
 import { kindOfArrowType } from './tabular-input.js';
+import { trainThreads } from './train-threads.js';
 
 type ArrowTable = Awaited<ReturnType<Awaited<ReturnType<typeof openWarehouse>>['query']>>;
 
@@ -131,6 +132,7 @@ export async function trainCsv(ctx: CommandContext): Promise<CommandOutcome> {
     folds,
     search: { nTrials: c.train.trials },
     seed: c.train.seed,
+    nthread: trainThreads(c),
     featureSet: { name: 'csv', version: '1' },
     tabular: { label, time: time ?? null, group: group ?? null },
     onTrial: (t) =>

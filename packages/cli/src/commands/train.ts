@@ -12,6 +12,7 @@ import { findDatasetMetadata } from './dataset-files.js';
 import { leakageProbeInput } from './leakage-probe-input.js';
 import { epochMsColumn, labelColumn } from './table-columns.js';
 import { trainCsv } from './train-csv.js';
+import { trainThreads } from './train-threads.js';
 
 /** Artifact file names `leadscore train` writes into artifactsDir. */
 export const TRAIN_ARTIFACTS = Object.freeze({
@@ -29,13 +30,14 @@ export const TRAIN_ARTIFACTS = Object.freeze({
 export const trainCommand: CommandDefinition = {
   words: ['train'],
   summary:
-    'train the ensemble on a built table with temporal CV and check the gates (--table T --cv-folds 5 --trials N --gap-days 30 --seed S), or on any CSV (--csv F --label COL [--time COL] [--group COL])',
+    'train the ensemble on a built table with temporal CV and check the gates (--table T --cv-folds 5 --trials N --gap-days 30 --seed S --threads N), or on any CSV (--csv F --label COL [--time COL] [--group COL])',
   options: {
     table: { type: 'string' },
     'cv-folds': { type: 'string' },
     trials: { type: 'string' },
     'gap-days': { type: 'string' },
     seed: { type: 'string' },
+    threads: { type: 'string' },
     'probe-table': { type: 'string' },
     csv: { type: 'string' },
     label: { type: 'string' },
@@ -49,6 +51,7 @@ export const trainCommand: CommandDefinition = {
       trials: intFlag(flags, 'trials', 1),
       gapDays: intFlag(flags, 'gap-days', 0),
       seed: intFlag(flags, 'seed', 0),
+      threads: intFlag(flags, 'threads', 1),
       probeTable: stringFlag(flags, 'probe-table'),
     },
   }),
@@ -101,6 +104,7 @@ export const trainCommand: CommandDefinition = {
       folds,
       search: { nTrials: c.train.trials },
       seed: c.train.seed,
+      nthread: trainThreads(c),
       historyQuarters,
       times,
       onTrial: (t) =>

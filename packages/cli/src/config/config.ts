@@ -111,6 +111,8 @@ export const cliConfigSchema = z
         /** Days between a fold's training end and its test start. @default 30 */
         gapDays: z.int().min(0).default(30),
         seed: z.int().min(0).default(0),
+        /** Threads of the fits (folds are fitted that many at once). @default the machine's available parallelism, at most 8 */
+        threads: z.int().min(1).max(64).optional(),
         /** A point-in-time build of the same leads; the leakage probe compares the current-policy columns with it. @default none (the probe gate skips) */
         probeTable: identifier.optional(),
       })

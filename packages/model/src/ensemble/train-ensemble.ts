@@ -89,6 +89,13 @@ export interface TrainEnsembleOptions {
   earlyStoppingRounds?: number;
   /** Seed of the search and of the members' sampling. @default 0 */
   seed?: number;
+  /**
+   * Threads of the members' fits. Cross-validation and tuning fit `nthread` folds at once on worker
+   * threads, one thread each (cv's `parallelFits: 'auto'`); the refit on every row uses `nthread` threads.
+   * The models do not depend on it (boost's trees are the same at any thread count), and it is not
+   * recorded in the model file's member parameters. @default 1
+   */
+  nthread?: number;
   /** Name and version of the feature set, recorded in the model file. @default { name: 'v7', version: '1' } */
   featureSet?: { name: string; version: string };
   /** Quarters per history series the features were computed with. @default 8 */
@@ -174,6 +181,7 @@ const optionsSchema = z
     calibration: z.enum(['auto', 'isotonic', 'platt', 'none']).default('auto'),
     earlyStoppingRounds: z.number().int().min(1).default(30),
     seed: z.number().int().min(0).default(0),
+    nthread: z.number().int().min(1).max(64).default(1),
     featureSet: z
       .object({ name: z.string().min(1), version: z.string().min(1) })
       .strict()
@@ -380,8 +388,11 @@ export async function trainEnsemble(options: TrainEnsembleOptions): Promise<Trai
       earlyStoppingRounds: o.earlyStoppingRounds,
       ...(member.params as BoostLearnerParams),
     };
-    const learnerOf = (p: BoostLearnerParams) =>
-      p.growPolicy === 'lossguide' ? lgbmLearner(p) : xgbLearner(p);
+    // nthread is how the fits run, not what they learn: given to the learners, kept out of the params
+    const learnerOf = (p: BoostLearnerParams) => {
+      const q = { ...p, nthread: p.nthread ?? o.nthread };
+      return q.growPolicy === 'lossguide' ? lgbmLearner(q) : xgbLearner(q);
+    };
     let params = base;
     if (o.search.nTrials > 1) {
       const result = await tune({
@@ -398,7 +409,11 @@ export async function trainEnsemble(options: TrainEnsembleOptions): Promise<Trai
       for (const t of result.trials) trials.push({ ...t, member: member.name });
       if (result.bestParams !== null) params = result.bestParams;
     }
-    const cv = await crossValidate({ ...cvData, learner: learnerOf(params) });
+    const run = await crossValidate({ ...cvData, learner: learnerOf(params) });
+    // the threads that ran the fits are not part of the result (the folds learn the same at any count)
+    const { nthread: _threads, ...learnerParams } = run.learner.params;
+    const cv: CvResult =
+      params.nthread === undefined ? { ...run, learner: { ...run.learner, params: learnerParams } } : run;
     const margins = new Float64Array(n).fill(Number.NaN);
     for (const [i, row] of cv.oof.rows.entries()) margins[row] = logit(cv.oof.predictions[i]!);
     for (const row of oofRows) {
@@ -472,7 +487,12 @@ export async function trainEnsemble(options: TrainEnsembleOptions): Promise<Trai
       name: m.name,
       params,
       numRounds,
-      booster: await refit(matrix, labels, params, options.signal),
+      booster: await refit(
+        matrix,
+        labels,
+        { ...params, nthread: params.nthread ?? o.nthread },
+        options.signal,
+      ),
     });
   }
 
