@@ -81,7 +81,10 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   return v;
 }
 
-/** Converts zod's issues to leadscore {@link Issue}s, quoting the value found at each path of `input`. */
+/**
+ * Converts zod's issues to leadscore {@link Issue}s, quoting the value found at each path of `input`.
+ * Unknown keys become one `unrecognized_key` issue each; a `custom` issue takes `params.code` when set.
+ */
 export function issuesFromZod(error: z.ZodError, input: unknown, root = ''): Issue[] {
   const out: Issue[] = [];
   for (const zi of error.issues) {
@@ -94,10 +97,13 @@ export function issuesFromZod(error: z.ZodError, input: unknown, root = ''): Iss
       continue;
     }
     const value = valueAt(input, path);
+    // A refinement names its specific code in params (`{ params: { code: 'reserved_firm_id' } }`).
+    const code =
+      zi.code === 'custom' && typeof zi.params?.code === 'string' ? (zi.params.code as string) : zi.code;
     const text = zi.message.charAt(0).toLowerCase() + zi.message.slice(1);
     out.push(
       Object.freeze({
-        code: zi.code,
+        code,
         path: Object.freeze(path),
         value,
         message: `${formatPath(path, root)}: ${text}, found ${formatValue(value)}`,
