@@ -52,6 +52,21 @@ describe('typed issues', () => {
     expect(r.issues[0]!.message).toBe('options.firmId: must not be a generated firm id, found "F0001"');
   });
 
+  it('a bad record key is reported with the key as its value', () => {
+    const types = z.object({
+      columnTypes: z.record(z.string().regex(/^[a-z]+$/, 'must be a column name'), z.string()),
+    });
+    const r = safeParseWith(types, { columnTypes: { ok: 'int', 'x; DROP': 'int' } }, 'options');
+    expect(r.issues).toEqual([
+      {
+        code: 'invalid_key',
+        path: ['columnTypes', 'x; DROP'],
+        value: 'x; DROP',
+        message: 'options.columnTypes key must be a column name, found "x; DROP"',
+      },
+    ]);
+  });
+
   it('result documents are checked by format and version', () => {
     expect(() => readFoldList({ format: 'leadscore.folds', version: 2 })).toThrow(ValidationError);
     const r = safeReadCvResult({ format: 'leadscore.cv-result', version: 1 });

@@ -96,6 +96,14 @@ export function issuesFromZod(error: z.ZodError, input: unknown, root = ''): Iss
       }
       continue;
     }
+    if (zi.code === 'invalid_key') {
+      // The offending value of a bad record key is the key itself; zod's own text is generic.
+      const key = path[path.length - 1];
+      const inner = zi.issues[0]?.message ?? 'must be a valid key';
+      const message = `${formatPath(path.slice(0, -1), root)} key ${inner}, found ${formatValue(key)}`;
+      out.push(Object.freeze({ code: 'invalid_key', path: Object.freeze(path), value: key, message }));
+      continue;
+    }
     const value = valueAt(input, path);
     // A refinement names its specific code in params (`{ params: { code: 'reserved_firm_id' } }`).
     const code =

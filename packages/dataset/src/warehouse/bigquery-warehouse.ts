@@ -15,6 +15,7 @@ import {
   formatValue,
   InvalidArgumentError,
   LeadscoreError,
+  parseWith,
   WarehouseError,
 } from '@leadscore/core';
 import { createRng, type Rng } from '@leadscore/core/rng';
@@ -32,15 +33,15 @@ import { type BigQueryParamType, encodeQueryParameters } from './bigquery-params
 import { checkCsvValues } from './csv-values.js';
 import { bigqueryDialect } from './dialect.js';
 import { formatOfPath } from './file-format.js';
-import { assertIdentifier, parseIdentifier, quoteIdentifier } from './identifiers.js';
-import {
-  type CreateTableFromFileOptions,
-  type CreateTableOptions,
-  LOGICAL_TYPES,
-  type QueryOptions,
-  type SqlDialect,
-  type TableDescription,
-  type Warehouse,
+import { parseIdentifier, quoteIdentifier } from './identifiers.js';
+import { createTableFromFileOptionsSchema } from './options-schema.js';
+import type {
+  CreateTableFromFileOptions,
+  CreateTableOptions,
+  QueryOptions,
+  SqlDialect,
+  TableDescription,
+  Warehouse,
 } from './types.js';
 
 /** Query options specific to BigQuery. */
@@ -92,8 +93,6 @@ const STANDARD_TYPE_NAMES: Readonly<Record<string, string>> = {
 
 /** BigQuery job ids: letters, digits, underscores and dashes, at most 1024. */
 const JOB_ID = /^[A-Za-z0-9_-]{1,1024}$/;
-
-const LOGICAL_TYPE_SET: ReadonlySet<string> = new Set(LOGICAL_TYPES);
 
 interface ApiErrorLike {
   code?: number | string;
@@ -777,6 +776,7 @@ export class BigQueryWarehouseImpl implements BigQueryWarehouse {
   ): Promise<void> {
     this.#checkOpen();
     const ref = this.#resolve(name);
+    parseWith(createTableFromFileOptionsSchema, options, 'options');
     const format = options.format ?? formatOfPath(path);
     if (format !== 'csv' && format !== 'parquet') {
       throw new InvalidArgumentError(
@@ -791,14 +791,6 @@ export class BigQueryWarehouseImpl implements BigQueryWarehouse {
       });
     }
     const columnTypes = Object.entries(options.columnTypes ?? {});
-    for (const [column, type] of columnTypes) {
-      assertIdentifier(column, 'columnTypes');
-      if (!LOGICAL_TYPE_SET.has(type)) {
-        throw new InvalidArgumentError(
-          `columnTypes.${column} must be one of ${[...LOGICAL_TYPES].join(', ')}, found ${formatValue(type)}`,
-        );
-      }
-    }
     if (columnTypes.length > 0 && format !== 'csv') {
       throw new InvalidArgumentError(
         `columnTypes applies to CSV files only, found format ${formatValue(format)}`,

@@ -4,10 +4,11 @@ import {
   formatValue,
   InvalidArgumentError,
   LeadscoreError,
+  parseWith,
   sha256Hex,
   WarehouseError,
 } from '@leadscore/core';
-import { assertArg, assertInteger, canonicalJson } from '@leadscore/core/internal';
+import { assertArg, canonicalJson } from '@leadscore/core/internal';
 import { type RecordBatch, Table } from 'apache-arrow';
 import { checkCsvValues } from './csv-values.js';
 import { duckdbDialect } from './dialect.js';
@@ -22,6 +23,7 @@ import {
 } from './duckdb-arrow-writer.js';
 import { formatOfPath } from './file-format.js';
 import { assertIdentifier, parseIdentifier, quoteIdentifier } from './identifiers.js';
+import { createTableFromFileOptionsSchema, duckDbWarehouseOptionsSchema } from './options-schema.js';
 import {
   type ColumnDescription,
   type CreateTableFromFileOptions,
@@ -66,25 +68,7 @@ const CONVERSION_ERROR = /Conversion Error|CSV Error|Could not convert|Invalid I
  * @example const wh = await openDuckDbWarehouse({ path: ':memory:' })
  */
 export async function openDuckDbWarehouse(options: DuckDbWarehouseOptions): Promise<DuckDbWarehouse> {
-  assertArg(
-    options !== null &&
-      typeof options === 'object' &&
-      typeof options.path === 'string' &&
-      options.path.length > 0,
-    'options.path',
-    "a file path or ':memory:'",
-    options?.path,
-  );
-  if (options.threads !== undefined) assertInteger(options.threads, 'options.threads', 1, 1024);
-  if (options.batchRows !== undefined) assertInteger(options.batchRows, 'options.batchRows', 1, 1 << 26);
-  if (options.memoryLimit !== undefined) {
-    assertArg(
-      /^\d+(\.\d+)?\s*[KMGT]i?B$/i.test(options.memoryLimit),
-      'options.memoryLimit',
-      "a size like '2GB'",
-      options.memoryLimit,
-    );
-  }
+  parseWith(duckDbWarehouseOptionsSchema, options, 'options');
   let api: DuckApi;
   try {
     api = await import('@duckdb/node-api');
@@ -296,6 +280,7 @@ export class DuckDbWarehouse implements Warehouse {
   ): Promise<void> {
     const ref = quoteIdentifier('duckdb', name, 'name');
     assertArg(typeof path === 'string' && path.length > 0, 'path', 'a non-empty file path', path);
+    parseWith(createTableFromFileOptionsSchema, options, 'options');
     const format = options.format ?? formatFromExtension(path);
     let reader: string;
     const utcColumns: string[] = [];
@@ -305,13 +290,6 @@ export class DuckDbWarehouse implements Warehouse {
       reader = 'read_parquet($path)';
     } else {
       const types = Object.entries(columnTypes).map(([column, type]) => {
-        assertIdentifier(column, 'options.columnTypes');
-        assertArg(
-          typeof type === 'string' && Object.hasOwn(DUCKDB_TYPE_NAMES, type),
-          `options.columnTypes.${column}`,
-          `one of ${Object.keys(DUCKDB_TYPE_NAMES).join(', ')}`,
-          type,
-        );
         // Timestamps parse as TIMESTAMPTZ so an explicit offset ('+02:00', 'Z') is honoured rather than
         // dropped, then are stored as naive UTC TIMESTAMPs. (DuckDB's CSV reader NULLs a TIMESTAMPTZ
         // it cannot parse; checkCsvValues refuses those values first.)
