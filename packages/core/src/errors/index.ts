@@ -4,6 +4,8 @@
  * @module
  */
 
+import type { Issue } from '../issues/issues.js';
+
 /**
  * Stable machine-readable error codes. The union stays here even for errors defined elsewhere
  * (`GATE_FAILED` by the gates package, `NOT_FITTED` by features) so every code has one home.
@@ -48,8 +50,16 @@ export class InvalidArgumentError extends LeadscoreError {
 
 /** Input data (a row, a column, a file) violates the data contract. */
 export class DataError extends LeadscoreError {
-  constructor(message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
-    super('INVALID_DATA', message, options);
+  /** Every problem found when the check collects them (`parseRows`); empty otherwise. */
+  readonly issues: readonly Issue[];
+
+  constructor(
+    message: string,
+    options: { cause?: unknown; details?: Record<string, unknown>; issues?: readonly Issue[] } = {},
+  ) {
+    const { issues, ...rest } = options;
+    super('INVALID_DATA', message, rest);
+    this.issues = Object.freeze([...(issues ?? [])]);
   }
 }
 
