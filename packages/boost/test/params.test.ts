@@ -1,0 +1,88 @@
+import { ValidationError } from '@leadscore/core';
+import { describe, expect, it } from 'vitest';
+import { resolveParams, safeResolveParams } from '../src/train/params.js';
+
+describe('train params', () => {
+  it('applies the XGBoost 1.7 defaults (floats stored as float32)', () => {
+    const p = resolveParams({}, 3);
+    expect(p).toMatchObject({
+      numRounds: 100,
+      learningRate: Math.fround(0.3),
+      maxDepth: 6,
+      maxLeaves: 0,
+      growPolicy: 'depthwise',
+      lambda: 1,
+      subsample: 1,
+      baseScore: 'mean',
+      maxBin: 256,
+      monotoneConstraints: [],
+      seed: 0,
+      nthread: 1,
+    });
+    expect(resolveParams({ maxDepth: 0, maxLeaves: 8, growPolicy: 'lossguide' }, 3).maxDepth).toBe(0);
+  });
+
+  // One bad value per parameter: the issue's code, path and the value passed.
+  it.each([
+    ['numRounds', 0, 'too_small'],
+    ['learningRate', 0, 'too_small'],
+    ['maxDepth', 31, 'too_big'],
+    ['maxLeaves', -1, 'too_small'],
+    ['growPolicy', 'leafwise', 'invalid_value'],
+    ['lambda', -1, 'too_small'],
+    ['alpha', Number.NaN, 'invalid_type'],
+    ['gamma', Number.POSITIVE_INFINITY, 'invalid_type'],
+    ['minChildWeight', -0.5, 'too_small'],
+    ['maxDeltaStep', '1', 'invalid_type'],
+    ['subsample', 0, 'too_small'],
+    ['colsampleByTree', 1.5, 'too_big'],
+    ['colsampleByNode', -1, 'too_small'],
+    ['scalePosWeight', 0, 'too_small'],
+    ['baseScore', 1, 'too_big'],
+    ['baseScore', 'median', 'invalid_union'],
+    ['maxBin', 1, 'too_small'],
+    ['monotoneConstraints', 'up', 'invalid_type'],
+    ['seed', 0.5, 'invalid_type'],
+    ['nthread', 65, 'too_big'],
+    ['eta', 0.1, 'unrecognized_key'],
+  ] as const)('params.%s = %o -> %s', (key, value, code) => {
+    const r = safeResolveParams({ [key]: value }, 3);
+    expect(r.success).toBe(false);
+    expect(r.issues).toHaveLength(1);
+    expect(r.issues[0]).toMatchObject({ code, path: [key] });
+    expect(r.issues[0]!.value).toStrictEqual(code === 'unrecognized_key' ? key : value);
+    expect(r.issues[0]!.message.startsWith(`params.${key}`)).toBe(true);
+  });
+
+  it('names a bad constraint entry, a wrong constraint count and an unbounded tree', () => {
+    expect(safeResolveParams({ monotoneConstraints: [1, 2, 0] }, 3).issues).toMatchObject([
+      { code: 'invalid_union', path: ['monotoneConstraints', 1], value: 2 },
+    ]);
+    expect(safeResolveParams({ monotoneConstraints: [1, 0] }, 3).issues).toMatchObject([
+      { code: 'monotone_length_mismatch', path: ['monotoneConstraints'], value: 2 },
+    ]);
+    expect(safeResolveParams({ maxDepth: 0 }, 3).issues).toMatchObject([
+      { code: 'unbounded_tree', path: ['maxDepth'], value: 0 },
+    ]);
+    expect(safeResolveParams({ maxDepth: 0, maxLeaves: 4 }, 3).issues).toMatchObject([
+      { code: 'unbounded_tree', path: ['maxDepth'], value: 0 },
+    ]);
+  });
+
+  it('resolveParams throws a ValidationError listing every problem', () => {
+    let error: unknown;
+    try {
+      resolveParams({ numRounds: 0, subsample: 2, eta: 1 } as never, 3);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).code).toBe('INVALID_ARGUMENT');
+    expect((error as Error).message).toMatchInlineSnapshot(`
+      "3 problems:
+      - params.numRounds: must be an integer >= 1, found 0
+      - params.subsample: must be a number in (0, 1], found 2
+      - params.eta is not a known option, found "eta""
+    `);
+  });
+});
