@@ -1,6 +1,8 @@
 import { ValidationError } from '@leadscore/core';
+import { fromRows } from '@leadscore/core/matrix';
 import { describe, expect, it } from 'vitest';
 import { resolveParams, safeResolveParams } from '../src/train/params.js';
+import { train } from '../src/train/train.js';
 
 describe('train params', () => {
   it('applies the XGBoost 1.7 defaults (floats stored as float32)', () => {
@@ -84,5 +86,30 @@ describe('train params', () => {
       - params.subsample: must be a number in (0, 1], found 2
       - params.eta is not a known option, found "eta""
     `);
+  });
+});
+
+describe('train options', () => {
+  const m = fromRows([1, 2, 3, 4], 1);
+  const y = [0, 1, 0, 1];
+  // One bad value per option: refused before any work, with the issue's code, path and value.
+  it.each([
+    ['weights', 3, 'custom'],
+    ['evalSet', { labels: [0, 1] }, 'custom'],
+    ['evalMetric', 'auc', 'invalid_value'],
+    ['earlyStoppingRounds', -1, 'too_small'],
+    ['onRound', 'log', 'custom'],
+    ['signal', { aborted: true }, 'custom'],
+    ['binMapper', 'cuts', 'custom'],
+    ['categoricalAsCodes', 1, 'invalid_type'],
+    ['nRounds', 10, 'unrecognized_key'],
+  ] as const)('options.%s = %o -> %s', async (key, value, code) => {
+    const error = await train(m, y, { numRounds: 1 }, { [key]: value } as never).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    const issues = (error as ValidationError).issues;
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ code, path: [key] });
+    expect(issues[0]!.value).toStrictEqual(code === 'unrecognized_key' ? key : value);
+    expect(issues[0]!.message.startsWith(`options.${key}`)).toBe(true);
   });
 });

@@ -2,7 +2,7 @@
  * Training parameters, their defaults (XGBoost 1.7 `TrainParam` unless noted) and validation.
  * @module
  */
-import { issue, type SafeResult, safeParseWith, ValidationError } from '@leadscore/core';
+import { issue, type SafeResult, safeParseWith, ValidationError } from '@leadscore/core/issues';
 import { z } from 'zod';
 import type { ModelParams } from '../model/types.js';
 
