@@ -90,7 +90,7 @@ describe('train params', () => {
 });
 
 describe('train options', () => {
-  const m = fromRows([1, 2, 3, 4], 1);
+  const m = fromRows([1, 2, 3, 4], 4);
   const y = [0, 1, 0, 1];
   // One bad value per option: refused before any work, with the issue's code, path and value.
   it.each([
@@ -111,5 +111,52 @@ describe('train options', () => {
     expect(issues[0]).toMatchObject({ code, path: [key] });
     expect(issues[0]!.value).toStrictEqual(code === 'unrecognized_key' ? key : value);
     expect(issues[0]!.message.startsWith(`options.${key}`)).toBe(true);
+  });
+});
+
+describe('prediction and export options', () => {
+  const m = fromRows([1, 2, 3, 4], 4);
+  const y = [0, 1, 0, 1];
+  const issueOf = (f: () => unknown) => {
+    let error: unknown;
+    try {
+      f();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ValidationError);
+    const issues = (error as ValidationError).issues;
+    expect(issues).toHaveLength(1);
+    return issues[0]!;
+  };
+  it.each([
+    ['iterationRange', 2, 'invalid_type', ['iterationRange']],
+    ['iterationRange', [0, 1.5], 'invalid_type', ['iterationRange', 1]],
+    ['iterationRange', [-1, 1], 'too_small', ['iterationRange', 0]],
+    ['nthread', 0, 'too_small', ['nthread']],
+    ['nthread', 65, 'too_big', ['nthread']],
+    ['threads', 2, 'unrecognized_key', ['threads']],
+  ] as const)('predict/predictContributions options.%s = %o -> %s', async (key, value, code, path) => {
+    const booster = await train(m, y, { numRounds: 2 });
+    for (const call of [
+      () => booster.predict(m, { [key]: value } as never),
+      () => booster.predictContributions(m, { [key]: value } as never),
+    ]) {
+      const i = issueOf(call);
+      expect(i).toMatchObject({ code, path: [...path] });
+      let expected: unknown = { [key]: value };
+      for (const p of path) expected = (expected as Record<string | number, unknown>)[p];
+      expect(i.value).toStrictEqual(code === 'unrecognized_key' ? key : expected);
+    }
+  });
+
+  it.each([
+    ['featureNames', 'yes', 'invalid_type'],
+    ['featureName', true, 'unrecognized_key'],
+  ] as const)('toXGBoostJSON options.%s = %o -> %s', async (key, value, code) => {
+    const booster = await train(m, y, { numRounds: 1 });
+    const i = issueOf(() => booster.toXGBoostJSON({ [key]: value } as never));
+    expect(i).toMatchObject({ code, path: [key] });
+    expect(i.value).toStrictEqual(code === 'unrecognized_key' ? key : value);
   });
 });
