@@ -75,7 +75,7 @@ describe('computeFeatures options', () => {
       kind: 'numeric',
       inputs: ['aum'],
       businessSignal: false,
-      compute: (r) => r.aum,
+      compute: (r) => (typeof r.aum === 'number' ? r.aum : null),
     }),
   ]);
   it.each([
