@@ -4,8 +4,6 @@
  * @module
  */
 
-import type { Issue } from '../issues/issues.js';
-
 /**
  * Stable machine-readable error codes. The union stays here even for errors defined elsewhere
  * (`GATE_FAILED` by the gates package, `NOT_FITTED` by features) so every code has one home.
@@ -21,6 +19,21 @@ export type LeadscoreErrorCode =
   | 'GATE_FAILED'
   | 'CANCELLED'
   | 'NOT_FITTED';
+
+/**
+ * One problem: a specific machine-readable `code`, where it is, the value found and a sentence. Defined
+ * here so errors can carry issues; `@leadscore/core/issues` re-exports it.
+ */
+export interface Issue {
+  /** Specific and stable: `'too_small'`, `'missing_column'`, `'cv_ap_below_threshold'`, ... */
+  readonly code: string;
+  /** Where: object keys and array indices from the validated value's root (empty for the root). */
+  readonly path: readonly (string | number)[];
+  /** The offending value, when there is one. */
+  readonly value?: unknown;
+  /** A sentence that starts with the path or column and quotes the value. */
+  readonly message: string;
+}
 
 /** Base class of every error thrown by leadscore. */
 export class LeadscoreError extends Error {

@@ -5,19 +5,9 @@
  * @module
  */
 import type { z } from 'zod';
-import { formatValue, LeadscoreError, type LeadscoreErrorCode } from '../errors/index.js';
+import { formatValue, type Issue, LeadscoreError, type LeadscoreErrorCode } from '../errors/index.js';
 
-/** One problem: a specific machine-readable `code`, where it is, the value found and a sentence. */
-export interface Issue {
-  /** Specific and stable: `'too_small'`, `'missing_column'`, `'cv_ap_below_threshold'`, ... */
-  readonly code: string;
-  /** Where: object keys and array indices from the validated value's root (empty for the root). */
-  readonly path: readonly (string | number)[];
-  /** The offending value, when there is one. */
-  readonly value?: unknown;
-  /** A sentence that starts with the path or column and quotes the value. */
-  readonly message: string;
-}
+export type { Issue };
 
 /** The result of a `safeX()` call. */
 export type SafeResult<T> =
