@@ -172,3 +172,80 @@ describe('createTableFromFile options', () => {
     );
   });
 });
+
+describe('query, createTableFromArrow and dropTable options', () => {
+  let duck: DuckDbWarehouse;
+  beforeAll(async () => {
+    duck = await openDuckDbWarehouse({ path: ':memory:', threads: 1 });
+    await duck.execute('CREATE TABLE t AS SELECT 1 AS x');
+  });
+  afterAll(async () => {
+    await duck.close();
+  });
+
+  const queryCases = [
+    ['params', [1, 2], 'custom'],
+    ['signal', 'stop', 'custom'],
+    ['onProgress', {}, 'custom'],
+    ['labels', 'team', 'custom'],
+    ['param', { x: 1 }, 'unrecognized_key'],
+  ] as const;
+
+  it.each(queryCases)(
+    'DuckDB query/queryBatches/execute/describeTable options.%s = %o -> %s',
+    async (key, value, code) => {
+      const options = { [key]: value } as never;
+      const batches = async () => {
+        for await (const _ of duck.queryBatches('SELECT 1', options)) break;
+      };
+      for (const call of [
+        () => duck.query('SELECT 1', options),
+        batches,
+        () => duck.execute('SELECT 1', options),
+        () => duck.describeTable('t', options),
+      ]) {
+        await expectOneIssue(call(), key, value, code);
+      }
+    },
+  );
+
+  it.each([...queryCases, ['paramTypes', 'DATE', 'custom'], ['dryRun', 'no', 'invalid_type']] as const)(
+    'BigQuery query/execute/estimateQueryBytes options.%s = %o -> %s (before any request)',
+    async (key, value, code) => {
+      const bq = await openBigQueryWarehouse({
+        projectId: 'acme-ml',
+        dataset: 'leadscore',
+        anonymous: true,
+        apiEndpoint: 'http://127.0.0.1:9',
+      });
+      const options = { [key]: value } as never;
+      for (const call of [
+        () => bq.query('SELECT 1', options),
+        () => bq.execute('SELECT 1', options),
+        () => bq.estimateQueryBytes('SELECT 1', options),
+      ]) {
+        await expectOneIssue(call(), key, value, code);
+      }
+      await bq.close();
+    },
+  );
+
+  it.each([
+    ['replace', 1, 'invalid_type'],
+    ['signal', true, 'custom'],
+    ['onProgress', 'log', 'custom'],
+    ['overwrite', true, 'unrecognized_key'],
+  ] as const)('createTableFromArrow options.%s = %o -> %s', async (key, value, code) => {
+    const table = await duck.query('SELECT 1 AS x');
+    await expectOneIssue(duck.createTableFromArrow('u', table, { [key]: value } as never), key, value, code);
+    expect(await duck.tableExists('u')).toBe(false);
+  });
+
+  it.each([
+    ['ifExists', 'yes', 'invalid_type'],
+    ['cascade', true, 'unrecognized_key'],
+  ] as const)('dropTable options.%s = %o -> %s', async (key, value, code) => {
+    await expectOneIssue(duck.dropTable('t', { [key]: value } as never), key, value, code);
+    expect(await duck.tableExists('t')).toBe(true);
+  });
+});

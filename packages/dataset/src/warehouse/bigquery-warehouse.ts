@@ -34,7 +34,13 @@ import { checkCsvValues } from './csv-values.js';
 import { bigqueryDialect } from './dialect.js';
 import { formatOfPath } from './file-format.js';
 import { parseIdentifier, quoteIdentifier } from './identifiers.js';
-import { createTableFromFileOptionsSchema } from './options-schema.js';
+import {
+  bigQueryQueryOptionsSchema,
+  createTableFromFileOptionsSchema,
+  createTableOptionsSchema,
+  dropTableOptionsSchema,
+  queryOptionsSchema,
+} from './options-schema.js';
 import type {
   CreateTableFromFileOptions,
   CreateTableOptions,
@@ -513,6 +519,7 @@ export class BigQueryWarehouseImpl implements BigQueryWarehouse {
 
   async estimateQueryBytes(sql: string, options: BigQueryQueryOptions = {}): Promise<number> {
     this.#checkOpen();
+    parseWith(bigQueryQueryOptionsSchema, options, 'options');
     const configuration = this.#queryConfiguration(sql, options, true);
     const jobId = this.#createJobId();
     const { metadata } = await this.#insertJob(configuration, jobId, options.signal);
@@ -603,6 +610,7 @@ export class BigQueryWarehouseImpl implements BigQueryWarehouse {
 
   async *queryBatches(sql: string, options: BigQueryQueryOptions = {}): AsyncGenerator<RecordBatch> {
     this.#checkOpen();
+    parseWith(bigQueryQueryOptionsSchema, options, 'options');
     await this.#maybeEstimate(sql, options);
     const { job, jobId, first } = await this.#startQuery(sql, options, this.#pageSize);
     const fields = first.schema?.fields ?? [];
@@ -628,6 +636,7 @@ export class BigQueryWarehouseImpl implements BigQueryWarehouse {
 
   async execute(sql: string, options: BigQueryQueryOptions = {}): Promise<void> {
     this.#checkOpen();
+    parseWith(bigQueryQueryOptionsSchema, options, 'options');
     await this.#maybeEstimate(sql, options);
     await this.#startQuery(sql, options, 0);
     options.onProgress?.({ phase: 'done', rows: 0 });
@@ -645,6 +654,7 @@ export class BigQueryWarehouseImpl implements BigQueryWarehouse {
 
   async dropTable(name: string, options: { ifExists?: boolean } = {}): Promise<void> {
     this.#checkOpen();
+    parseWith(dropTableOptionsSchema, options, 'options');
     const ref = this.#resolve(name);
     const table = this.#tableRef(ref);
     try {
@@ -664,6 +674,7 @@ export class BigQueryWarehouseImpl implements BigQueryWarehouse {
 
   async describeTable(name: string, options: QueryOptions = {}): Promise<TableDescription> {
     this.#checkOpen();
+    parseWith(queryOptionsSchema, options, 'options');
     const ref = this.#resolve(name);
     const table = this.#tableRef(ref);
     let metadata: { schema?: { fields?: BigQueryField[] }; numRows?: string };
@@ -748,6 +759,7 @@ export class BigQueryWarehouseImpl implements BigQueryWarehouse {
   async createTableFromArrow(name: string, table: Table, options: CreateTableOptions = {}): Promise<void> {
     this.#checkOpen();
     this.#resolve(name);
+    parseWith(createTableOptionsSchema, options, 'options');
     const fields = bigQueryFieldsFromArrow(table.schema);
     if (fields.length === 0) {
       throw new InvalidArgumentError(

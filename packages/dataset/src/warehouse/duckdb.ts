@@ -23,7 +23,13 @@ import {
 } from './duckdb-arrow-writer.js';
 import { formatOfPath } from './file-format.js';
 import { assertIdentifier, parseIdentifier, quoteIdentifier } from './identifiers.js';
-import { createTableFromFileOptionsSchema, duckDbWarehouseOptionsSchema } from './options-schema.js';
+import {
+  createTableFromFileOptionsSchema,
+  createTableOptionsSchema,
+  dropTableOptionsSchema,
+  duckDbWarehouseOptionsSchema,
+  queryOptionsSchema,
+} from './options-schema.js';
 import {
   type ColumnDescription,
   type CreateTableFromFileOptions,
@@ -128,6 +134,7 @@ export class DuckDbWarehouse implements Warehouse {
   }
 
   async query(sql: string, options: QueryOptions = {}): Promise<Table> {
+    parseWith(queryOptionsSchema, options, 'options');
     return this.#exclusive(options.signal, async (conn) => {
       const result = await this.#wrap(
         sql,
@@ -161,6 +168,7 @@ export class DuckDbWarehouse implements Warehouse {
 
   async *queryBatches(sql: string, options: QueryOptions = {}): AsyncIterable<RecordBatch> {
     this.#assertOpen();
+    parseWith(queryOptionsSchema, options, 'options');
     this.#throwIfAborted(options.signal);
     // A streaming result lives on its own connection so other calls can run while it is consumed.
     const conn = await this.#instance.connect();
@@ -208,6 +216,7 @@ export class DuckDbWarehouse implements Warehouse {
   }
 
   async execute(sql: string, options: QueryOptions = {}): Promise<void> {
+    parseWith(queryOptionsSchema, options, 'options');
     await this.#exclusive(options.signal, async (conn) => {
       await this.#wrap(
         sql,
@@ -222,6 +231,7 @@ export class DuckDbWarehouse implements Warehouse {
 
   async createTableFromArrow(name: string, table: Table, options: CreateTableOptions = {}): Promise<void> {
     const ref = quoteIdentifier('duckdb', name, 'name');
+    parseWith(createTableOptionsSchema, options, 'options');
     const segments = parseIdentifier(name, { name: 'name' });
     const columns = table.schema.fields.map((f) => {
       assertIdentifier(f.name, `table.schema.fields[${formatValue(f.name)}]`);
@@ -335,6 +345,7 @@ export class DuckDbWarehouse implements Warehouse {
 
   async describeTable(name: string, options: QueryOptions = {}): Promise<TableDescription> {
     quoteIdentifier('duckdb', name, 'name');
+    parseWith(queryOptionsSchema, options, 'options');
     return this.#exclusive(options.signal, async (conn) => {
       const columns = await this.#columns(conn, name);
       if (columns.length === 0) {
@@ -360,6 +371,7 @@ export class DuckDbWarehouse implements Warehouse {
   }
 
   async dropTable(name: string, options: { ifExists?: boolean } = {}): Promise<void> {
+    parseWith(dropTableOptionsSchema, options, 'options');
     const sql = `DROP TABLE ${options.ifExists ? 'IF EXISTS ' : ''}${quoteIdentifier('duckdb', name, 'name')}`;
     await this.#exclusive(undefined, async (conn) => {
       await this.#wrap(sql, () => conn.run(sql));

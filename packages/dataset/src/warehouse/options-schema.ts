@@ -94,3 +94,43 @@ export const createTableFromFileOptionsSchema = z
       .optional(),
   })
   .strict();
+
+const record = z.custom<Record<string, unknown>>(
+  (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
+  'must be an object',
+);
+
+/**
+ * Keys of `QueryOptions` (every warehouse's `query`, `queryBatches`, `execute`, `describeTable`).
+ * `params` and `labels` are records here; their names and values are checked where they are encoded.
+ */
+export const queryOptionsSchema = z
+  .object({
+    params: record.optional(),
+    signal: signal.optional(),
+    onProgress: fn().optional(),
+    labels: record.optional(),
+  })
+  .strict();
+
+/** Keys of `BigQueryQueryOptions`: the query options plus `paramTypes` and `dryRun`. */
+export const bigQueryQueryOptionsSchema = queryOptionsSchema
+  .extend({
+    paramTypes: record.optional(),
+    dryRun: z.boolean('must be a boolean').optional(),
+  })
+  .strict();
+
+/** Keys of `CreateTableOptions` (`createTableFromArrow`). */
+export const createTableOptionsSchema = z
+  .object({
+    replace: z.boolean('must be a boolean').optional(),
+    signal: signal.optional(),
+    onProgress: fn().optional(),
+  })
+  .strict();
+
+/** Keys of `dropTable`'s options. */
+export const dropTableOptionsSchema = z
+  .object({ ifExists: z.boolean('must be a boolean').optional() })
+  .strict();
