@@ -2,8 +2,13 @@ import { ValidationError } from '@leadscore/core';
 import { Float64, Table, vectorFromArray } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import {
+  assertDeclaredInputs,
+  columnFeature,
   computeFeatures,
   defineFeature,
+  describeFeatures,
+  evaluateFeature,
+  expectFeature,
   featureSet,
   fitOneHotEncoder,
   fitOrdinalEncoder,
@@ -85,5 +90,48 @@ describe('computeFeatures options', () => {
     ['quarters', 8, 'unrecognized_key'],
   ] as const)('options.%s = %o -> %s', (key, value, code) => {
     expectIssue(() => computeFeatures(table, set, { [key]: value } as never), key, value, code);
+  });
+});
+
+describe('feature helpers options', () => {
+  const aum = columnFeature('aum', 'numeric');
+  it.each([
+    ['historyQuarters', 0, 'too_small'],
+    ['historyQuarters', 2.5, 'invalid_type'],
+    ['quarters', 4, 'unrecognized_key'],
+  ] as const)(
+    'evaluateFeature, expectFeature and describeFeatures options.%s = %o -> %s',
+    (key, value, code) => {
+      const options = { [key]: value } as never;
+      expectIssue(() => evaluateFeature(aum, { aum: 1 }, {}, options), key, value, code);
+      expectIssue(() => expectFeature(aum, options).given({ aum: 1 }), key, value, code);
+      expectIssue(() => describeFeatures(featureSet([aum]), options), key, value, code);
+    },
+  );
+
+  it.each([
+    ['samples', 0, 'too_small'],
+    ['historyQuarters', 65, 'too_big'],
+    ['seed', '1', 'invalid_type'],
+    ['sample', 8, 'unrecognized_key'],
+  ] as const)('assertDeclaredInputs options.%s = %o -> %s', (key, value, code) => {
+    expectIssue(() => assertDeclaredInputs(aum, { [key]: value } as never), key, value, code);
+  });
+
+  it.each([
+    ['tolerance', -1, 'too_small'],
+    ['tolerance', Number.NaN, 'invalid_type'],
+    ['tol', 0.1, 'unrecognized_key'],
+  ] as const)('toEqual options.%s = %o -> %s', (key, value, code) => {
+    const given = expectFeature(aum).given({ aum: 1 });
+    expectIssue(() => given.toEqual(1, { [key]: value } as never), key, value, code);
+  });
+
+  it.each([
+    ['description', ' ', 'custom'],
+    ['description', 7, 'invalid_type'],
+    ['group', 'custom', 'unrecognized_key'],
+  ] as const)('columnFeature options.%s = %o -> %s', (key, value, code) => {
+    expectIssue(() => columnFeature('spend', 'numeric', { [key]: value } as never), key, value, code);
   });
 });
