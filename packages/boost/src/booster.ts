@@ -4,6 +4,7 @@
  */
 import { InvalidArgumentError } from '@leadscore/core/errors';
 import { assertArg, assertInteger } from '@leadscore/core/internal';
+import { parseWith } from '@leadscore/core/issues';
 import type { Matrix } from '@leadscore/core/matrix';
 import type { BinMapper } from './data/bin-mapper.js';
 import { checkMatrix } from './data/matrix.js';
@@ -14,6 +15,7 @@ import { baseMargin } from './model/base-margin.js';
 import type { BoosterModel, ImportanceType } from './model/types.js';
 import { accumulateMargins, type PackedForest, packForest, sigmoid32 } from './predict/predict.js';
 import { accumulateMarginsThreaded, shareForest } from './predict/predict-pool.js';
+import { predictOptionsSchema } from './predict-options.js';
 import { predictContributions } from './shap/tree-shap.js';
 
 /** What training recorded besides the model. */
@@ -84,9 +86,9 @@ export class Booster {
 
   private range(options: PredictOptions): [number, number] {
     const n = this.model.trees.length;
+    parseWith(predictOptionsSchema, options, 'options');
     const r = options.iterationRange;
     if (r === undefined) return [0, Math.min(n, this.model.bestIteration + 1)];
-    assertArg(Array.isArray(r) && r.length === 2, 'iterationRange', 'a pair [start, end)', r);
     assertInteger(r[0], 'iterationRange[0]', 0, n);
     assertInteger(r[1], 'iterationRange[1]', r[0], n);
     return [r[0], r[1]];
@@ -110,7 +112,6 @@ export class Booster {
     this.check(data);
     const [start, end] = this.range(options);
     const nthread = options.nthread ?? 1;
-    assertInteger(nthread, 'nthread', 1, 64);
     this.forest ??= packForest(this.model.trees);
     const m = new Float32Array(data.nRows).fill(baseMargin(this.model.baseScore));
     if (nthread > 1) {

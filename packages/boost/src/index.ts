@@ -17,5 +17,5 @@ export { fromLightGBMText, toLightGBMText } from './io/lightgbm-text.js';
 export { fromXGBoostJSON, type ToXGBoostJSONOptions, toXGBoostJSON } from './io/xgboost-json.js';
 export type { BoosterModel, ImportanceType, ModelParams, TreeArrays } from './model/types.js';
 export { type PredictContributionsOptions, predictContributions } from './shap/tree-shap.js';
-export type { TrainParams } from './train/params.js';
+export { safeResolveParams, type TrainParams } from './train/params.js';
 export { type EvalSet, type RoundInfo, type TrainOptions, train } from './train/train.js';

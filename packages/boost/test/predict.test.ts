@@ -215,10 +215,10 @@ describe('multi-threaded prediction', () => {
   it('refuses a bad thread count', () => {
     const b = new Booster(model);
     expect(() => b.predict(fromRows([1, 2], 1), { nthread: 0 })).toThrowErrorMatchingInlineSnapshot(
-      `[InvalidArgumentError: nthread must be an integer in [1, 64], found 0]`,
+      `[ValidationError: options.nthread: must be an integer in [1, 64], found 0]`,
     );
     expect(() => b.predict(fromRows([1, 2], 1), { nthread: 1.5 })).toThrowErrorMatchingInlineSnapshot(
-      `[InvalidArgumentError: nthread must be an integer in [1, 64], found 1.5]`,
+      `[ValidationError: options.nthread: must be an integer in [1, 64], found 1.5]`,
     );
   });
 });

@@ -416,13 +416,13 @@ describe('train: bad input', () => {
       `"options.weights[1] must be a finite number >= 0, found -1"`,
     );
     expect(await msg(train(m, [0, 1, 0, 1], { maxDepth: -1 }))).toMatchInlineSnapshot(
-      `"params.maxDepth must be an integer in [0, 30], found -1"`,
+      `"params.maxDepth: must be an integer in [0, 30], found -1"`,
     );
     expect(await msg(train(m, [0, 1, 0, 1], { learningRate: 0 }))).toMatchInlineSnapshot(
-      `"params.learningRate must be a finite number > 0, found 0"`,
+      `"params.learningRate: must be a finite number > 0, found 0"`,
     );
     expect(await msg(train(m, [0, 1, 0, 1], { eta: 0.1 } as never))).toMatchInlineSnapshot(
-      `"params.eta must be a known parameter, found "eta""`,
+      `"params.eta is not a known option, found "eta""`,
     );
     expect(await msg(train(m, [0, 1, 0, 1], { monotoneConstraints: [1, 0] }))).toMatchInlineSnapshot(
       `"params.monotoneConstraints must be an array of 1 entries (one per feature), found 2"`,

@@ -60,6 +60,7 @@ describe('@leadscore/core exports', () => {
         "repCurrentSchema",
         "repSnapshotSchema",
         "rocAuc",
+        "safeParseRows",
         "safeParseWith",
         "safeReadCvResult",
         "safeReadFoldList",

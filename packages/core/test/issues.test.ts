@@ -33,6 +33,40 @@ describe('typed issues', () => {
     expect(parseWith(schema, { nFolds: 5, gapDays: 30 })).toEqual({ nFolds: 5, gapDays: 30 });
   });
 
+  it('a refinement names its specific code through params.code; other custom issues stay custom', () => {
+    const id = z
+      .object({
+        firmId: z.string().refine((v) => !/^F\d+$/.test(v), {
+          params: { code: 'reserved_firm_id' },
+          message: 'must not be a generated firm id',
+        }),
+        other: z.string().refine((v) => v !== 'x', 'must not be x'),
+      })
+      .strict();
+    const r = safeParseWith(id, { firmId: 'F0001', other: 'x' }, 'options');
+    expect(r.success).toBe(false);
+    expect(r.issues.map((i) => [i.code, i.path.join('.'), i.value])).toEqual([
+      ['reserved_firm_id', 'firmId', 'F0001'],
+      ['custom', 'other', 'x'],
+    ]);
+    expect(r.issues[0]!.message).toBe('options.firmId: must not be a generated firm id, found "F0001"');
+  });
+
+  it('a bad record key is reported with the key as its value', () => {
+    const types = z.object({
+      columnTypes: z.record(z.string().regex(/^[a-z]+$/, 'must be a column name'), z.string()),
+    });
+    const r = safeParseWith(types, { columnTypes: { ok: 'int', 'x; DROP': 'int' } }, 'options');
+    expect(r.issues).toEqual([
+      {
+        code: 'invalid_key',
+        path: ['columnTypes', 'x; DROP'],
+        value: 'x; DROP',
+        message: 'options.columnTypes key must be a column name, found "x; DROP"',
+      },
+    ]);
+  });
+
   it('result documents are checked by format and version', () => {
     expect(() => readFoldList({ format: 'leadscore.folds', version: 2 })).toThrow(ValidationError);
     const r = safeReadCvResult({ format: 'leadscore.cv-result', version: 1 });

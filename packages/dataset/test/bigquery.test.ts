@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CancelledError, InvalidArgumentError, WarehouseError } from '@leadscore/core';
+import { CancelledError, InvalidArgumentError, ValidationError, WarehouseError } from '@leadscore/core';
 import {
   DateDay,
   makeData,
@@ -716,9 +716,12 @@ describe('identifiers and validation', () => {
     await expect(
       openBigQueryWarehouse({ projectId: 'Bad Project!', dataset: 'leadscore' }),
     ).rejects.toThrowErrorMatchingInlineSnapshot(
-      `[InvalidArgumentError: projectId must be a Google Cloud project id (6-30 lowercase letters, digits or hyphens, starting with a letter), found "Bad Project!"]`,
+      `[ValidationError: options.projectId: must be a Google Cloud project id (6-30 lowercase letters, digits or hyphens, starting with a letter), found "Bad Project!"]`,
     );
-    await expect(open({ dataset: 'lead-score' })).rejects.toThrow(InvalidArgumentError);
+    await expect(open({ dataset: 'lead-score' })).rejects.toThrow(ValidationError);
+    await expect(open({ dataset: 'lead-score' })).rejects.toThrow(
+      /^options\.dataset: must be an identifier matching .*, found "lead-score"$/,
+    );
   });
 
   test('quoting: backticks around validated paths, hyphenated project ids allowed', async () => {

@@ -6,9 +6,9 @@ import {
   CancelledError,
   DataError,
   hashJson,
-  InvalidArgumentError,
   SchemaError,
   sha256Hex,
+  ValidationError,
   writeFileAtomic,
 } from '@leadscore/core';
 import { canonicalJson } from '@leadscore/core/internal';
@@ -129,7 +129,7 @@ describe('DatasetSpec', () => {
       output: { base: 'out' },
     };
     expect(() => parseDatasetSpec({ ...base, dataEndDate: '2025-02-30' })).toThrowErrorMatchingInlineSnapshot(
-      `[InvalidArgumentError: spec.dataEndDate: must be a real calendar date, found "2025-02-30"]`,
+      `[ValidationError: spec.dataEndDate: must be a real calendar date, found "2025-02-30"]`,
     );
     expect(() =>
       parseDatasetSpec({
@@ -140,7 +140,7 @@ describe('DatasetSpec', () => {
         ],
       }),
     ).toThrowErrorMatchingInlineSnapshot(
-      `[InvalidArgumentError: spec.featureGroups.1.columns.0: aum is already read by group a; a column has one pointInTime/current policy, found "aum"]`,
+      `[ValidationError: spec.featureGroups[1].columns[0]: aum is already read by group a; a column has one pointInTime/current policy, found "aum"]`,
     );
     expect(() => parseDatasetSpec({ ...base, tables: { leads: 'leads; DROP TABLE x' } })).toThrow(
       /^spec\.tables\.leads: must be a \(dotted\) identifier/,
@@ -153,10 +153,12 @@ describe('DatasetSpec', () => {
     );
     expect(() =>
       parseDatasetSpec({ ...base, cohortStats: [{ name: 'x', kind: 'sum', partitionBy: ['state'] }] }),
-    ).toThrow(/^spec\.cohortStats\.0\.column: sum needs a column/);
+    ).toThrow(/^spec\.cohortStats\[0\]\.column: sum needs a column/);
     expect(() =>
       v7DatasetSpec({ dataEndDate: '2025-12-31', outputbase: 'mine', lookbackDays: 30 } as never),
-    ).toThrow(/^options\.outputbase is not a known option/);
+    ).toThrow(
+      /^2 problems:\n- options\.outputbase is not a known option, found "outputbase"\n- options\.lookbackDays is not a known option/,
+    );
     // A cohort statistic may not shadow a history date column, which the leakage audit reads by name.
     expect(() =>
       parseDatasetSpec({
@@ -165,7 +167,7 @@ describe('DatasetSpec', () => {
         historyQuarters: 2,
         cohortStats: [{ name: 'history_snapshot_date_q1', kind: 'count', partitionBy: ['state'] }],
       }),
-    ).toThrow(/^spec\.cohortStats\.0\.name: history_snapshot_date_q1 collides with another output column/);
+    ).toThrow(/^spec\.cohortStats\[0\]\.name: history_snapshot_date_q1 collides with another output column/);
   });
 
   it('v7 preset: financial current, the rest point-in-time, 8 quarters of history, cohort stats', () => {
@@ -343,7 +345,10 @@ describe('bad input', () => {
   it('refuses hostile table names before touching the warehouse', async () => {
     await expect(
       buildDataset(wh, smallSpec({ tables: { leads: 'leads"; DROP TABLE rep_snapshots; --' } })),
-    ).rejects.toBeInstanceOf(InvalidArgumentError);
+    ).rejects.toThrow(/^spec\.tables\.leads: must be a \(dotted\) identifier/);
+    await expect(
+      buildDataset(wh, smallSpec({ tables: { leads: 'leads"; DROP TABLE rep_snapshots; --' } })),
+    ).rejects.toBeInstanceOf(ValidationError);
     expect(await wh.tableExists('rep_snapshots')).toBe(true);
   });
 

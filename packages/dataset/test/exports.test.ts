@@ -16,6 +16,8 @@ describe('@leadscore/dataset exports', () => {
         "LOGICAL_TYPES",
         "MAX_OFFENDING_IDS",
         "RESERVED_OUTPUT_COLUMNS",
+        "VERIFY_ISSUE_CODES",
+        "assertDatasetVerified",
         "auditDatasetLeakage",
         "bigqueryDialect",
         "buildDataset",
@@ -38,8 +40,10 @@ describe('@leadscore/dataset exports', () => {
         "quoteIdentifier",
         "readDatasetMetadata",
         "safeParseDatasetSpec",
+        "safeVerifyDataset",
         "v7DatasetSpec",
         "verifyDataset",
+        "verifyIssues",
       ]
     `);
   });

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, ValidationError } from '@leadscore/core';
+import { ValidationError } from '@leadscore/core';
 import { describe, expect, it } from 'vitest';
 import { buildDataset } from '../src/builder/build.js';
 import { parseDatasetSpec, safeParseDatasetSpec, v7DatasetSpec } from '../src/builder/spec.js';
@@ -30,7 +30,19 @@ describe('safeParseDatasetSpec', () => {
     if (!r.success) return;
     expect(r.data).toEqual(parseDatasetSpec(base));
     expect(Object.isFrozen(r.data.featureGroups)).toBe(true);
-    expect(() => parseDatasetSpec({ ...base, historyQuarters: 0 })).toThrow(InvalidArgumentError);
+    expect(() => parseDatasetSpec({ ...base, historyQuarters: 0 })).toThrow(ValidationError);
+    const err = (() => {
+      try {
+        parseDatasetSpec({ ...base, historyQuarters: 0, labelHorizonDays: -1 });
+      } catch (e) {
+        return e as ValidationError;
+      }
+    })();
+    expect(err?.code).toBe('INVALID_ARGUMENT');
+    expect(err?.issues.map((i) => [i.code, i.path.join('.'), i.value])).toEqual([
+      ['too_small', 'historyQuarters', 0],
+      ['too_small', 'labelHorizonDays', -1],
+    ]);
   });
 });
 
@@ -57,5 +69,37 @@ describe('buildDataset options', () => {
       ]),
     );
     expect((error as ValidationError).message).toMatch(/options\.outdir is not a known option/);
+  });
+});
+
+describe('v7DatasetSpec options', () => {
+  // One bad value per option: the issue's code, path (under options) and value.
+  it.each([
+    ['dataEndDate', '2025-02-30', 'custom', ['dataEndDate']],
+    ['tables', { leads: 'leads; DROP' }, 'invalid_format', ['tables', 'leads']],
+    ['columnMap', { snapshot: { aum: 7 } }, 'invalid_type', ['columnMap', 'snapshot', 'aum']],
+    ['outputBase', 'out put', 'invalid_format', ['outputBase']],
+    ['version', '2026-11-26', 'invalid_format', ['version']],
+    ['overwrite', 'yes', 'invalid_type', ['overwrite']],
+    ['availabilityLagDays', -1, 'too_small', ['availabilityLagDays']],
+    ['maxLookbackDays', 1.5, 'invalid_type', ['maxLookbackDays']],
+    ['historyQuarters', 0, 'too_small', ['historyQuarters']],
+    ['labelHorizonDays', 4000, 'too_big', ['labelHorizonDays']],
+    ['outputbase', 'mine', 'unrecognized_key', ['outputbase']],
+  ] as const)('options.%s = %o -> %s', (key, value, code, path) => {
+    let error: unknown;
+    try {
+      v7DatasetSpec({ dataEndDate: '2025-12-31', [key]: value } as never);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ValidationError);
+    const issues = (error as ValidationError).issues;
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ code, path: [...path] });
+    let expected: unknown = { [key]: value };
+    for (const p of path) expected = (expected as Record<string, unknown>)[p];
+    expect(issues[0]!.value).toStrictEqual(code === 'unrecognized_key' ? key : expected);
+    expect(issues[0]!.message.startsWith(`options.${key}`)).toBe(true);
   });
 });

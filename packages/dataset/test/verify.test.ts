@@ -1,10 +1,10 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ArtifactError, InvalidArgumentError } from '@leadscore/core';
+import { ArtifactError, InvalidArgumentError, ValidationError } from '@leadscore/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type BuildDatasetResult, buildDataset } from '../src/builder/build.js';
-import { verifyDataset } from '../src/builder/verify.js';
+import { assertDatasetVerified, safeVerifyDataset, verifyDataset } from '../src/builder/verify.js';
 import { openDuckDbWarehouse } from '../src/warehouse/duckdb.js';
 import type { Warehouse } from '../src/warehouse/types.js';
 
@@ -132,5 +132,64 @@ describe('verifyDataset', () => {
     await expect(verifyDataset(wh, 'vt; DROP TABLE leads', metaPath)).rejects.toBeInstanceOf(
       InvalidArgumentError,
     );
+  });
+});
+
+describe('safeVerifyDataset / assertDatasetVerified', () => {
+  it('succeed with the report on an untouched dataset', async () => {
+    const r = await safeVerifyDataset(wh, built.tableName, metaPath);
+    expect(r.success).toBe(true);
+    if (r.success) expect(r.data.checks).toHaveLength(11);
+    expect((await assertDatasetVerified(wh, built.tableName, metaPath)).ok).toBe(true);
+  });
+
+  it('report one typed issue per failing check, with the value found', async () => {
+    await wh.execute(`DELETE FROM ${built.tableName} WHERE lead_id = 'L3'`);
+    await wh.execute(`UPDATE rep_snapshots SET aum = 99 WHERE rep_id = 'R2'`);
+    const r = await safeVerifyDataset(wh, built.tableName, metaPath);
+    expect(r.success).toBe(false);
+    expect(r.issues.map((i) => [i.code, i.path.join('.')])).toEqual([
+      ['row_count_changed', 'output.rowCount'],
+      ['fingerprint_changed', 'output.fingerprint'],
+      ['label_rate_changed', 'output.labelRate'],
+      ['source_changed', 'sources.repSnapshots.fingerprint'],
+    ]);
+    // Three rows were built, one deleted: the row count found is 2; one positive of two is a 0.5 rate.
+    expect(r.issues[0]!.value).toBe(2);
+    expect(r.issues[2]!.value).toBe(0.5);
+    expect(r.issues[0]!.message).toBe(`output.rowCount: ${built.tableName} row count changed`);
+
+    const error = await assertDatasetVerified(wh, built.tableName, metaPath).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).code).toBe('INVALID_DATA');
+    expect((error as ValidationError).issues).toEqual(r.issues);
+    expect((error as Error).message).toMatch(/^4 problems:\n- output\.rowCount: /);
+  });
+
+  it('name a missing table and a missing source with their own codes', async () => {
+    await wh.dropTable('rep_current');
+    const r = await safeVerifyDataset(wh, built.tableName, metaPath);
+    expect(r.issues).toMatchObject([
+      { code: 'missing_source', path: ['sources', 'repCurrent', 'fingerprint'], value: null },
+    ]);
+    await wh.dropTable(built.tableName);
+    expect((await safeVerifyDataset(wh, built.tableName, metaPath)).issues).toMatchObject([
+      { code: 'missing_table', path: ['output', 'exists'], value: false },
+    ]);
+  });
+
+  it.each([
+    ['checkSources', 'no', 'invalid_type'],
+    ['signal', { aborted: false }, 'custom'],
+    ['checkSource', false, 'unrecognized_key'],
+  ] as const)('verify options.%s = %o -> %s', async (key, value, code) => {
+    const error = await verifyDataset(wh, built.tableName, metaPath, { [key]: value } as never).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ValidationError);
+    const issues = (error as ValidationError).issues;
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ code, path: [key] });
+    expect(issues[0]!.value).toStrictEqual(code === 'unrecognized_key' ? key : value);
   });
 });

@@ -355,9 +355,9 @@ describe('DuckDB warehouse: tables', () => {
     await expect(openWarehouse({ kind: 'oracle' } as never)).rejects.toThrowErrorMatchingInlineSnapshot(
       `[InvalidArgumentError: options.kind must be 'duckdb' or 'bigquery', found "oracle"]`,
     );
-    await expect(openWarehouse({ kind: 'duckdb', path: '' })).rejects.toThrow(/^options\.path must be/);
+    await expect(openWarehouse({ kind: 'duckdb', path: '' })).rejects.toThrow(/^options\.path: must be/);
     await expect(openWarehouse({ kind: 'duckdb', path: ':memory:', threads: 0 })).rejects.toThrow(
-      /^options\.threads must be an integer in \[1, 1024\]/,
+      /^options\.threads: must be an integer in \[1, 1024\], found 0$/,
     );
   });
 

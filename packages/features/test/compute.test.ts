@@ -255,7 +255,7 @@ describe('computeFeatures', () => {
     expect(() =>
       computeFeatures(smallTable(), featureSet([perClient]), { historyQuarters: 0 }),
     ).toThrowErrorMatchingInlineSnapshot(
-      `[InvalidArgumentError: historyQuarters must be an integer in [1, 64], found 0]`,
+      `[ValidationError: options.historyQuarters: must be an integer in [1, 64], found 0]`,
     );
   });
 });

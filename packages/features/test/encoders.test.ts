@@ -59,7 +59,7 @@ describe('one-hot encoder', () => {
       `[InvalidArgumentError: values[1] must be a string or null, found 3]`,
     );
     expect(() => fitOneHotEncoder(['a'], { topK: -1 })).toThrowErrorMatchingInlineSnapshot(
-      `[InvalidArgumentError: topK must be an integer >= 0, found -1]`,
+      `[ValidationError: options.topK: must be an integer >= 0, found -1]`,
     );
   });
 });

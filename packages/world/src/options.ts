@@ -1,5 +1,5 @@
-import { formatValue, InvalidArgumentError } from '@leadscore/core';
-import { assertArg, assertFinite, assertInteger } from '@leadscore/core/internal';
+import { InvalidArgumentError, type SafeResult, safeParseWith, ValidationError } from '@leadscore/core';
+import { z } from 'zod';
 import { parseQuarterEnd } from './calendar.js';
 
 /** Options of {@link generateDiscoveryWorld}. */
@@ -49,83 +49,102 @@ export interface ResolvedWorldOptions {
   readonly recruiterFirmId: string;
 }
 
-const KNOWN = new Set<string>([
-  'reps',
-  'quarters',
-  'leads',
-  'seed',
-  'firms',
-  'firstQuarterEnd',
-  'labelHorizonDays',
-  'baseRate',
-  'signalStrength',
-  'gapRate',
-  'nullRate',
-  'leakageTrap',
-  'recruiterFirmId',
-]);
-
 const FIRM_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
-/** Applies defaults and validates; throws an InvalidArgumentError naming the first bad option. */
-export function resolveWorldOptions(options: GenerateDiscoveryWorldOptions): ResolvedWorldOptions {
-  assertArg(
-    typeof options === 'object' && options !== null && !Array.isArray(options),
-    'options',
-    'an object',
-    options,
-  );
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.has(key)) {
-      throw new InvalidArgumentError(
-        `options has unknown key ${formatValue(key)}; known: ${[...KNOWN].join(', ')}`,
-        { details: { parameter: 'options', value: key } },
-      );
+const int = (min: number, max: number) =>
+  z
+    .number(`must be an integer in [${min}, ${max}]`)
+    .int(`must be an integer in [${min}, ${max}]`)
+    .min(min, `must be an integer in [${min}, ${max}]`)
+    .max(max, `must be an integer in [${min}, ${max}]`);
+const finite = (min: number, max: number) =>
+  z
+    .number(`must be a finite number in [${min}, ${max}]`)
+    .min(min, `must be a finite number in [${min}, ${max}]`)
+    .max(max, `must be a finite number in [${min}, ${max}]`);
+const QUARTER_END = "must be a quarter-end date 'YYYY-MM-DD' (03-31, 06-30, 09-30 or 12-31)";
+
+/** The one list of {@link generateDiscoveryWorld}'s options: unknown keys are refused. */
+const worldOptionsSchema = z
+  .object({
+    reps: int(10, 2_000_000).default(2000),
+    quarters: int(3, 80).default(12),
+    leads: int(1, 5_000_000).default(3000),
+    seed: z.number('must be a safe integer').int('must be a safe integer').default(7),
+    firms: z
+      .number('must be an integer >= 6')
+      .int('must be an integer >= 6')
+      .min(6, 'must be an integer >= 6')
+      .optional(),
+    firstQuarterEnd: z
+      .unknown()
+      .default('2023-03-31')
+      .transform((value, ctx) => {
+        const day = quarterEndOrNull(value);
+        if (day === null) {
+          ctx.addIssue({ code: 'invalid_format', format: 'date', message: QUARTER_END });
+          return z.NEVER;
+        }
+        return day;
+      }),
+    labelHorizonDays: int(1, 365).default(30),
+    baseRate: finite(0.001, 0.5).default(0.045),
+    signalStrength: finite(0, 5).default(1),
+    gapRate: finite(0, 0.9).default(0.15),
+    nullRate: finite(0, 0.3).default(0.02),
+    leakageTrap: z.boolean('must be a boolean').default(true),
+    recruiterFirmId: z
+      .string('must be a string')
+      .regex(FIRM_ID, `must be a string matching ${FIRM_ID}`)
+      .refine((id) => !/^F\d+$/.test(id), {
+        params: { code: 'reserved_firm_id' },
+        message: 'must not be a generated firm id (F0001, ...)',
+      })
+      .default('F_RECRUITER'),
+  })
+  .strict()
+  .superRefine((o, ctx) => {
+    if (o.firms !== undefined && o.firms > o.reps) {
+      ctx.addIssue({
+        code: 'too_big',
+        origin: 'number',
+        maximum: o.reps,
+        inclusive: true,
+        input: o.firms,
+        path: ['firms'],
+        message: `must be an integer in [6, reps = ${o.reps}]`,
+      });
     }
+  });
+
+function quarterEndOrNull(value: unknown): number | null {
+  try {
+    return parseQuarterEnd(value, 'firstQuarterEnd');
+  } catch (error) {
+    if (error instanceof InvalidArgumentError) return null;
+    throw error;
   }
-  const reps = options.reps ?? 2000;
-  assertInteger(reps, 'reps', 10, 2_000_000);
-  const quarters = options.quarters ?? 12;
-  assertInteger(quarters, 'quarters', 3, 80);
-  const leads = options.leads ?? 3000;
-  assertInteger(leads, 'leads', 1, 5_000_000);
-  const seed = options.seed ?? 7;
-  assertArg(Number.isSafeInteger(seed), 'seed', 'a safe integer', seed);
-  const firms = options.firms ?? Math.max(6, Math.round(reps / 60));
-  assertInteger(firms, 'firms', 6, reps);
-  const firstQuarterEnd = parseQuarterEnd(options.firstQuarterEnd ?? '2023-03-31', 'firstQuarterEnd');
-  const labelHorizonDays = options.labelHorizonDays ?? 30;
-  assertInteger(labelHorizonDays, 'labelHorizonDays', 1, 365);
-  const baseRate = options.baseRate ?? 0.045;
-  assertFinite(baseRate, 'baseRate', 0.001, 0.5);
-  const signalStrength = options.signalStrength ?? 1;
-  assertFinite(signalStrength, 'signalStrength', 0, 5);
-  const gapRate = options.gapRate ?? 0.15;
-  assertFinite(gapRate, 'gapRate', 0, 0.9);
-  const nullRate = options.nullRate ?? 0.02;
-  assertFinite(nullRate, 'nullRate', 0, 0.3);
-  const leakageTrap = options.leakageTrap ?? true;
-  assertArg(typeof leakageTrap === 'boolean', 'leakageTrap', 'a boolean', leakageTrap);
-  const recruiterFirmId = options.recruiterFirmId ?? 'F_RECRUITER';
-  assertArg(
-    typeof recruiterFirmId === 'string' && FIRM_ID.test(recruiterFirmId) && !/^F\d+$/.test(recruiterFirmId),
-    'recruiterFirmId',
-    `a string matching ${FIRM_ID} that is not a generated firm id (F0001, ...)`,
-    recruiterFirmId,
-  );
+}
+
+/**
+ * Validates {@link generateDiscoveryWorld}'s options, returning every problem as an issue
+ * (`too_small`, `invalid_type`, `unrecognized_key`, ...) instead of throwing.
+ * @example safeResolveWorldOptions({ reps: 5 }).issues[0]?.code === 'too_small'
+ */
+export function safeResolveWorldOptions(options: unknown): SafeResult<ResolvedWorldOptions> {
+  const r = safeParseWith(worldOptionsSchema, options, 'options');
+  if (!r.success) return r;
+  const o = r.data;
   return {
-    reps,
-    quarters,
-    leads,
-    seed,
-    firms,
-    firstQuarterEnd,
-    labelHorizonDays,
-    baseRate,
-    signalStrength,
-    gapRate,
-    nullRate,
-    leakageTrap,
-    recruiterFirmId,
+    success: true,
+    issues: [],
+    data: { ...o, firms: o.firms ?? Math.max(6, Math.round(o.reps / 60)) },
   };
+}
+
+/** Applies defaults and validates; throws a {@link ValidationError} listing every bad option. */
+export function resolveWorldOptions(options: GenerateDiscoveryWorldOptions): ResolvedWorldOptions {
+  const r = safeResolveWorldOptions(options);
+  if (!r.success) throw new ValidationError(r.issues);
+  return r.data;
 }

@@ -1,9 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { ArtifactError, formatValue, writeFileAtomic } from '@leadscore/core';
+import {
+  ArtifactError,
+  formatValue,
+  issue,
+  parseWith,
+  ValidationError,
+  writeFileAtomic,
+} from '@leadscore/core';
 import { assertArg } from '@leadscore/core/internal';
 import type { Table } from 'apache-arrow';
+import { z } from 'zod';
 import { float64Column, tableFromColumns } from './arrow.js';
 import { tableToCsv } from './csv.js';
 import { assertWorld, type DiscoveryWorld } from './generate-discovery-world.js';
@@ -42,6 +50,24 @@ export interface WriteDiscoveryWorldResult {
     readonly params: string;
   };
 }
+
+const WAREHOUSE = 'must be a warehouse (DuckDB) with createTableFromArrow';
+
+/** The one list of {@link writeDiscoveryWorld}'s options: unknown keys are refused. */
+const writeOptionsSchema = z
+  .object({
+    format: z.enum(['csv', 'parquet'], "must be 'csv' or 'parquet'").default('csv'),
+    warehouse: z
+      .custom<ParquetWarehouse>(
+        (w) =>
+          typeof w === 'object' &&
+          w !== null &&
+          typeof (w as ParquetWarehouse).createTableFromArrow === 'function',
+        WAREHOUSE,
+      )
+      .optional(),
+  })
+  .strict();
 
 const TABLE_FILES = {
   repSnapshots: 'rep_snapshots',
@@ -85,8 +111,7 @@ export async function writeDiscoveryWorld(
 ): Promise<WriteDiscoveryWorldResult> {
   assertWorld(world);
   assertArg(typeof dir === 'string' && dir.length > 0, 'dir', 'a non-empty path', dir);
-  const format = options.format ?? 'csv';
-  assertArg(format === 'csv' || format === 'parquet', 'format', "'csv' or 'parquet'", format);
+  const { format, warehouse } = parseWith(writeOptionsSchema, options, 'options');
   const root = resolve(dir);
   await mkdir(root, { recursive: true });
   const tables: Record<keyof typeof TABLE_FILES, Table> = {
@@ -104,13 +129,17 @@ export async function writeDiscoveryWorld(
       await writeFileAtomic(paths[key], tableToCsv(tables[key]));
     }
   } else {
-    const warehouse = options.warehouse;
-    assertArg(
-      warehouse !== undefined && typeof warehouse.createTableFromArrow === 'function',
-      'options.warehouse',
-      "a warehouse (DuckDB) for format 'parquet'",
-      warehouse,
-    );
+    if (warehouse === undefined) {
+      throw new ValidationError([
+        issue(
+          'missing_warehouse',
+          ['warehouse'],
+          "must be a warehouse (DuckDB) for format 'parquet'",
+          warehouse,
+          'options',
+        ),
+      ]);
+    }
     await writeParquet(warehouse, tables, paths, root);
   }
   const params = join(root, 'world.json');

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InvalidArgumentError, SNAPSHOT_COLUMNS } from '@leadscore/core';
+import { LeadscoreError, SNAPSHOT_COLUMNS, ValidationError } from '@leadscore/core';
 import { averagePrecision } from '@leadscore/core/metrics';
 import { makeVector, Table, Utf8, vectorFromArray } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -117,17 +117,35 @@ describe('writeDiscoveryWorld', () => {
     expect(await hash(join(dir, 'csv2'))).toBe(await hash(join(dir, 'csv')));
   });
 
+  it.each([
+    ['format', 'xlsx', 'invalid_value'],
+    ['warehouse', { query: () => 1 }, 'custom'],
+    ['warehouse', null, 'custom'],
+    ['sheet', 'x', 'unrecognized_key'],
+  ] as const)('options.%s = %o -> %s', async (key, value, code) => {
+    const error = await writeDiscoveryWorld(world, dir, { [key]: value } as never).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ValidationError);
+    const issues = (error as ValidationError).issues;
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ code, path: [key] });
+    expect(issues[0]!.value).toStrictEqual(code === 'unrecognized_key' ? key : value);
+  });
+
   it('rejects a bad format or directory', async () => {
     const fail = async (p: Promise<unknown>) => {
       const error = await p.then(
         () => null,
         (e: unknown) => e,
       );
-      expect(error).toBeInstanceOf(InvalidArgumentError);
+      expect(error).toBeInstanceOf(LeadscoreError);
+      expect((error as LeadscoreError).code).toBe('INVALID_ARGUMENT');
       return (error as Error).message;
     };
     expect(await fail(writeDiscoveryWorld(world, dir, { format: 'xlsx' as 'csv' }))).toMatchInlineSnapshot(
-      `"format must be 'csv' or 'parquet', found "xlsx""`,
+      `"options.format: must be 'csv' or 'parquet', found "xlsx""`,
     );
     expect(
       await fail(writeDiscoveryWorld({ ...world, leads: [] } as unknown as typeof world, dir)),
@@ -137,6 +155,9 @@ describe('writeDiscoveryWorld', () => {
     );
     expect(await fail(writeDiscoveryWorld(world, dir, { format: 'parquet' }))).toMatchInlineSnapshot(
       `"options.warehouse must be a warehouse (DuckDB) for format 'parquet', found undefined"`,
+    );
+    expect(await fail(writeDiscoveryWorld(world, dir, { warehouse: {} as never }))).toMatchInlineSnapshot(
+      `"options.warehouse: must be a warehouse (DuckDB) with createTableFromArrow, found {}"`,
     );
     expect(await fail(writeDiscoveryWorld(world, ''))).toMatchInlineSnapshot(
       `"dir must be a non-empty path, found """`,

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import {
   FIRM_TYPES,
-  InvalidArgumentError,
   LEAD_COLUMNS,
+  LeadscoreError,
   leadSchema,
   repSnapshotSchema,
   SNAPSHOT_COLUMNS,
+  ValidationError,
   validateRows,
 } from '@leadscore/core';
 import { DateDay, Type } from 'apache-arrow';
@@ -320,66 +321,115 @@ describe('generateDiscoveryWorld: vendor gaps', () => {
 });
 
 describe('generateDiscoveryWorld: options', () => {
-  const message = (opts: unknown): string => {
+  const thrown = (opts: unknown): LeadscoreError => {
     try {
       generateDiscoveryWorld(opts as Parameters<typeof generateDiscoveryWorld>[0]);
     } catch (error) {
-      expect(error).toBeInstanceOf(InvalidArgumentError);
-      return (error as Error).message;
+      expect(error).toBeInstanceOf(LeadscoreError);
+      expect((error as LeadscoreError).code).toBe('INVALID_ARGUMENT');
+      return error as LeadscoreError;
     }
     throw new Error('expected an error');
   };
+  const message = (opts: unknown): string => thrown(opts).message;
+
+  // One bad value per option: the issue's code, path and value (the value is the one passed).
+  const cases: [string, unknown, string][] = [
+    ['reps', 0, 'too_small'],
+    ['reps', 100.5, 'invalid_type'],
+    ['reps', 2_000_001, 'too_big'],
+    ['quarters', 2, 'too_small'],
+    ['leads', -3, 'too_small'],
+    ['seed', 1.5, 'invalid_type'],
+    ['firms', 3, 'too_small'],
+    ['firstQuarterEnd', '2023-03-30', 'invalid_format'],
+    ['labelHorizonDays', 0, 'too_small'],
+    ['baseRate', 0.9, 'too_big'],
+    ['signalStrength', Number.NaN, 'invalid_type'],
+    ['gapRate', 1, 'too_big'],
+    ['nullRate', -0.1, 'too_small'],
+    ['leakageTrap', 'yes', 'invalid_type'],
+    ['recruiterFirmId', 'F0001', 'reserved_firm_id'],
+    ['recruiterFirmId', "x'; drop", 'invalid_format'],
+    ['rep', 10, 'unrecognized_key'],
+  ];
+  it.each(cases)('options.%s = %o -> %s', (key, value, code) => {
+    const error = thrown({ [key]: value });
+    expect(error).toBeInstanceOf(ValidationError);
+    const issues = (error as ValidationError).issues;
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ code, path: [key] });
+    expect(issues[0]!.value).toStrictEqual(code === 'unrecognized_key' ? key : value);
+    expect(error.message.startsWith(`options.${key}`)).toBe(true);
+  });
+
+  it('reports every bad option at once; firms above reps is too_big', () => {
+    const error = thrown({ reps: 'many', quarters: 1, colour: 'red' }) as ValidationError;
+    expect(error.issues.map((i) => [i.code, i.path.join('.')])).toEqual([
+      ['invalid_type', 'reps'],
+      ['too_small', 'quarters'],
+      ['unrecognized_key', 'colour'],
+    ]);
+    expect((thrown({ reps: 10, firms: 11 }) as ValidationError).issues).toMatchObject([
+      { code: 'too_big', path: ['firms'], value: 11 },
+    ]);
+  });
 
   it('rejects bad options with messages naming the option and quoting the value', () => {
-    expect(message({ reps: 0 })).toMatchInlineSnapshot(`"reps must be an integer in [10, 2000000], found 0"`);
+    expect(message({ reps: 0 })).toMatchInlineSnapshot(
+      `"options.reps: must be an integer in [10, 2000000], found 0"`,
+    );
     expect(message({ reps: 100.5 })).toMatchInlineSnapshot(
-      `"reps must be an integer in [10, 2000000], found 100.5"`,
+      `"options.reps: must be an integer in [10, 2000000], found 100.5"`,
     );
     expect(message({ quarters: 2 })).toMatchInlineSnapshot(
-      `"quarters must be an integer in [3, 80], found 2"`,
+      `"options.quarters: must be an integer in [3, 80], found 2"`,
     );
     expect(message({ leads: -3 })).toMatchInlineSnapshot(
-      `"leads must be an integer in [1, 5000000], found -3"`,
+      `"options.leads: must be an integer in [1, 5000000], found -3"`,
     );
-    expect(message({ seed: 1.5 })).toMatchInlineSnapshot(`"seed must be a safe integer, found 1.5"`);
-    expect(message({ firms: 3 })).toMatchInlineSnapshot(`"firms must be an integer in [6, 2000], found 3"`);
+    expect(message({ seed: 1.5 })).toMatchInlineSnapshot(`"options.seed: must be a safe integer, found 1.5"`);
+    expect(message({ firms: 3 })).toMatchInlineSnapshot(`"options.firms: must be an integer >= 6, found 3"`);
+    expect(message({ reps: 10, firms: 11 })).toMatchInlineSnapshot(
+      `"options.firms: must be an integer in [6, reps = 10], found 11"`,
+    );
     expect(message({ firstQuarterEnd: '2023-03-30' })).toMatchInlineSnapshot(
-      `"firstQuarterEnd must be a quarter-end date 'YYYY-MM-DD' (03-31, 06-30, 09-30 or 12-31), found "2023-03-30""`,
+      `"options.firstQuarterEnd: must be a quarter-end date 'YYYY-MM-DD' (03-31, 06-30, 09-30 or 12-31), found "2023-03-30""`,
     );
     expect(message({ firstQuarterEnd: new Date('2023-03-31T12:00:00Z') })).toMatchInlineSnapshot(
-      `"firstQuarterEnd must be a quarter-end date 'YYYY-MM-DD' (03-31, 06-30, 09-30 or 12-31), found 2023-03-31T12:00:00.000Z"`,
+      `"options.firstQuarterEnd: must be a quarter-end date 'YYYY-MM-DD' (03-31, 06-30, 09-30 or 12-31), found 2023-03-31T12:00:00.000Z"`,
     );
     expect(message({ labelHorizonDays: 0 })).toMatchInlineSnapshot(
-      `"labelHorizonDays must be an integer in [1, 365], found 0"`,
+      `"options.labelHorizonDays: must be an integer in [1, 365], found 0"`,
     );
     expect(message({ baseRate: 0.9 })).toMatchInlineSnapshot(
-      `"baseRate must be a finite number in [0.001, 0.5], found 0.9"`,
+      `"options.baseRate: must be a finite number in [0.001, 0.5], found 0.9"`,
     );
     expect(message({ signalStrength: Number.NaN })).toMatchInlineSnapshot(
-      `"signalStrength must be a finite number in [0, 5], found NaN"`,
+      `"options.signalStrength: must be a finite number in [0, 5], found NaN"`,
     );
     expect(message({ gapRate: 1 })).toMatchInlineSnapshot(
-      `"gapRate must be a finite number in [0, 0.9], found 1"`,
+      `"options.gapRate: must be a finite number in [0, 0.9], found 1"`,
     );
     expect(message({ nullRate: -0.1 })).toMatchInlineSnapshot(
-      `"nullRate must be a finite number in [0, 0.3], found -0.1"`,
+      `"options.nullRate: must be a finite number in [0, 0.3], found -0.1"`,
     );
     expect(message({ leakageTrap: 'yes' })).toMatchInlineSnapshot(
-      `"leakageTrap must be a boolean, found "yes""`,
+      `"options.leakageTrap: must be a boolean, found "yes""`,
     );
     expect(message({ recruiterFirmId: 'F0001' })).toMatchInlineSnapshot(
-      `"recruiterFirmId must be a string matching /^[A-Za-z0-9_-]{1,64}$/ that is not a generated firm id (F0001, ...), found "F0001""`,
+      `"options.recruiterFirmId: must not be a generated firm id (F0001, ...), found "F0001""`,
     );
     expect(message({ recruiterFirmId: "x'; drop" })).toMatchInlineSnapshot(
-      `"recruiterFirmId must be a string matching /^[A-Za-z0-9_-]{1,64}$/ that is not a generated firm id (F0001, ...), found "x'; drop""`,
+      `"options.recruiterFirmId: must be a string matching /^[A-Za-z0-9_-]{1,64}$/, found "x'; drop""`,
     );
-    expect(message({ rep: 10 })).toMatchInlineSnapshot(
-      `"options has unknown key "rep"; known: reps, quarters, leads, seed, firms, firstQuarterEnd, labelHorizonDays, baseRate, signalStrength, gapRate, nullRate, leakageTrap, recruiterFirmId"`,
-    );
+    expect(message({ rep: 10 })).toMatchInlineSnapshot(`"options.rep is not a known option, found "rep""`);
     expect(message({ reps: 10, leads: 300, baseRate: 0.2, quarters: 4 })).toMatchInlineSnapshot(
       `"leads must leave enough reps to contact: only 43 of 870 drawn contacts were usable because converted reps are not contacted again, found leads = 300; lower leads or baseRate, or raise reps"`,
     );
-    expect(message(null)).toMatchInlineSnapshot(`"options must be an object, found null"`);
+    expect(message(null)).toMatchInlineSnapshot(
+      `"options: invalid input: expected object, received null, found null"`,
+    );
   });
 
   it('keeps its invariants for any small option set (property)', () => {

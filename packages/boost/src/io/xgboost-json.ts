@@ -6,10 +6,12 @@
  */
 
 import { ModelFormatError } from '@leadscore/core/errors';
-import { assertArg, assertKnownKeys } from '@leadscore/core/internal';
+import { assertArg } from '@leadscore/core/internal';
+import { parseWith } from '@leadscore/core/issues';
 import { pickModelParams } from '../model/params.js';
 import type { BoosterModel, ModelParams, TreeArrays } from '../model/types.js';
 import { checkTreeStructure, validateModel } from '../model/validate.js';
+import { toXGBoostJSONOptionsSchema } from '../predict-options.js';
 import {
   array,
   field,
@@ -124,10 +126,9 @@ function treeJSON(tree: TreeArrays, id: number, numFeature: number): string {
  * @example writeFileSync('model.json', toXGBoostJSON(booster.model));
  */
 export function toXGBoostJSON(model: BoosterModel, options: ToXGBoostJSONOptions = {}): string {
-  assertKnownKeys(options, ['featureNames'], 'options');
+  parseWith(toXGBoostJSONOptionsSchema, options, 'options');
   validateModel(model);
   const withNames = options.featureNames ?? true;
-  assertArg(typeof withNames === 'boolean', 'options.featureNames', 'a boolean', withNames);
   const { trees, numFeature } = model;
   const names = withNames ? model.featureNames : [];
   names.forEach((name, i) => {

@@ -6,13 +6,15 @@
  * @module
  */
 import { InvalidArgumentError } from '@leadscore/core/errors';
-import { assertArg, assertInteger } from '@leadscore/core/internal';
+import { assertArg } from '@leadscore/core/internal';
+import { parseWith } from '@leadscore/core/issues';
 import type { ColumnMajor } from '../data/matrix.js';
 import { baseMargin } from '../model/base-margin.js';
 import { treeDepth } from '../model/tree-shape.js';
 import type { BoosterModel, TreeArrays } from '../model/types.js';
 import { validateModel } from '../model/validate.js';
 import { accumulateContributionsThreaded, shareShapForest } from '../predict/predict-pool.js';
+import { predictOptionsSchema } from '../predict-options.js';
 import { accumulateContributions, packShapForest, type ShapForest } from './shap-kernel.js';
 
 /** Deepest tree TreeSHAP accepts (recursion depth and an O(depth^2) path buffer). */
@@ -136,6 +138,7 @@ export function predictContributions(
   data: ColumnMajor,
   options: PredictContributionsOptions = {},
 ): Float64Array {
+  parseWith(predictOptionsSchema, options, 'options');
   // A malformed tree (a cycle, a dangling child) would make the recursion run away: check first.
   validateModel(model);
   const { nRows, nCols } = data;
@@ -166,7 +169,6 @@ export function predictContributions(
   );
 
   const nthread = options.nthread ?? 1;
-  assertInteger(nthread, 'nthread', 1, 64);
   const width = numFeature + 1;
   const out = new Float64Array(nRows * width);
   const prepared = prepare(model, start, end);

@@ -2,7 +2,8 @@
  * Training parameters, their defaults (XGBoost 1.7 `TrainParam` unless noted) and validation.
  * @module
  */
-import { assertArg, assertFinite, assertInteger } from '@leadscore/core/internal';
+import { issue, type SafeResult, safeParseWith, ValidationError } from '@leadscore/core/issues';
+import { z } from 'zod';
 import type { ModelParams } from '../model/types.js';
 
 /** Parameters of {@link train}; names follow XGBoost's in camelCase. */
@@ -63,118 +64,115 @@ export interface ResolvedParams extends Omit<ModelParams, 'objective'> {
   readonly nthread: number;
 }
 
-const KNOWN = new Set([
-  'numRounds',
-  'learningRate',
-  'maxDepth',
-  'maxLeaves',
-  'growPolicy',
-  'lambda',
-  'alpha',
-  'gamma',
-  'minChildWeight',
-  'maxDeltaStep',
-  'subsample',
-  'colsampleByTree',
-  'colsampleByNode',
-  'scalePosWeight',
-  'baseScore',
-  'maxBin',
-  'monotoneConstraints',
-  'seed',
-  'nthread',
-]);
+const int = (min: number, max?: number) => {
+  const text = max === undefined ? `must be an integer >= ${min}` : `must be an integer in [${min}, ${max}]`;
+  const base = z.number(text).int(text).min(min, text);
+  return max === undefined ? base : base.max(max, text);
+};
+const nonNegative = z.number('must be a finite number >= 0').min(0, 'must be a finite number >= 0');
+const positive = z.number('must be a finite number > 0').gt(0, 'must be a finite number > 0');
+const fraction = z
+  .number('must be a number in (0, 1]')
+  .gt(0, 'must be a number in (0, 1]')
+  .max(1, 'must be a number in (0, 1]');
 
-/** Applies defaults and validates; `numFeature` checks the length of `monotoneConstraints`. */
-export function resolveParams(params: TrainParams, numFeature: number): ResolvedParams {
-  assertArg(typeof params === 'object' && params !== null, 'params', 'an object', params);
-  for (const key of Object.keys(params)) assertArg(KNOWN.has(key), `params.${key}`, 'a known parameter', key);
-  const p = {
-    numRounds: params.numRounds ?? 100,
-    learningRate: params.learningRate ?? 0.3,
-    maxDepth: params.maxDepth ?? 6,
-    maxLeaves: params.maxLeaves ?? 0,
-    growPolicy: params.growPolicy ?? 'depthwise',
-    lambda: params.lambda ?? 1,
-    alpha: params.alpha ?? 0,
-    gamma: params.gamma ?? 0,
-    minChildWeight: params.minChildWeight ?? 1,
-    maxDeltaStep: params.maxDeltaStep ?? 0,
-    subsample: params.subsample ?? 1,
-    colsampleByTree: params.colsampleByTree ?? 1,
-    colsampleByNode: params.colsampleByNode ?? 1,
-    scalePosWeight: params.scalePosWeight ?? 1,
-    baseScore: params.baseScore ?? 'mean',
-    maxBin: params.maxBin ?? 256,
-    monotoneConstraints: params.monotoneConstraints ?? [],
-    seed: params.seed ?? 0,
-    nthread: params.nthread ?? 1,
-  };
-  assertInteger(p.numRounds, 'params.numRounds', 1);
-  assertFinite(p.learningRate, 'params.learningRate', 0);
-  assertArg(p.learningRate > 0, 'params.learningRate', 'a finite number > 0', p.learningRate);
-  assertInteger(p.maxDepth, 'params.maxDepth', 0, 30);
-  assertInteger(p.maxLeaves, 'params.maxLeaves', 0);
-  assertArg(
-    p.growPolicy === 'depthwise' || p.growPolicy === 'lossguide',
-    'params.growPolicy',
-    "'depthwise' or 'lossguide'",
-    p.growPolicy,
-  );
-  assertArg(p.maxDepth > 0 || p.maxLeaves > 0, 'params.maxDepth', '> 0 when maxLeaves is 0', p.maxDepth);
-  assertArg(
-    p.maxDepth > 0 || p.growPolicy === 'lossguide',
-    'params.maxDepth',
-    "> 0 when growPolicy is 'depthwise'",
-    p.maxDepth,
-  );
-  assertFinite(p.lambda, 'params.lambda', 0);
-  assertFinite(p.alpha, 'params.alpha', 0);
-  assertFinite(p.gamma, 'params.gamma', 0);
-  assertFinite(p.minChildWeight, 'params.minChildWeight', 0);
-  assertFinite(p.maxDeltaStep, 'params.maxDeltaStep', 0);
-  for (const key of ['subsample', 'colsampleByTree', 'colsampleByNode'] as const) {
-    assertArg(
-      typeof p[key] === 'number' && p[key] > 0 && p[key] <= 1,
-      `params.${key}`,
-      'a number in (0, 1]',
-      p[key],
-    );
-  }
-  assertFinite(p.scalePosWeight, 'params.scalePosWeight', 0);
-  assertArg(p.scalePosWeight > 0, 'params.scalePosWeight', 'a finite number > 0', p.scalePosWeight);
-  assertArg(
-    p.baseScore === 'mean' || (typeof p.baseScore === 'number' && p.baseScore > 0 && p.baseScore < 1),
-    'params.baseScore',
-    "'mean' or a number in (0, 1)",
-    p.baseScore,
-  );
-  assertInteger(p.maxBin, 'params.maxBin', 2, 65535);
-  assertInteger(p.seed, 'params.seed');
-  assertInteger(p.nthread, 'params.nthread', 1, 64);
+const BASE_SCORE = "must be 'mean' or a number in (0, 1)";
+
+/** The one list of {@link TrainParams}: defaults here, unknown keys refused. */
+const trainParamsSchema = z
+  .object({
+    numRounds: int(1).default(100),
+    learningRate: positive.default(0.3),
+    maxDepth: int(0, 30).default(6),
+    maxLeaves: int(0).default(0),
+    growPolicy: z.enum(['depthwise', 'lossguide'], "must be 'depthwise' or 'lossguide'").default('depthwise'),
+    lambda: nonNegative.default(1),
+    alpha: nonNegative.default(0),
+    gamma: nonNegative.default(0),
+    minChildWeight: nonNegative.default(1),
+    maxDeltaStep: nonNegative.default(0),
+    subsample: fraction.default(1),
+    colsampleByTree: fraction.default(1),
+    colsampleByNode: fraction.default(1),
+    scalePosWeight: positive.default(1),
+    baseScore: z
+      .union([z.literal('mean'), z.number().gt(0, BASE_SCORE).lt(1, BASE_SCORE)], BASE_SCORE)
+      .default('mean'),
+    maxBin: int(2, 65535).default(256),
+    monotoneConstraints: z
+      .array(z.union([z.literal(-1), z.literal(0), z.literal(1)], 'must be -1, 0 or 1'), 'must be an array')
+      .readonly()
+      .default([]),
+    seed: z.number('must be an integer').int('must be an integer').default(0),
+    nthread: int(1, 64).default(1),
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    if (p.maxDepth === 0 && p.maxLeaves === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['maxDepth'],
+        params: { code: 'unbounded_tree' },
+        message: 'must be > 0 when maxLeaves is 0',
+      });
+    } else if (p.maxDepth === 0 && p.growPolicy !== 'lossguide') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['maxDepth'],
+        params: { code: 'unbounded_tree' },
+        message: "must be > 0 when growPolicy is 'depthwise'",
+      });
+    }
+  });
+
+/**
+ * Validates and applies defaults, reporting every problem as a typed issue (`too_small`,
+ * `unrecognized_key`, `monotone_length_mismatch`, ...) under `params`.
+ * @example safeResolveParams({ maxDepth: -1 }, 3).issues[0]?.code === 'too_small'
+ */
+export function safeResolveParams(params: unknown, numFeature: number): SafeResult<ResolvedParams> {
+  const r = safeParseWith(trainParamsSchema, params, 'params');
+  if (!r.success) return r;
+  const p = r.data;
   const mc = p.monotoneConstraints;
-  assertArg(Array.isArray(mc), 'params.monotoneConstraints', 'an array', mc);
-  if (mc.length > 0) {
-    assertArg(
-      mc.length === numFeature,
-      'params.monotoneConstraints',
-      `an array of ${numFeature} entries (one per feature)`,
-      mc.length,
-    );
-    mc.forEach((c, j) => {
-      assertArg(c === -1 || c === 0 || c === 1, `params.monotoneConstraints[${j}]`, '-1, 0 or 1', c);
-    });
+  if (mc.length > 0 && mc.length !== numFeature) {
+    return {
+      success: false,
+      issues: [
+        issue(
+          'monotone_length_mismatch',
+          ['monotoneConstraints'],
+          `must be an array of ${numFeature} entries (one per feature)`,
+          mc.length,
+          'params',
+        ),
+      ],
+    };
   }
   const f = Math.fround;
   return {
-    ...p,
-    learningRate: f(p.learningRate),
-    lambda: f(p.lambda),
-    alpha: f(p.alpha),
-    gamma: f(p.gamma),
-    minChildWeight: f(p.minChildWeight),
-    maxDeltaStep: f(p.maxDeltaStep),
-    scalePosWeight: f(p.scalePosWeight),
-    monotoneConstraints: [...mc],
+    success: true,
+    issues: [],
+    data: {
+      ...p,
+      learningRate: f(p.learningRate),
+      lambda: f(p.lambda),
+      alpha: f(p.alpha),
+      gamma: f(p.gamma),
+      minChildWeight: f(p.minChildWeight),
+      maxDeltaStep: f(p.maxDeltaStep),
+      scalePosWeight: f(p.scalePosWeight),
+      monotoneConstraints: [...mc],
+    },
   };
+}
+
+/**
+ * Applies defaults and validates; `numFeature` checks the length of `monotoneConstraints`. Throws a
+ * {@link ValidationError} listing every bad parameter.
+ */
+export function resolveParams(params: TrainParams, numFeature: number): ResolvedParams {
+  const r = safeResolveParams(params, numFeature);
+  if (!r.success) throw new ValidationError(r.issues);
+  return r.data;
 }

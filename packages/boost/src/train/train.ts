@@ -3,9 +3,11 @@
  * @module
  */
 import { CancelledError, DataError, formatValue, InvalidArgumentError } from '@leadscore/core/errors';
-import { assertArg, assertInteger } from '@leadscore/core/internal';
+import { assertArg } from '@leadscore/core/internal';
+import { parseWith } from '@leadscore/core/issues';
 import type { Matrix } from '@leadscore/core/matrix';
 import { createRng, type Rng } from '@leadscore/core/rng';
+import { z } from 'zod';
 import { Booster, type TrainingLog } from '../booster.js';
 import {
   type BinColumnsRunner,
@@ -74,6 +76,38 @@ export interface TrainOptions {
    */
   categoricalAsCodes?: boolean;
 }
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
+/**
+ * The one list of {@link TrainOptions}' keys, unknown keys refused. Shapes only: the weights' values and
+ * the eval set's columns and mapper are checked against the data in {@link train}.
+ */
+const trainOptionsSchema = z
+  .object({
+    weights: z
+      .custom<ArrayLike<number>>(
+        (v) => isObject(v) && typeof v.length === 'number',
+        'must be an array of weights',
+      )
+      .optional(),
+    evalSet: z
+      .custom<EvalSet>((v) => isObject(v) && isObject(v.data), 'must be an object { data, labels }')
+      .optional(),
+    evalMetric: z.enum(['logloss', 'aucpr'], "must be 'logloss' or 'aucpr'").optional(),
+    earlyStoppingRounds: z
+      .number('must be an integer >= 0')
+      .int('must be an integer >= 0')
+      .min(0, 'must be an integer >= 0')
+      .optional(),
+    onRound: z
+      .custom<TrainOptions['onRound']>((v) => typeof v === 'function', 'must be a function')
+      .optional(),
+    signal: z.custom<AbortSignal>((v) => v instanceof AbortSignal, 'must be an AbortSignal').optional(),
+    binMapper: z.custom<BinMapper>(isObject, 'must be a BinMapper (from fitBinMapper)').optional(),
+    categoricalAsCodes: z.boolean('must be a boolean').optional(),
+  })
+  .strict();
 
 function checkLabels(labels: ArrayLike<number>, nRows: number, name: string): Float32Array {
   assertArg(
@@ -211,6 +245,7 @@ export async function train(
   options: TrainOptions = {},
 ): Promise<Booster> {
   const started = performance.now();
+  parseWith(trainOptionsSchema, options, 'options');
   let binned: BinnedMatrix;
   if (isBinnedMatrix(data)) binned = data;
   else {
@@ -241,14 +276,7 @@ export async function train(
   const weights = checkWeights(options.weights, nRows, 'options.weights');
   const p = resolveParams(params, data.nCols);
   const evalMetric = options.evalMetric ?? 'logloss';
-  assertArg(
-    evalMetric === 'logloss' || evalMetric === 'aucpr',
-    'options.evalMetric',
-    "'logloss' or 'aucpr'",
-    evalMetric,
-  );
   const esRounds = options.earlyStoppingRounds ?? 0;
-  assertInteger(esRounds, 'options.earlyStoppingRounds', 0);
   if (esRounds > 0 && options.evalSet === undefined) {
     throw new InvalidArgumentError(
       'options.evalSet must be given when earlyStoppingRounds > 0, found undefined',

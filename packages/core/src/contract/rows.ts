@@ -67,6 +67,7 @@ export const leadSchema = z
         code: 'custom',
         path: ['converted_at'],
         message: 'converted_at is required when converted',
+        params: { code: 'missing_conversion_date' },
       });
     }
     if (!lead.converted && lead.converted_at !== null) {
@@ -74,6 +75,7 @@ export const leadSchema = z
         code: 'custom',
         path: ['converted_at'],
         message: 'converted_at must be null when not converted',
+        params: { code: 'unexpected_conversion_date' },
       });
     }
     if (lead.converted_at !== null && lead.converted_at.getTime() < lead.contacted_at.getTime()) {
@@ -81,6 +83,7 @@ export const leadSchema = z
         code: 'custom',
         path: ['converted_at'],
         message: `converted_at (${lead.converted_at.toISOString()}) is before contacted_at (${lead.contacted_at.toISOString()})`,
+        params: { code: 'converted_before_contact' },
       });
     }
   });

@@ -20,6 +20,21 @@ export type LeadscoreErrorCode =
   | 'CANCELLED'
   | 'NOT_FITTED';
 
+/**
+ * One problem: a specific machine-readable `code`, where it is, the value found and a sentence. Defined
+ * here so errors can carry issues; `@leadscore/core/issues` re-exports it.
+ */
+export interface Issue {
+  /** Specific and stable: `'too_small'`, `'missing_column'`, `'cv_ap_below_threshold'`, ... */
+  readonly code: string;
+  /** Where: object keys and array indices from the validated value's root (empty for the root). */
+  readonly path: readonly (string | number)[];
+  /** The offending value, when there is one. */
+  readonly value?: unknown;
+  /** A sentence that starts with the path or column and quotes the value. */
+  readonly message: string;
+}
+
 /** Base class of every error thrown by leadscore. */
 export class LeadscoreError extends Error {
   /** Stable identifier of the failure kind. */
@@ -48,8 +63,16 @@ export class InvalidArgumentError extends LeadscoreError {
 
 /** Input data (a row, a column, a file) violates the data contract. */
 export class DataError extends LeadscoreError {
-  constructor(message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
-    super('INVALID_DATA', message, options);
+  /** Every problem found when the check collects them (`parseRows`); empty otherwise. */
+  readonly issues: readonly Issue[];
+
+  constructor(
+    message: string,
+    options: { cause?: unknown; details?: Record<string, unknown>; issues?: readonly Issue[] } = {},
+  ) {
+    const { issues, ...rest } = options;
+    super('INVALID_DATA', message, rest);
+    this.issues = Object.freeze([...(issues ?? [])]);
   }
 }
 

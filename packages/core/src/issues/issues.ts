@@ -5,19 +5,9 @@
  * @module
  */
 import type { z } from 'zod';
-import { formatValue, LeadscoreError, type LeadscoreErrorCode } from '../errors/index.js';
+import { formatValue, type Issue, LeadscoreError, type LeadscoreErrorCode } from '../errors/index.js';
 
-/** One problem: a specific machine-readable `code`, where it is, the value found and a sentence. */
-export interface Issue {
-  /** Specific and stable: `'too_small'`, `'missing_column'`, `'cv_ap_below_threshold'`, ... */
-  readonly code: string;
-  /** Where: object keys and array indices from the validated value's root (empty for the root). */
-  readonly path: readonly (string | number)[];
-  /** The offending value, when there is one. */
-  readonly value?: unknown;
-  /** A sentence that starts with the path or column and quotes the value. */
-  readonly message: string;
-}
+export type { Issue };
 
 /** The result of a `safeX()` call. */
 export type SafeResult<T> =
@@ -81,7 +71,10 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   return v;
 }
 
-/** Converts zod's issues to leadscore {@link Issue}s, quoting the value found at each path of `input`. */
+/**
+ * Converts zod's issues to leadscore {@link Issue}s, quoting the value found at each path of `input`.
+ * Unknown keys become one `unrecognized_key` issue each; a `custom` issue takes `params.code` when set.
+ */
 export function issuesFromZod(error: z.ZodError, input: unknown, root = ''): Issue[] {
   const out: Issue[] = [];
   for (const zi of error.issues) {
@@ -93,11 +86,22 @@ export function issuesFromZod(error: z.ZodError, input: unknown, root = ''): Iss
       }
       continue;
     }
+    if (zi.code === 'invalid_key') {
+      // The offending value of a bad record key is the key itself; zod's own text is generic.
+      const key = path[path.length - 1];
+      const inner = zi.issues[0]?.message ?? 'must be a valid key';
+      const message = `${formatPath(path.slice(0, -1), root)} key ${inner}, found ${formatValue(key)}`;
+      out.push(Object.freeze({ code: 'invalid_key', path: Object.freeze(path), value: key, message }));
+      continue;
+    }
     const value = valueAt(input, path);
+    // A refinement names its specific code in params (`{ params: { code: 'reserved_firm_id' } }`).
+    const code =
+      zi.code === 'custom' && typeof zi.params?.code === 'string' ? (zi.params.code as string) : zi.code;
     const text = zi.message.charAt(0).toLowerCase() + zi.message.slice(1);
     out.push(
       Object.freeze({
-        code: zi.code,
+        code,
         path: Object.freeze(path),
         value,
         message: `${formatPath(path, root)}: ${text}, found ${formatValue(value)}`,

@@ -39,4 +39,10 @@ export {
 export type { DatasetSql, ExclusionReason, OutputColumn } from './sql.js';
 export { EXCLUSION_REASONS, outputColumns } from './sql.js';
 export type { VerifyCheck, VerifyDatasetOptions, VerifyDatasetResult } from './verify.js';
-export { verifyDataset } from './verify.js';
+export {
+  assertDatasetVerified,
+  safeVerifyDataset,
+  VERIFY_ISSUE_CODES,
+  verifyDataset,
+  verifyIssues,
+} from './verify.js';

@@ -2,14 +2,13 @@ import {
   COLUMN_GROUPS,
   type ColumnMapOptions,
   columnMapOptionsSchema,
-  formatValue,
-  InvalidArgumentError,
+  parseWith,
   type SafeResult,
   SNAPSHOT_COLUMNS,
   type SnapshotColumn,
   safeParseWith,
+  ValidationError,
 } from '@leadscore/core';
-import { assertKnownKeys } from '@leadscore/core/internal';
 import { z } from 'zod';
 import { IDENTIFIER_SEGMENT } from '../warehouse/identifiers.js';
 
@@ -225,22 +224,13 @@ export function safeParseDatasetSpec(input: unknown): SafeResult<DatasetSpec> {
 }
 
 /**
- * Validates a spec and applies defaults; throws an {@link InvalidArgumentError} naming the first bad
- * field (`spec.featureGroups.0.policy: ...`). The result is deeply frozen.
+ * Validates a spec and applies defaults; throws a {@link ValidationError} whose `issues` list every bad
+ * field (`spec.featureGroups.0.policy: ...`) with its code, path and value. The result is deeply frozen.
  */
 export function parseDatasetSpec(input: unknown): DatasetSpec {
-  const r = datasetSpecSchema.safeParse(input);
-  if (!r.success) {
-    const first = r.error.issues[0];
-    const path = ['spec', ...(first?.path ?? [])].join('.');
-    let value: unknown = input;
-    for (const key of first?.path ?? [])
-      value = (value as Record<PropertyKey, unknown> | undefined)?.[key as PropertyKey];
-    throw new InvalidArgumentError(`${path}: ${first?.message ?? 'invalid'}, found ${formatValue(value)}`, {
-      details: { parameter: path, value, issues: r.error.issues.length },
-    });
-  }
-  return deepFreeze(r.data);
+  const r = safeParseDatasetSpec(input);
+  if (!r.success) throw new ValidationError(r.issues);
+  return r.data;
 }
 
 function deepFreeze<T>(value: T): T {
@@ -301,6 +291,24 @@ export interface V7DatasetSpecOptions {
   labelHorizonDays?: number;
 }
 
+const specShape = datasetSpecSchema.shape;
+
+/** The one list of {@link v7DatasetSpec}'s options, each checked as the spec field it fills. */
+const v7DatasetSpecOptionsSchema = z
+  .object({
+    dataEndDate: specShape.dataEndDate,
+    tables: specShape.tables,
+    columnMap: specShape.columnMap,
+    outputBase: specShape.output.shape.base.optional(),
+    version: specShape.output.shape.version,
+    overwrite: z.boolean().optional(),
+    availabilityLagDays: specShape.availabilityLagDays,
+    maxLookbackDays: specShape.maxLookbackDays,
+    historyQuarters: specShape.historyQuarters,
+    labelHorizonDays: specShape.labelHorizonDays,
+  })
+  .strict();
+
 /**
  * The V7 reference spec (the seed's hybrid policy): financial columns from `rep_current` (to match
  * production scoring; leakage-exposed), career and market columns point-in-time, 8 quarters of history
@@ -308,22 +316,7 @@ export interface V7DatasetSpecOptions {
  * @example const spec = v7DatasetSpec({ dataEndDate: '2025-12-31' })
  */
 export function v7DatasetSpec(options: V7DatasetSpecOptions): DatasetSpec {
-  assertKnownKeys(
-    options,
-    [
-      'dataEndDate',
-      'tables',
-      'columnMap',
-      'outputBase',
-      'version',
-      'overwrite',
-      'availabilityLagDays',
-      'maxLookbackDays',
-      'historyQuarters',
-      'labelHorizonDays',
-    ],
-    'options',
-  );
+  parseWith(v7DatasetSpecOptionsSchema, options, 'options');
   return parseDatasetSpec({
     tables: {
       repSnapshots: options.tables?.repSnapshots ?? 'rep_snapshots',

@@ -15,6 +15,7 @@ import {
   formatValue,
   InvalidArgumentError,
   LeadscoreError,
+  parseWith,
   WarehouseError,
 } from '@leadscore/core';
 import { createRng, type Rng } from '@leadscore/core/rng';
@@ -32,15 +33,21 @@ import { type BigQueryParamType, encodeQueryParameters } from './bigquery-params
 import { checkCsvValues } from './csv-values.js';
 import { bigqueryDialect } from './dialect.js';
 import { formatOfPath } from './file-format.js';
-import { assertIdentifier, parseIdentifier, quoteIdentifier } from './identifiers.js';
+import { parseIdentifier, quoteIdentifier } from './identifiers.js';
 import {
-  type CreateTableFromFileOptions,
-  type CreateTableOptions,
-  LOGICAL_TYPES,
-  type QueryOptions,
-  type SqlDialect,
-  type TableDescription,
-  type Warehouse,
+  bigQueryQueryOptionsSchema,
+  createTableFromFileOptionsSchema,
+  createTableOptionsSchema,
+  dropTableOptionsSchema,
+  queryOptionsSchema,
+} from './options-schema.js';
+import type {
+  CreateTableFromFileOptions,
+  CreateTableOptions,
+  QueryOptions,
+  SqlDialect,
+  TableDescription,
+  Warehouse,
 } from './types.js';
 
 /** Query options specific to BigQuery. */
@@ -92,8 +99,6 @@ const STANDARD_TYPE_NAMES: Readonly<Record<string, string>> = {
 
 /** BigQuery job ids: letters, digits, underscores and dashes, at most 1024. */
 const JOB_ID = /^[A-Za-z0-9_-]{1,1024}$/;
-
-const LOGICAL_TYPE_SET: ReadonlySet<string> = new Set(LOGICAL_TYPES);
 
 interface ApiErrorLike {
   code?: number | string;
@@ -514,6 +519,7 @@ export class BigQueryWarehouseImpl implements BigQueryWarehouse {
 
   async estimateQueryBytes(sql: string, options: BigQueryQueryOptions = {}): Promise<number> {
     this.#checkOpen();
+    parseWith(bigQueryQueryOptionsSchema, options, 'options');
     const configuration = this.#queryConfiguration(sql, options, true);
     const jobId = this.#createJobId();
     const { metadata } = await this.#insertJob(configuration, jobId, options.signal);
@@ -604,6 +610,7 @@ export class BigQueryWarehouseImpl implements BigQueryWarehouse {
 
   async *queryBatches(sql: string, options: BigQueryQueryOptions = {}): AsyncGenerator<RecordBatch> {
     this.#checkOpen();
+    parseWith(bigQueryQueryOptionsSchema, options, 'options');
     await this.#maybeEstimate(sql, options);
     const { job, jobId, first } = await this.#startQuery(sql, options, this.#pageSize);
     const fields = first.schema?.fields ?? [];
@@ -629,6 +636,7 @@ export class BigQueryWarehouseImpl implements BigQueryWarehouse {
 
   async execute(sql: string, options: BigQueryQueryOptions = {}): Promise<void> {
     this.#checkOpen();
+    parseWith(bigQueryQueryOptionsSchema, options, 'options');
     await this.#maybeEstimate(sql, options);
     await this.#startQuery(sql, options, 0);
     options.onProgress?.({ phase: 'done', rows: 0 });
@@ -646,6 +654,7 @@ export class BigQueryWarehouseImpl implements BigQueryWarehouse {
 
   async dropTable(name: string, options: { ifExists?: boolean } = {}): Promise<void> {
     this.#checkOpen();
+    parseWith(dropTableOptionsSchema, options, 'options');
     const ref = this.#resolve(name);
     const table = this.#tableRef(ref);
     try {
@@ -665,6 +674,7 @@ export class BigQueryWarehouseImpl implements BigQueryWarehouse {
 
   async describeTable(name: string, options: QueryOptions = {}): Promise<TableDescription> {
     this.#checkOpen();
+    parseWith(queryOptionsSchema, options, 'options');
     const ref = this.#resolve(name);
     const table = this.#tableRef(ref);
     let metadata: { schema?: { fields?: BigQueryField[] }; numRows?: string };
@@ -749,6 +759,7 @@ export class BigQueryWarehouseImpl implements BigQueryWarehouse {
   async createTableFromArrow(name: string, table: Table, options: CreateTableOptions = {}): Promise<void> {
     this.#checkOpen();
     this.#resolve(name);
+    parseWith(createTableOptionsSchema, options, 'options');
     const fields = bigQueryFieldsFromArrow(table.schema);
     if (fields.length === 0) {
       throw new InvalidArgumentError(
@@ -777,6 +788,7 @@ export class BigQueryWarehouseImpl implements BigQueryWarehouse {
   ): Promise<void> {
     this.#checkOpen();
     const ref = this.#resolve(name);
+    parseWith(createTableFromFileOptionsSchema, options, 'options');
     const format = options.format ?? formatOfPath(path);
     if (format !== 'csv' && format !== 'parquet') {
       throw new InvalidArgumentError(
@@ -791,14 +803,6 @@ export class BigQueryWarehouseImpl implements BigQueryWarehouse {
       });
     }
     const columnTypes = Object.entries(options.columnTypes ?? {});
-    for (const [column, type] of columnTypes) {
-      assertIdentifier(column, 'columnTypes');
-      if (!LOGICAL_TYPE_SET.has(type)) {
-        throw new InvalidArgumentError(
-          `columnTypes.${column} must be one of ${[...LOGICAL_TYPES].join(', ')}, found ${formatValue(type)}`,
-        );
-      }
-    }
     if (columnTypes.length > 0 && format !== 'csv') {
       throw new InvalidArgumentError(
         `columnTypes applies to CSV files only, found format ${formatValue(format)}`,

@@ -3,11 +3,10 @@
  * @module
  */
 import type { BigQueryOptions } from '@google-cloud/bigquery';
-import { WarehouseError } from '@leadscore/core';
-import { assertArg, assertFinite, assertInteger } from '@leadscore/core/internal';
+import { parseWith, WarehouseError } from '@leadscore/core';
 import type { BigQueryWarehouseOptions } from './bigquery-options.js';
 import type { BigQueryWarehouse } from './bigquery-warehouse.js';
-import { assertIdentifier, BIGQUERY_PROJECT_ID } from './identifiers.js';
+import { bigQueryWarehouseOptionsSchema } from './options-schema.js';
 
 export type { BigQueryLogger, BigQueryWarehouseOptions } from './bigquery-options.js';
 export type { BigQueryParamType } from './bigquery-params.js';
@@ -23,19 +22,8 @@ export type {
  * @example const wh = await openBigQueryWarehouse({ projectId: 'acme-ml', dataset: 'leadscore' })
  */
 export async function openBigQueryWarehouse(options: BigQueryWarehouseOptions): Promise<BigQueryWarehouse> {
-  assertArg(
-    typeof options?.projectId === 'string' && BIGQUERY_PROJECT_ID.test(options.projectId),
-    'projectId',
-    'a Google Cloud project id (6-30 lowercase letters, digits or hyphens, starting with a letter)',
-    options?.projectId,
-  );
-  const dataset = assertIdentifier(options.dataset, 'dataset');
-  if (options.maxRetries !== undefined) assertInteger(options.maxRetries, 'maxRetries', 0, 100);
-  if (options.pageSize !== undefined) assertInteger(options.pageSize, 'pageSize', 1, 1_000_000);
-  if (options.dryRunBytesWarning !== undefined)
-    assertFinite(options.dryRunBytesWarning, 'dryRunBytesWarning', 0);
-  if (options.retryBaseDelayMs !== undefined) assertFinite(options.retryBaseDelayMs, 'retryBaseDelayMs', 0);
-  if (options.retryMaxDelayMs !== undefined) assertFinite(options.retryMaxDelayMs, 'retryMaxDelayMs', 0);
+  parseWith(bigQueryWarehouseOptionsSchema, options, 'options');
+  const dataset = options.dataset;
   const [{ BigQuery }, { BigQueryWarehouseImpl }] = await Promise.all([
     import('@google-cloud/bigquery'),
     import('./bigquery-warehouse.js'),

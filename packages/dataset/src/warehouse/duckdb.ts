@@ -4,10 +4,11 @@ import {
   formatValue,
   InvalidArgumentError,
   LeadscoreError,
+  parseWith,
   sha256Hex,
   WarehouseError,
 } from '@leadscore/core';
-import { assertArg, assertInteger, canonicalJson } from '@leadscore/core/internal';
+import { assertArg, canonicalJson } from '@leadscore/core/internal';
 import { type RecordBatch, Table } from 'apache-arrow';
 import { checkCsvValues } from './csv-values.js';
 import { duckdbDialect } from './dialect.js';
@@ -22,6 +23,13 @@ import {
 } from './duckdb-arrow-writer.js';
 import { formatOfPath } from './file-format.js';
 import { assertIdentifier, parseIdentifier, quoteIdentifier } from './identifiers.js';
+import {
+  createTableFromFileOptionsSchema,
+  createTableOptionsSchema,
+  dropTableOptionsSchema,
+  duckDbWarehouseOptionsSchema,
+  queryOptionsSchema,
+} from './options-schema.js';
 import {
   type ColumnDescription,
   type CreateTableFromFileOptions,
@@ -66,25 +74,7 @@ const CONVERSION_ERROR = /Conversion Error|CSV Error|Could not convert|Invalid I
  * @example const wh = await openDuckDbWarehouse({ path: ':memory:' })
  */
 export async function openDuckDbWarehouse(options: DuckDbWarehouseOptions): Promise<DuckDbWarehouse> {
-  assertArg(
-    options !== null &&
-      typeof options === 'object' &&
-      typeof options.path === 'string' &&
-      options.path.length > 0,
-    'options.path',
-    "a file path or ':memory:'",
-    options?.path,
-  );
-  if (options.threads !== undefined) assertInteger(options.threads, 'options.threads', 1, 1024);
-  if (options.batchRows !== undefined) assertInteger(options.batchRows, 'options.batchRows', 1, 1 << 26);
-  if (options.memoryLimit !== undefined) {
-    assertArg(
-      /^\d+(\.\d+)?\s*[KMGT]i?B$/i.test(options.memoryLimit),
-      'options.memoryLimit',
-      "a size like '2GB'",
-      options.memoryLimit,
-    );
-  }
+  parseWith(duckDbWarehouseOptionsSchema, options, 'options');
   let api: DuckApi;
   try {
     api = await import('@duckdb/node-api');
@@ -144,6 +134,7 @@ export class DuckDbWarehouse implements Warehouse {
   }
 
   async query(sql: string, options: QueryOptions = {}): Promise<Table> {
+    parseWith(queryOptionsSchema, options, 'options');
     return this.#exclusive(options.signal, async (conn) => {
       const result = await this.#wrap(
         sql,
@@ -177,6 +168,7 @@ export class DuckDbWarehouse implements Warehouse {
 
   async *queryBatches(sql: string, options: QueryOptions = {}): AsyncIterable<RecordBatch> {
     this.#assertOpen();
+    parseWith(queryOptionsSchema, options, 'options');
     this.#throwIfAborted(options.signal);
     // A streaming result lives on its own connection so other calls can run while it is consumed.
     const conn = await this.#instance.connect();
@@ -224,6 +216,7 @@ export class DuckDbWarehouse implements Warehouse {
   }
 
   async execute(sql: string, options: QueryOptions = {}): Promise<void> {
+    parseWith(queryOptionsSchema, options, 'options');
     await this.#exclusive(options.signal, async (conn) => {
       await this.#wrap(
         sql,
@@ -238,6 +231,7 @@ export class DuckDbWarehouse implements Warehouse {
 
   async createTableFromArrow(name: string, table: Table, options: CreateTableOptions = {}): Promise<void> {
     const ref = quoteIdentifier('duckdb', name, 'name');
+    parseWith(createTableOptionsSchema, options, 'options');
     const segments = parseIdentifier(name, { name: 'name' });
     const columns = table.schema.fields.map((f) => {
       assertIdentifier(f.name, `table.schema.fields[${formatValue(f.name)}]`);
@@ -296,6 +290,7 @@ export class DuckDbWarehouse implements Warehouse {
   ): Promise<void> {
     const ref = quoteIdentifier('duckdb', name, 'name');
     assertArg(typeof path === 'string' && path.length > 0, 'path', 'a non-empty file path', path);
+    parseWith(createTableFromFileOptionsSchema, options, 'options');
     const format = options.format ?? formatFromExtension(path);
     let reader: string;
     const utcColumns: string[] = [];
@@ -305,13 +300,6 @@ export class DuckDbWarehouse implements Warehouse {
       reader = 'read_parquet($path)';
     } else {
       const types = Object.entries(columnTypes).map(([column, type]) => {
-        assertIdentifier(column, 'options.columnTypes');
-        assertArg(
-          typeof type === 'string' && Object.hasOwn(DUCKDB_TYPE_NAMES, type),
-          `options.columnTypes.${column}`,
-          `one of ${Object.keys(DUCKDB_TYPE_NAMES).join(', ')}`,
-          type,
-        );
         // Timestamps parse as TIMESTAMPTZ so an explicit offset ('+02:00', 'Z') is honoured rather than
         // dropped, then are stored as naive UTC TIMESTAMPs. (DuckDB's CSV reader NULLs a TIMESTAMPTZ
         // it cannot parse; checkCsvValues refuses those values first.)
@@ -357,6 +345,7 @@ export class DuckDbWarehouse implements Warehouse {
 
   async describeTable(name: string, options: QueryOptions = {}): Promise<TableDescription> {
     quoteIdentifier('duckdb', name, 'name');
+    parseWith(queryOptionsSchema, options, 'options');
     return this.#exclusive(options.signal, async (conn) => {
       const columns = await this.#columns(conn, name);
       if (columns.length === 0) {
@@ -382,6 +371,7 @@ export class DuckDbWarehouse implements Warehouse {
   }
 
   async dropTable(name: string, options: { ifExists?: boolean } = {}): Promise<void> {
+    parseWith(dropTableOptionsSchema, options, 'options');
     const sql = `DROP TABLE ${options.ifExists ? 'IF EXISTS ' : ''}${quoteIdentifier('duckdb', name, 'name')}`;
     await this.#exclusive(undefined, async (conn) => {
       await this.#wrap(sql, () => conn.run(sql));

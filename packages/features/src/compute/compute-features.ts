@@ -1,7 +1,8 @@
 import { DataError, formatValue, InvalidArgumentError, SchemaError } from '@leadscore/core/errors';
-import { assertInteger, assertKnownKeys } from '@leadscore/core/internal';
+import { parseWith } from '@leadscore/core/issues';
 import type { Matrix } from '@leadscore/core/matrix';
 import type { Table } from 'apache-arrow';
+import { z } from 'zod';
 import { type AnyFeature, type FeatureGroup, type FeatureKind, MISSING_LEVEL } from '../define/feature.js';
 import { type FeatureSet, featureSet } from '../define/feature-set.js';
 import { historyColumnName, historyTypeOf, type InputType, inputTypeOf } from '../define/input-types.js';
@@ -108,11 +109,28 @@ function requirements(set: FeatureSet, quarters: number): Map<string, Requiremen
   return out;
 }
 
+const HISTORY_QUARTERS = 'must be an integer in [1, 64]';
+
+/** The one list of {@link ComputeFeaturesOptions}' keys; `fitted` is checked against the set later. */
+const computeFeaturesOptionsSchema = z
+  .object({
+    historyQuarters: z
+      .number(HISTORY_QUARTERS)
+      .int(HISTORY_QUARTERS)
+      .min(1, HISTORY_QUARTERS)
+      .max(64, HISTORY_QUARTERS)
+      .default(8),
+    fitted: z
+      .custom<FittedFeatures>(
+        (v) => typeof v === 'object' && v !== null,
+        'must be fitted features (from fitFeatures)',
+      )
+      .optional(),
+  })
+  .strict();
+
 function resolveOptions(options: ComputeFeaturesOptions): number {
-  assertKnownKeys(options, ['historyQuarters', 'fitted'], 'options');
-  const quarters = options.historyQuarters ?? 8;
-  assertInteger(quarters, 'historyQuarters', 1, 64);
-  return quarters;
+  return parseWith(computeFeaturesOptionsSchema, options, 'options').historyQuarters;
 }
 
 /** The fitted levels per column of `set` (null for non-categorical ones), checked against the set. */

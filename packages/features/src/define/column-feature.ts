@@ -1,4 +1,6 @@
 import { assertArg } from '@leadscore/core/internal';
+import { parseWith } from '@leadscore/core/issues';
+import { z } from 'zod';
 import { type AnyFeature, defineFeature, FEATURE_KINDS, type FeatureKind } from './feature.js';
 import type { InputType } from './input-types.js';
 
@@ -7,6 +9,16 @@ export interface ColumnFeatureOptions {
   /** The feature's description. @default `Column ${name}` */
   description?: string;
 }
+
+/** The one list of {@link ColumnFeatureOptions}' keys. */
+const columnFeatureOptionsSchema = z
+  .object({
+    description: z
+      .string('must be a non-empty string')
+      .refine((d) => d.trim().length > 0, 'must be a non-empty string')
+      .optional(),
+  })
+  .strict();
 
 const INPUT_TYPE_OF: Readonly<Record<FeatureKind, InputType>> = {
   numeric: 'number',
@@ -26,6 +38,7 @@ export function columnFeature(
   options: ColumnFeatureOptions = {},
 ): AnyFeature {
   assertArg(FEATURE_KINDS.includes(kind), 'kind', `one of ${FEATURE_KINDS.join(', ')}`, kind);
+  parseWith(columnFeatureOptionsSchema, options, 'options');
   const type = INPUT_TYPE_OF[kind];
   const common = {
     name,

@@ -1,6 +1,8 @@
+import { parseWith } from '@leadscore/core/issues';
 import type { FeatureGroup, FeatureKind } from '../define/feature.js';
 import { type FeatureSet, featureSet } from '../define/feature-set.js';
 import { historyColumnName } from '../define/input-types.js';
+import { historyOptionsSchema } from '../testing/options-schema.js';
 
 /** One row of the feature catalog table. */
 export interface FeatureDescription {
@@ -37,7 +39,7 @@ export function describeFeatures(
   set: FeatureSet,
   options: DescribeFeaturesOptions = {},
 ): DescribeFeaturesResult {
-  const quarters = options.historyQuarters ?? 8;
+  const quarters = parseWith(historyOptionsSchema, options, 'options').historyQuarters;
   const rows = featureSet(set).map((f) =>
     Object.freeze({
       name: f.name,

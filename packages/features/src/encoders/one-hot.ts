@@ -1,13 +1,7 @@
-import { assertInteger, assertKnownKeys } from '@leadscore/core/internal';
+import { parseWith } from '@leadscore/core/issues';
 import { MISSING_LEVEL } from '../define/feature.js';
-import {
-  type CategoryValue,
-  checkName,
-  checkValues,
-  compareStrings,
-  type EncodedColumns,
-  levelOf,
-} from './shared.js';
+import { oneHotEncoderOptionsSchema } from './options-schema.js';
+import { type CategoryValue, checkValues, compareStrings, type EncodedColumns, levelOf } from './shared.js';
 
 /** The level that collects values outside the top-k. */
 export const OTHER_LEVEL = '__other__';
@@ -56,13 +50,8 @@ export function fitOneHotEncoder(
   values: readonly CategoryValue[],
   options: OneHotEncoderOptions = {},
 ): OneHotEncoder {
-  assertKnownKeys(options, ['name', 'topK', 'minCount'], 'options');
+  const { name, topK, minCount } = parseWith(oneHotEncoderOptionsSchema, options, 'options');
   checkValues(values, 'values');
-  const name = checkName(options.name ?? 'value');
-  const topK = options.topK ?? 20;
-  const minCount = options.minCount ?? 1;
-  assertInteger(topK, 'topK', 0);
-  assertInteger(minCount, 'minCount', 1);
   const counts = new Map<string, number>();
   for (const v of values) {
     const level = levelOf(v);

@@ -1,12 +1,6 @@
-import { assertKnownKeys } from '@leadscore/core/internal';
-import {
-  type CategoryValue,
-  checkName,
-  checkValues,
-  compareStrings,
-  type EncodedColumns,
-  levelOf,
-} from './shared.js';
+import { parseWith } from '@leadscore/core/issues';
+import { ordinalEncoderOptionsSchema } from './options-schema.js';
+import { type CategoryValue, checkValues, compareStrings, type EncodedColumns, levelOf } from './shared.js';
 
 /** Serialised state of an {@link OrdinalEncoder}. */
 export interface OrdinalEncoderJSON {
@@ -43,9 +37,8 @@ export function fitOrdinalEncoder(
   values: readonly CategoryValue[],
   options: OrdinalEncoderOptions = {},
 ): OrdinalEncoder {
-  assertKnownKeys(options, ['name'], 'options');
+  const { name } = parseWith(ordinalEncoderOptionsSchema, options, 'options');
   checkValues(values, 'values');
-  const name = checkName(options.name ?? 'value');
   const seen = new Set<string>();
   for (const v of values) {
     const level = levelOf(v);

@@ -35,12 +35,6 @@ export function checkValues(values: readonly CategoryValue[], name: string): voi
   }
 }
 
-/** Checks an encoder's column name option. */
-export function checkName(name: unknown): string {
-  assertArg(typeof name === 'string' && name.length > 0, 'name', 'a non-empty string', name);
-  return name;
-}
-
 /** Sorts strings by code unit order (locale-independent, deterministic). */
 export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

@@ -1,21 +1,10 @@
 import { DataError, formatValue } from '@leadscore/core/errors';
-import {
-  assertArg,
-  assertFinite,
-  assertInteger,
-  assertKnownKeys,
-  assertSameLength,
-} from '@leadscore/core/internal';
+import { assertArg, assertInteger, assertSameLength } from '@leadscore/core/internal';
+import { parseWith } from '@leadscore/core/issues';
 import { createRng } from '@leadscore/core/rng';
 import { MISSING_LEVEL } from '../define/feature.js';
-import {
-  type CategoryValue,
-  checkName,
-  checkValues,
-  compareStrings,
-  type EncodedColumns,
-  levelOf,
-} from './shared.js';
+import { targetEncoderOptionsSchema } from './options-schema.js';
+import { type CategoryValue, checkValues, compareStrings, type EncodedColumns, levelOf } from './shared.js';
 
 /** Serialised state of a {@link TargetEncoder}. */
 export interface TargetEncoderJSON {
@@ -85,20 +74,17 @@ export function fitTargetEncoder(
   labels: ArrayLike<number>,
   options: TargetEncoderOptions = {},
 ): TargetEncoderFitResult {
-  assertKnownKeys(options, ['name', 'smoothing', 'folds', 'foldIds', 'seed'], 'options');
+  const o = parseWith(targetEncoderOptionsSchema, options, 'options');
   checkValues(values, 'values');
   assertSameLength(values, 'values', labels, 'labels');
-  const name = checkName(options.name ?? 'value');
-  const smoothing = options.smoothing ?? 10;
-  assertFinite(smoothing, 'smoothing', 0);
+  const { name, smoothing } = o;
   const n = values.length;
   assertArg(n >= 2, 'values', 'at least 2 rows', n);
   for (let i = 0; i < n; i++) {
     const y = labels[i];
     assertArg(y === 0 || y === 1, `labels[${i}]`, '0 or 1', y);
   }
-  const k = options.folds ?? 5;
-  assertInteger(k, 'folds', 2);
+  const k = o.folds;
   const foldIds = new Int32Array(n);
   if (options.foldIds !== undefined) {
     assertSameLength(values, 'values', options.foldIds, 'foldIds');
@@ -108,8 +94,7 @@ export function fitTargetEncoder(
       foldIds[i] = f;
     }
   } else {
-    const seed = options.seed ?? 0;
-    const order = createRng(seed).shuffle(Int32Array.from({ length: n }, (_, i) => i));
+    const order = createRng(o.seed).shuffle(Int32Array.from({ length: n }, (_, i) => i));
     for (let r = 0; r < n; r++) foldIds[order[r]!] = r % k;
   }
 

@@ -1,10 +1,11 @@
 import { AssertionError } from 'node:assert';
 import { formatValue } from '@leadscore/core/errors';
-import { assertInteger } from '@leadscore/core/internal';
+import { parseWith } from '@leadscore/core/issues';
 import { createRng, type Rng } from '@leadscore/core/rng';
 import type { AnyFeature } from '../define/feature.js';
 import { historyTypeOf, type InputType, inputTypeOf } from '../define/input-types.js';
 import { evaluateFeature, featureValuesEqualForDeterminism } from './evaluate.js';
+import { assertDeclaredInputsOptionsSchema } from './options-schema.js';
 
 /** Options of {@link assertDeclaredInputs}. */
 export interface AssertDeclaredInputsOptions {
@@ -37,11 +38,9 @@ function sampleScalar(rng: Rng, type: InputType): unknown {
  * @example assertDeclaredInputs(myFeature);
  */
 export function assertDeclaredInputs(feature: AnyFeature, options: AssertDeclaredInputsOptions = {}): void {
-  const samples = options.samples ?? 64;
-  const quarters = options.historyQuarters ?? 8;
-  assertInteger(samples, 'samples', 1);
-  assertInteger(quarters, 'historyQuarters', 1, 64);
-  const rng = createRng(options.seed ?? 0);
+  const o = parseWith(assertDeclaredInputsOptionsSchema, options, 'options');
+  const { samples, historyQuarters: quarters } = o;
+  const rng = createRng(o.seed);
   for (let s = 0; s < samples; s++) {
     const row: Record<string, unknown> = {};
     for (const input of feature.inputs)

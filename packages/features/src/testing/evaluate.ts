@@ -1,9 +1,10 @@
 import { AssertionError } from 'node:assert';
 import { formatValue, InvalidArgumentError } from '@leadscore/core/errors';
-import { assertInteger } from '@leadscore/core/internal';
+import { parseWith } from '@leadscore/core/issues';
 import { FLOAT32_MAX, normalizeInput } from '../compute/columns.js';
 import type { AnyFeature } from '../define/feature.js';
 import { historyTypeOf, inputTypeOf } from '../define/input-types.js';
+import { historyOptionsSchema } from './options-schema.js';
 
 /** Input row of a test case: declared inputs by name; absent inputs are missing. */
 export type TestRow = Readonly<Record<string, unknown>>;
@@ -35,8 +36,7 @@ export function evaluateFeature(
   history: TestHistory = {},
   options: EvaluateFeatureOptions = {},
 ): FeatureValue {
-  const quarters = options.historyQuarters ?? 8;
-  assertInteger(quarters, 'historyQuarters', 1, 64);
+  const quarters = parseWith(historyOptionsSchema, options, 'options').historyQuarters;
   for (const key of Object.keys(row)) {
     if (!feature.inputs.includes(key)) {
       throw new InvalidArgumentError(

@@ -1,6 +1,7 @@
 import { AssertionError } from 'node:assert';
 import { formatValue } from '@leadscore/core/errors';
 import { assertArg } from '@leadscore/core/internal';
+import { parseWith } from '@leadscore/core/issues';
 import type { AnyFeature } from '../define/feature.js';
 import {
   type EvaluateFeatureOptions,
@@ -9,6 +10,7 @@ import {
   type TestHistory,
   type TestRow,
 } from './evaluate.js';
+import { featureAssertionOptionsSchema } from './options-schema.js';
 
 /** Options of the feature assertions. */
 export interface FeatureAssertionOptions extends EvaluateFeatureOptions {
@@ -59,13 +61,7 @@ export function expectFeature(feature: AnyFeature, options: EvaluateFeatureOptio
       return {
         value,
         toEqual(expected, assertionOptions = {}) {
-          const tolerance = assertionOptions.tolerance ?? 1e-9;
-          assertArg(
-            Number.isFinite(tolerance) && tolerance >= 0,
-            'tolerance',
-            'a finite number >= 0',
-            tolerance,
-          );
+          const { tolerance } = parseWith(featureAssertionOptionsSchema, assertionOptions, 'options');
           if (!featureValuesEqual(value, expected, tolerance)) {
             throw new AssertionError({
               message: `${describe()}: expected ${show(expected)}, got ${show(value)}`,
