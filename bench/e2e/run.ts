@@ -158,7 +158,16 @@ async function ours(dir: string, dataEndDate: string, threads: number): Promise<
   // One step: trainEnsemble cross-validates both members (early stopping on carved rows), fits the blend
   // and the calibrator and refits the members; with one trial per member it reports no trials to split on.
   const trained = await timed(steps, 'train', () =>
-    trainEnsemble({ matrix, features, labels, folds, times, seed: 7, search: { nTrials: 1 } }),
+    trainEnsemble({
+      matrix,
+      features,
+      labels,
+      folds,
+      times,
+      seed: 7,
+      search: { nTrials: 1 },
+      nthread: threads,
+    }),
   );
   const gates = await timed(steps, 'gates', () =>
     checkGates(undefined, {
