@@ -75,6 +75,20 @@ describe('defineFeature', () => {
     expect(bad({ inputTypes: { aum: 'float' } })).toThrow(InvalidArgumentError);
   });
 
+  it('refuses a key it does not know instead of dropping it', () => {
+    const { businessSignal: _, ...rest } = base;
+    expect(() =>
+      defineFeature({ ...rest, bussinessSignal: true } as never),
+    ).toThrowErrorMatchingInlineSnapshot(
+      `[InvalidArgumentError: feature "aum_per_year": bussinessSignal is not a feature key, found "bussinessSignal" (keys: name, description, group, kind, inputs, history, inputTypes, businessSignal, compute)]`,
+    );
+    expect(() => defineFeature({ ...base, input: ['aum'] } as never)).toThrow(/input is not a feature key/);
+    // a defined feature passes again (feature sets re-validate their members)
+    const f = defineFeature(base);
+    expect(featureSet([f])[0]).toBe(f);
+    expect(() => featureSet([{ ...f, weight: 2 } as never])).toThrow(/weight is not a feature key/);
+  });
+
   it('refuses to read the label', () => {
     expect(() =>
       defineFeature({ ...base, inputs: ['aum', 'label'] } as never),

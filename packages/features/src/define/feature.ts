@@ -100,6 +100,19 @@ export interface FeatureSpec<
   compute: (row: RowView<I, T>, history: HistoryView<H>) => FeatureOutput<K>;
 }
 
+/** The keys of a feature specification (and of a defined feature); any other key is refused. */
+export const FEATURE_SPEC_KEYS = Object.freeze([
+  'name',
+  'description',
+  'group',
+  'kind',
+  'inputs',
+  'history',
+  'inputTypes',
+  'businessSignal',
+  'compute',
+] as const);
+
 const NAME = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$/;
 const COLUMN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const INPUT_TYPES: readonly string[] = ['number', 'string', 'boolean'];
@@ -129,6 +142,15 @@ export function validateFeature(spec: unknown, path: string): AnyFeature {
   const name = s.name;
   assertArg(typeof name === 'string' && NAME.test(name), `${path}.name`, 'a snake_case identifier', name);
   const at = `feature ${JSON.stringify(name)}`;
+  // a misspelt optional key (`bussinessSignal`, `input`) would otherwise be dropped without a word
+  for (const key of Object.keys(s)) {
+    if (!(FEATURE_SPEC_KEYS as readonly string[]).includes(key)) {
+      throw new InvalidArgumentError(
+        `${at}: ${key} is not a feature key, found ${formatValue(key)} (keys: ${FEATURE_SPEC_KEYS.join(', ')})`,
+        { details: { parameter: `${path}.${key}`, value: key, code: 'unrecognized_key' } },
+      );
+    }
+  }
   assertArg(
     typeof s.description === 'string' && s.description.trim().length > 0,
     `${at}: description`,
