@@ -88,7 +88,7 @@ const folds = temporalFolds(times, {
   labels,
 });
 console.log(
-  `data: ${matrix.nRows} rows x ${matrix.nCols} features, 5 folds, ${THREADS} threads (machine shared: figures are contaminated by other load)`,
+  `data: ${matrix.nRows} rows x ${matrix.nCols} features, 5 folds, ${THREADS} threads (wall times: compare the load averages printed with each part; other load on the 2 cores contaminates them)`,
 );
 
 const members: Learner[] = [xgbLearner({ nthread: THREADS }), lgbmLearner({ nthread: THREADS })];
@@ -306,7 +306,7 @@ if (DEFAULT_RUN) {
     `${JSON.stringify(
       {
         date: new Date().toISOString(),
-        note: 'wall times on a machine shared with other agents: contaminated; loadAvg = 1/5/15-min load when each part started (2 cores)',
+        note: 'loadAvg = 1/5/15-min load when each part started (2 cores); the benchmark itself runs two threads, so load above ~2.5 means other work contaminated the wall times',
         rows: matrix.nRows,
         cols: matrix.nCols,
         threads: THREADS,
