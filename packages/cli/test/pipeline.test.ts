@@ -163,6 +163,11 @@ describe('leadscore on a small generated world, step by step (DuckDB)', () => {
     expect(
       (drift.json().outcomes as { id: string; status: string }[]).find((o) => o.id === 'score_psi')!.status,
     ).not.toBe('skip');
+    // the scoring table is the training table here: validate says its scores are in-sample
+    const same = await cli(dir, 'validate', '--model', model, '--scoring-table', hybridTable);
+    expect(same.stdout).toContain(
+      `note: ${hybridTable} is the model's training table; its scores are in-sample`,
+    );
   });
 
   it('docs writes the model documentation', async () => {

@@ -41,6 +41,12 @@ export const validateCommand: CommandDefinition = {
       try {
         const table = await wh.query(`SELECT * FROM ${wh.quoteIdentifier(scoringTable)}`);
         scoring = scoreLeads(model, table).probability;
+        if (inputs.metadata !== undefined && scoringTable === inputs.metadata.output.name) {
+          // the model's reference distribution is out-of-fold: in-sample scores are sharper than it
+          ctx.log(
+            `note: ${scoringTable} is the model's training table; its scores are in-sample, so score_psi against the out-of-fold reference overstates drift (score new leads to measure it)`,
+          );
+        }
       } finally {
         await wh.close();
       }
