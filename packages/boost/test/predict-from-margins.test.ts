@@ -1,7 +1,8 @@
 import { LeadscoreError } from '@leadscore/core/errors';
 import { fromRows, type Matrix, takeRows } from '@leadscore/core/matrix';
 import { createRng } from '@leadscore/core/rng';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { Booster } from '../src/booster.js';
 import { binMatrix, fitBinMapper } from '../src/data/bin-mapper.js';
 import { predictFromMargins } from '../src/predict/predict-from-margins.js';
 import type { TrainParams } from '../src/train/params.js';
@@ -150,6 +151,43 @@ describe('predictFromMargins', () => {
       rows: Int32Array.from([40, 41, 42]),
     });
     expect(bytes(p)).toEqual(bytes(booster.predict(evalRaw)));
+  });
+
+  it('takes from the margins values beyond the bins of features without an edge split', async () => {
+    // eval row 0 has a = 100 and b = -100, far outside the fit rows' bins
+    const values = Float32Array.from(ev.values);
+    values[0] = 100;
+    values[ev.nRows] = -100;
+    const far = { ...ev, values };
+    const booster = await train(
+      binMatrix(fit, mapper),
+      y.slice(0, 600),
+      { numRounds: 60, maxDepth: 3 },
+      {
+        categoricalAsCodes: true,
+        keepMargins: true,
+        evalSet: { data: binMatrix(far, mapper), labels: y.slice(600, 800) },
+      },
+    );
+    const { cuts, cutPtr, minValues } = mapper;
+    for (const t of booster.model.trees) {
+      for (let k = 0; k < t.numNodes; k++) {
+        if (t.left[k]! < 0 || t.splitFeature[k]! > 1) continue;
+        const f = t.splitFeature[k]!;
+        expect([minValues[f], cuts[cutPtr[f + 1]! - 1]]).not.toContain(t.threshold[k]);
+      }
+    }
+    const rows = Int32Array.from(range(600, 800));
+    const predict = vi.spyOn(Booster.prototype, 'predict');
+    const p = predictFromMargins(booster, far, {
+      margins: booster.trainingLog!.margins!,
+      data: fit,
+      evalData: far,
+      rows,
+    });
+    expect(predict).not.toHaveBeenCalled();
+    predict.mockRestore();
+    expect(bytes(p)).toEqual(bytes(booster.predict(far)));
   });
 
   it('keeps no margins unless asked', async () => {

@@ -3,12 +3,14 @@
  * to `booster.predict`. Training routes a row by its bin code (`code <= splitBin`, missing to the
  * default side) and adds each tree's float32 leaf to a float32 margin that starts at the base margin,
  * tree by tree, as prediction does; prediction routes by `x < threshold` with `threshold = cuts[splitBin]`.
- * The two routings agree for every value in `[minValues[f], sentinel)` of the mapper (bins hold
- * `[cuts[k - 1], cuts[k])`), so a row whose non-missing values all lie there has the same leaves and
- * hence the same margin bits. Outside that range they can differ (a value at or above the sentinel is
- * clamped into the last bin, which a "missing right" split at the last bin sends left, its threshold
- * right; a value below `minValues` is sent right by bin -1, left by its threshold): such rows, rows whose
- * values are not bit-equal to the row they claim to be, and rows in neither set are predicted normally.
+ * The two routings agree for every value except at the two edge splits: a value at or above the
+ * sentinel (the last cut) is clamped into the last bin, which a "missing right" split at the last bin
+ * (threshold = sentinel) sends left and its threshold right; a value below `minValues` is sent right by
+ * bin -1 (threshold = `minValues`, "all values right") and left by its threshold. Interior splits route
+ * such values alike (bins hold `[cuts[k - 1], cuts[k])`). So a row has the same leaves, hence the same
+ * margin bits, unless one of its values lies beyond an edge split the model makes on that feature; such
+ * rows, rows whose values are not bit-equal to the row they claim to be, and rows in neither set are
+ * predicted normally.
  * @module
  */
 import { InvalidArgumentError } from '@leadscore/core/errors';
@@ -109,16 +111,29 @@ export function predictFromMargins(booster: Booster, matrix: Matrix, from: Margi
     }
     ok[j] = s >= 0 ? 1 : 0;
   }
-  const { cuts, cutPtr, minValues, emptyFeatures } = margins.binMapper;
+  const { cuts, cutPtr, minValues } = margins.binMapper;
+  // per feature, whether the kept trees split at bin -1 (threshold minValues) or at the last bin
+  // (threshold the sentinel): only then can a value below or above the bins route differently
+  const edgeLow = new Uint8Array(nCols);
+  const edgeHigh = new Uint8Array(nCols);
+  const trees = booster.model.trees;
+  for (let t = 0; t <= margins.bestIteration; t++) {
+    const { left, splitFeature, threshold } = trees[t]!;
+    for (let k = 0; k < left.length; k++) {
+      if (left[k]! < 0) continue;
+      const f = splitFeature[k]!;
+      if (threshold[k] === minValues[f]) edgeLow[f] = 1;
+      else if (threshold[k] === cuts[cutPtr[f + 1]! - 1]) edgeHigh[f] = 1;
+    }
+  }
   const mBits = bitsOf(matrix.values);
   const dBits = bitsOf(data.values);
   const eBits = nEval > 0 ? bitsOf(evalData!.values) : dBits;
   const mv = matrix.values;
   for (let f = 0; f < nCols; f++) {
-    // a feature without training values has one empty bin and is never split on: any value routes alike
-    const anyValue = emptyFeatures.includes(f);
-    const lo = minValues[f]!;
-    const hi = cuts[cutPtr[f + 1]! - 1]!;
+    // NaN compares false: missing values route by the default direction in both
+    const lo = edgeLow[f] === 1 ? minValues[f]! : Number.NEGATIVE_INFINITY;
+    const hi = edgeHigh[f] === 1 ? cuts[cutPtr[f + 1]! - 1]! : Number.NaN;
     const mBase = f * n;
     const dBase = f * nData;
     const eBase = f * nEval - nData;
@@ -127,9 +142,7 @@ export function predictFromMargins(booster: Booster, matrix: Matrix, from: Margi
       const s = rows[j]!;
       const same = s < nData ? mBits[mBase + j] === dBits[dBase + s] : mBits[mBase + j] === eBits[eBase + s];
       const v = mv[mBase + j]!;
-      // NaN compares false both ways: missing values route by the default direction in both
-      const inRange = anyValue || !(v < lo || v >= hi);
-      if (!(same && inRange)) ok[j] = 0;
+      if (!same || v < lo || v >= hi) ok[j] = 0;
     }
   }
   const out = new Float64Array(n);
