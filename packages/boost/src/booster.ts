@@ -18,6 +18,23 @@ import { accumulateMarginsThreaded, shareForest } from './predict/predict-pool.j
 import { predictOptionsSchema } from './predict-options.js';
 import { predictContributions } from './shap/tree-shap.js';
 
+/**
+ * Float32 margins `train` kept (`TrainOptions.keepMargins`): the training rows' and eval rows' margins
+ * after the best round, accumulated from the base margin tree by tree as prediction does, with rows
+ * routed by their bins. Read them through {@link predictFromMargins}, which checks when that routing is
+ * the thresholds' one.
+ */
+export interface TrainingMargins {
+  /** The round the margins are at (the model's `bestIteration`; -1 with no trees). */
+  readonly bestIteration: number;
+  /** One margin per training row, in the training data's row order. */
+  readonly data: Float32Array;
+  /** One margin per eval row, or null without an eval set. */
+  readonly eval: Float32Array | null;
+  /** The mapper the rows were binned with. */
+  readonly binMapper: BinMapper;
+}
+
 /** What training recorded besides the model. */
 export interface TrainingLog {
   /** Metric of the eval set, or null without one. */
@@ -28,6 +45,8 @@ export interface TrainingLog {
   readonly emptyFeatures: readonly number[];
   /** The bin mapper fitted on the training data, reusable with `binMatrix` and `train`. */
   readonly binMapper: BinMapper;
+  /** Margins of the training and eval rows at the best iteration, when `train` was asked to keep them (`keepMargins`). */
+  readonly margins: TrainingMargins | null;
   /** Wall time of `train` in milliseconds. */
   readonly elapsedMs: number;
 }

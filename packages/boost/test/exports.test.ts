@@ -12,6 +12,7 @@ it('exports the public API', () => {
       "fromLightGBMText",
       "fromXGBoostJSON",
       "predictContributions",
+      "predictFromMargins",
       "safeResolveParams",
       "toLightGBMText",
       "toXGBoostJSON",

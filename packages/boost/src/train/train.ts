@@ -75,6 +75,13 @@ export interface TrainOptions {
    * @default false
    */
   categoricalAsCodes?: boolean;
+  /**
+   * Keep the float32 margins of the training rows and eval rows at the best iteration in
+   * `trainingLog.margins`, so {@link predictFromMargins} can return these rows' probabilities without
+   * walking the trees again. Costs one copy of the margins per new best round.
+   * @default false
+   */
+  keepMargins?: boolean;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
@@ -106,6 +113,7 @@ const trainOptionsSchema = z
     signal: z.custom<AbortSignal>((v) => v instanceof AbortSignal, 'must be an AbortSignal').optional(),
     binMapper: z.custom<BinMapper>(isObject, 'must be a BinMapper (from fitBinMapper)').optional(),
     categoricalAsCodes: z.boolean('must be a boolean').optional(),
+    keepMargins: z.boolean('must be a boolean').optional(),
   })
   .strict();
 
@@ -370,6 +378,11 @@ export async function train(
   const history: number[] = [];
   let bestIteration = -1;
   let bestScore = Number.NaN;
+  const keepMargins = options.keepMargins === true;
+  // margins after the best round so far (before any round: the base margin), when asked to keep them
+  const bestMargin: Float32Array | null = keepMargins ? new Float32Array(nRows).fill(margin0) : null;
+  const bestEvalMargin: Float32Array | null =
+    keepMargins && ev !== undefined ? new Float32Array(ev.data.nRows).fill(margin0) : null;
   try {
     const grower = new TreeGrower(
       {
@@ -441,6 +454,8 @@ export async function train(
         if (better) {
           bestScore = evalScore;
           bestIteration = round;
+          bestMargin?.set(margin);
+          bestEvalMargin?.set(evalMargin);
         }
       } else bestIteration = round;
       const info: RoundInfo =
@@ -462,6 +477,8 @@ export async function train(
       if (esRounds > 0 && round - bestIteration >= esRounds) break;
       if (options.signal !== undefined) await yieldToEventLoop();
     }
+    // without an eval set the best round is the last one
+    if (ev === undefined) bestMargin?.set(margin);
   } finally {
     await executor.close();
   }
@@ -479,6 +496,10 @@ export async function train(
     evalHistory: history,
     emptyFeatures: [...mapper.emptyFeatures],
     binMapper: mapper,
+    margins:
+      bestMargin === null
+        ? null
+        : { bestIteration, data: bestMargin, eval: bestEvalMargin, binMapper: mapper },
     elapsedMs: performance.now() - started,
   };
   return new Booster(model, log);

@@ -174,6 +174,10 @@ export async function crossValidate(options: CrossValidateOptions): Promise<CvRe
     const testMatrix = apply(rowsOf(fold.test));
     const model = await learner.fit(fitMatrix, fitLabels, {
       predictOn: [trainMatrix, testMatrix],
+      trainingRows: {
+        matrix: trainMatrix,
+        rows: trainingRowsOf(matrix.nRows, fold.train, fitRows, evalRows),
+      },
       ...(evalRows === null ? {} : { evalSet: { matrix: apply(rowsOf(evalRows)), labels: pick(evalRows) } }),
       ...(signal === undefined ? {} : { signal }),
       // a transform makes new matrices per fit: nothing to share
@@ -221,6 +225,24 @@ export async function crossValidate(options: CrossValidateOptions): Promise<CvRe
     }
   }
   return summarise(learner, matrix, labels, results, { oofSum, oofCount, oofFold });
+}
+
+/**
+ * Where each of a fold's training rows is among the fit rows, then the eval rows (`nFit + k`), or -1
+ * (purged between the fit rows and the eval block): `LearnerFitOptions.trainingRows`.
+ */
+function trainingRowsOf(
+  nRows: number,
+  train: readonly number[],
+  fitRows: readonly number[],
+  evalRows: readonly number[] | null,
+): Int32Array {
+  const at = new Int32Array(nRows).fill(-1);
+  for (let k = 0; k < fitRows.length; k++) at[fitRows[k]!] = k;
+  if (evalRows !== null) for (let k = 0; k < evalRows.length; k++) at[evalRows[k]!] = fitRows.length + k;
+  const rows = new Int32Array(train.length);
+  for (let j = 0; j < train.length; j++) rows[j] = at[train[j]!]!;
+  return rows;
 }
 
 function summarise(

@@ -1,4 +1,11 @@
-import { Booster, type TrainOptions, type TrainParams, train } from '@leadscore/boost';
+import {
+  Booster,
+  predictFromMargins,
+  type TrainingMargins,
+  type TrainOptions,
+  type TrainParams,
+  train,
+} from '@leadscore/boost';
 import type { Matrix } from '@leadscore/core';
 import { fitOnWorker } from './fit-pool.js';
 import type { FittedModel, Learner, LearnerFitOptions } from './learner.js';
@@ -29,9 +36,13 @@ function boostLearner(name: string, defaults: BoostLearnerParams, params: BoostL
         !useEval || memo === undefined || !('mapper' in data)
           ? options.evalSet?.matrix
           : memo.binWith(options.evalSet!.matrix, data.mapper);
+      // the training rows' probabilities come from the margins train keeps, when asked for them
+      const own = options.trainingRows;
+      const keepMargins = own !== undefined && (options.predictOn ?? []).includes(own.matrix);
       // categorical columns (fitted level codes) split as ordered numbers, as the V7 pipeline does
       const trainOptions: Omit<TrainOptions, 'signal'> = {
         categoricalAsCodes: true,
+        ...(keepMargins ? { keepMargins } : {}),
         ...(useEval && evalData !== undefined
           ? {
               evalSet: { data: evalData, labels: options.evalSet!.labels },
@@ -42,24 +53,40 @@ function boostLearner(name: string, defaults: BoostLearnerParams, params: BoostL
       };
       const signal = options.signal === undefined ? {} : { signal: options.signal };
       let booster: Booster | null = null;
+      let margins: TrainingMargins | null = null;
       const predicted = new Map<Matrix, Float64Array>();
       if (options.offThread !== undefined) {
         const params = { ...trainParams, nthread: options.offThread.nthread };
-        const predictOn = options.predictOn ?? [];
+        const predictOn = (options.predictOn ?? []).filter((m) => !keepMargins || m !== own!.matrix);
         const fit = await fitOnWorker(
           { data, labels: Float64Array.from(labels), params, options: trainOptions, predictOn },
           options.signal,
         );
         if (fit !== null) {
           booster = new Booster(fit.model);
+          margins = fit.margins;
           for (const [k, m] of predictOn.entries()) predicted.set(m, fit.predictions[k]!);
         }
       }
       // on this thread, or again here when the worker failed (the fit's own error is thrown here)
-      booster ??= await train(data, labels, trainParams, { ...trainOptions, ...signal });
+      if (booster === null) {
+        booster = await train(data, labels, trainParams, { ...trainOptions, ...signal });
+        margins = booster.trainingLog?.margins ?? null;
+      }
       const fitted = booster;
+      if (keepMargins && margins !== null) {
+        // eval rows have margins only when train had the eval set
+        const nFit = matrix.nRows;
+        const rows = useEval ? own!.rows : own!.rows.map((r) => (r >= nFit ? -1 : r));
+        const evalData = useEval ? { evalData: options.evalSet!.matrix } : {};
+        predicted.set(
+          own!.matrix,
+          predictFromMargins(fitted, own!.matrix, { margins, data: matrix, rows, ...evalData }),
+        );
+      }
       return {
-        // the worker's probabilities are the ones predict computes here (same model, same code)
+        // the worker's probabilities and those from the kept margins are the ones predict computes
+        // here (same model, same code; predictFromMargins is bit-identical to predict)
         predict: (m) => Float64Array.from(predicted.get(m) ?? fitted.predict(m)),
         bestIteration: useEval ? fitted.bestIteration : null,
       };

@@ -8,7 +8,13 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { BinnedMatrix, BoosterModel, TrainOptions, TrainParams } from '@leadscore/boost';
+import type {
+  BinnedMatrix,
+  BoosterModel,
+  TrainingMargins,
+  TrainOptions,
+  TrainParams,
+} from '@leadscore/boost';
 import { CancelledError, createMatrix, type Matrix } from '@leadscore/core';
 
 /** What a worker fits: `train(data, labels, params, options)` without callbacks or signals. */
@@ -21,10 +27,12 @@ export interface FitTask {
   readonly predictOn: readonly Matrix[];
 }
 
-/** A worker's fit: the plain model and the probabilities of `predictOn`, in order. */
+/** A worker's fit: the plain model, the probabilities of `predictOn`, in order, and the margins train kept. */
 export interface WorkerFit {
   readonly model: BoosterModel;
   readonly predictions: readonly Float64Array[];
+  /** `trainingLog.margins` of the fit (null unless `options.keepMargins`). */
+  readonly margins: TrainingMargins | null;
 }
 
 interface Reply {

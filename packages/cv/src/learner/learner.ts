@@ -23,6 +23,13 @@ export interface LearnerFitOptions {
    * off-thread may predict them there, while the calling thread does other work. @default none
    */
   predictOn?: readonly Matrix[];
+  /**
+   * One of `predictOn`'s matrices that holds the fit's own rows (a fold's training set): `rows[j]` is
+   * its row `j`'s index in the fit matrix (`0 .. nFit - 1`), in the eval set (`nFit + k` for eval row
+   * `k`), or -1 for a row in neither. A learner may take these rows' probabilities from its training
+   * state instead of predicting them, provided they are the ones `predict` gives. @default none
+   */
+  trainingRows?: { matrix: Matrix; rows: Int32Array };
 }
 
 /** A model fitted by a {@link Learner}. */
