@@ -10,54 +10,13 @@ import { loadavg } from 'node:os';
 import { binMatrix, fitBinMapper, type TrainParams, train } from '../../packages/boost/src/index.js';
 import { takeRows } from '../../packages/core/src/index.js';
 import { carveEvalSet } from '../../packages/cv/src/cross-validate/eval-carve.js';
-import { temporalFolds } from '../../packages/cv/src/index.js';
-import { buildDataset, openWarehouse, v7DatasetSpec } from '../../packages/dataset/src/index.js';
-import { computeFeatures, defineFeature, featureSet, v7Features } from '../../packages/features/src/index.js';
-import { generateDiscoveryWorld } from '../../packages/world/src/index.js';
+import { cvBenchData } from './bench-data.js';
 
 const args = process.argv.slice(2);
 const i = args.indexOf('--leads');
 const LEADS = i >= 0 ? Number(args[i + 1]) : 30000;
 const DAY_MS = 86_400_000;
-const leadSource = defineFeature({
-  name: 'lead_source',
-  description: 'Channel the lead came from',
-  group: 'custom',
-  kind: 'categorical',
-  businessSignal: true,
-  inputs: ['lead_source'],
-  inputTypes: { lead_source: 'string' },
-  compute: (row) => row.lead_source as string | null,
-});
-const world = generateDiscoveryWorld({
-  seed: 7,
-  reps: Math.round(LEADS * (2 / 3)),
-  quarters: 12,
-  leads: LEADS,
-});
-const wh = await openWarehouse({ kind: 'duckdb', path: ':memory:', threads: 1 });
-await wh.createTableFromArrow('rep_snapshots', world.repSnapshots);
-await wh.createTableFromArrow('rep_current', world.repCurrent);
-await wh.createTableFromArrow('leads', world.leads);
-const spec = v7DatasetSpec({ dataEndDate: world.truth.params.dataEndDate, outputBase: 'pit' });
-const { table } = await buildDataset(wh, {
-  ...spec,
-  featureGroups: spec.featureGroups.map((g) =>
-    g.policy === 'current' ? { ...g, policy: 'pointInTime' as const } : g,
-  ),
-});
-await wh.close();
-const matrix = computeFeatures(table!, featureSet([v7Features, leadSource]));
-const labels = Uint8Array.from(table!.getChild('label')!.toArray() as ArrayLike<number>);
-const col = table!.getChild('contacted_at')!;
-const perMs = [1 / 1000, 1, 1000, 1_000_000][(col.type as { unit?: number }).unit ?? 1]!;
-const times = Float64Array.from(col.toArray() as ArrayLike<number | bigint>, (v) => Number(v) / perMs);
-const folds = temporalFolds(times, {
-  nFolds: 5,
-  gapDays: 30,
-  labelHorizonDays: spec.labelHorizonDays,
-  labels,
-});
+const { spec, matrix, labels, times, folds } = await cvBenchData(LEADS);
 let nMissing = 0;
 for (const v of matrix.values) if (Number.isNaN(v)) nMissing++;
 console.log(

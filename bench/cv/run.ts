@@ -21,14 +21,11 @@ import {
   cvObjective,
   type Learner,
   lgbmLearner,
-  temporalFolds,
   tune,
   xgbLearner,
 } from '../../packages/cv/src/index.js';
 import { startFitWorkers } from '../../packages/cv/src/learner/fit-pool.js';
-import { buildDataset, openWarehouse, v7DatasetSpec } from '../../packages/dataset/src/index.js';
-import { computeFeatures, defineFeature, featureSet, v7Features } from '../../packages/features/src/index.js';
-import { generateDiscoveryWorld } from '../../packages/world/src/index.js';
+import { cvBenchData } from './bench-data.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const args = process.argv.slice(2);
@@ -47,46 +44,7 @@ const PYTHON = process.env.LEADSCORE_PYTHON ?? '/usr/bin/python3';
 const DAY_MS = 86_400_000;
 const rssMiB = () => process.resourceUsage().maxRSS / 1024;
 
-const leadSource = defineFeature({
-  name: 'lead_source',
-  description: 'Channel the lead came from',
-  group: 'custom',
-  kind: 'categorical',
-  businessSignal: true,
-  inputs: ['lead_source'],
-  inputTypes: { lead_source: 'string' },
-  compute: (row) => row.lead_source as string | null,
-});
-
-const world = generateDiscoveryWorld({
-  seed: 7,
-  reps: Math.round(LEADS * (2 / 3)),
-  quarters: 12,
-  leads: LEADS,
-});
-const wh = await openWarehouse({ kind: 'duckdb', path: ':memory:', threads: 1 });
-await wh.createTableFromArrow('rep_snapshots', world.repSnapshots);
-await wh.createTableFromArrow('rep_current', world.repCurrent);
-await wh.createTableFromArrow('leads', world.leads);
-const spec = v7DatasetSpec({ dataEndDate: world.truth.params.dataEndDate, outputBase: 'pit' });
-const { table } = await buildDataset(wh, {
-  ...spec,
-  featureGroups: spec.featureGroups.map((g) =>
-    g.policy === 'current' ? { ...g, policy: 'pointInTime' as const } : g,
-  ),
-});
-await wh.close();
-const matrix = computeFeatures(table!, featureSet([v7Features, leadSource]));
-const labels = Uint8Array.from(table!.getChild('label')!.toArray() as ArrayLike<number>);
-const col = table!.getChild('contacted_at')!;
-const perMs = [1 / 1000, 1, 1000, 1_000_000][(col.type as { unit?: number }).unit ?? 1]!;
-const times = Float64Array.from(col.toArray() as ArrayLike<number | bigint>, (v) => Number(v) / perMs);
-const folds = temporalFolds(times, {
-  nFolds: 5,
-  gapDays: 30,
-  labelHorizonDays: spec.labelHorizonDays,
-  labels,
-});
+const { world, spec, table, matrix, labels, times, folds } = await cvBenchData(LEADS);
 console.log(
   `data: ${matrix.nRows} rows x ${matrix.nCols} features, 5 folds, ${THREADS} threads (wall times: compare the load averages printed with each part; other load on the 2 cores contaminates them)`,
 );
