@@ -21,9 +21,12 @@ export type BoostLearnerParams = TrainParams & {
 function boostLearner(name: string, defaults: BoostLearnerParams, params: BoostLearnerParams): Learner {
   const all: BoostLearnerParams = { ...defaults, ...params };
   const { earlyStoppingRounds = 0, evalMetric = 'logloss', ...trainParams } = all;
+  // threads are how a fit runs, not what it learns (the trees are the same at any count): `nthread`
+  // below, not in the parameters results record
+  const { nthread: _threads, ...recorded } = all;
   return Object.freeze({
     name,
-    params: Object.freeze({ ...all }),
+    params: Object.freeze(recorded),
     usesEvalSet: earlyStoppingRounds > 0,
     nthread: trainParams.nthread ?? 1,
     offThread: true,

@@ -409,11 +409,7 @@ export async function trainEnsemble(options: TrainEnsembleOptions): Promise<Trai
       for (const t of result.trials) trials.push({ ...t, member: member.name });
       if (result.bestParams !== null) params = result.bestParams;
     }
-    const run = await crossValidate({ ...cvData, learner: learnerOf(params) });
-    // the threads that ran the fits are not part of the result (the folds learn the same at any count)
-    const { nthread: _threads, ...learnerParams } = run.learner.params;
-    const cv: CvResult =
-      params.nthread === undefined ? { ...run, learner: { ...run.learner, params: learnerParams } } : run;
+    const cv = await crossValidate({ ...cvData, learner: learnerOf(params) });
     const margins = new Float64Array(n).fill(Number.NaN);
     for (const [i, row] of cv.oof.rows.entries()) margins[row] = logit(cv.oof.predictions[i]!);
     for (const row of oofRows) {
