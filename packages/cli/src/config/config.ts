@@ -1,25 +1,25 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { DataError, formatValue, InvalidArgumentError, safeParseWith } from '@leadscore/core';
+import { BIGQUERY_PROJECT_ID, IDENTIFIER_SEGMENT } from '@leadscore/dataset/internal';
 import { z } from 'zod';
 
 /** The config file `leadscore` reads from the working directory unless `--config` names another. */
 export const CONFIG_FILE_NAME = 'leadscore.config.json';
 
+// built from the warehouse's own identifier rules, so the two cannot drift apart
+const SEGMENT = IDENTIFIER_SEGMENT.source.slice(1, -1);
+const PROJECT = BIGQUERY_PROJECT_ID.source.slice(1, -1);
+const TABLE_NAME = new RegExp(`^(?:${PROJECT}\\.${SEGMENT}\\.${SEGMENT}|${SEGMENT}(?:\\.${SEGMENT})*)$`);
 /**
  * A table name: `[A-Za-z_][A-Za-z0-9_]*` segments separated by dots, or `project.dataset.table` whose
  * project is a BigQuery project id with hyphens (`my-project-123.crm.leads`). The warehouse re-checks the
  * name for its dialect before it reaches SQL (DuckDB refuses the hyphen there, naming the value).
  */
-const identifier = z
-  .string()
-  .regex(
-    /^(?:[a-z][a-z0-9-]{4,28}[a-z0-9]\.[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*|[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)$/,
-    {
-      message:
-        'must be a table name ([A-Za-z_][A-Za-z0-9_]* segments separated by dots; a BigQuery project id with hyphens may lead project.dataset.table)',
-    },
-  );
+const identifier = z.string().regex(TABLE_NAME, {
+  message:
+    'must be a table name ([A-Za-z_][A-Za-z0-9_]* segments separated by dots; a BigQuery project id with hyphens may lead project.dataset.table)',
+});
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be an ISO date YYYY-MM-DD' });
 
 const duckdbSchema = z
