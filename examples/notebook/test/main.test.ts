@@ -62,7 +62,7 @@ describe('the notebook script', { timeout: 180_000 }, () => {
     expect(line('[5] ')).toMatch(
       /^\[5\] back to Arrow: \d+ x (\d+), original column types kept: true, aum_musd Float64, (\d+) nulls \(aum has \2\)$/,
     );
-    expect(line('[6] features:')).toMatch(/ x 42$/); // the 41 catalog features + aum_musd
+    expect(line('[6] features:')).toMatch(/ x 43$/); // the 42 catalog features + aum_musd
   });
 
   it('makes the temporal folds, trains, checks every default gate and scores with reasons', () => {

@@ -11,15 +11,15 @@ const M = 1e6;
 const NA = Number.NaN;
 
 describe('v7Features catalog', () => {
-  it('has the 40 features of DESIGN.md section 4 plus aum_growth_acceleration_4q in four groups', () => {
-    expect(v7Features).toHaveLength(41);
+  it('has the 40 features of DESIGN.md section 4 plus aum_growth_acceleration_4q and firm_headcount_change_upto_4q in four groups', () => {
+    expect(v7Features).toHaveLength(42);
     const groups: Record<string, number> = {};
     for (const f of v7Features) groups[f.group] = (groups[f.group] ?? 0) + 1;
     expect(groups).toEqual({
       business_model: 9,
       career_stage: 9,
       market_position: 12,
-      temporal_dynamics: 11,
+      temporal_dynamics: 12,
     });
     expect(v7Features.filter((f) => f.kind === 'categorical').map((f) => f.name)).toEqual([
       'custodian',
@@ -287,8 +287,46 @@ describe('temporal dynamics features (history oldest first, q0 last)', () => {
     testFeature(feature('firm_headcount_change_4q'), [
       { history: { firm_rep_count: [200, 210, 190, 180, 150] }, expected: -0.25 },
       { history: { firm_rep_count: [null, 210, 190, 180, 150] }, expected: NA },
+      { name: 'half a year of history', history: { firm_rep_count: [190, 180, 150] }, expected: NA },
     ]);
   });
+  it('firm_headcount_change_upto_4q: the oldest of q4-q1 with a headcount', () =>
+    testFeature(feature('firm_headcount_change_upto_4q'), [
+      { name: 'a year of history', history: { firm_rep_count: [200, 210, 190, 180, 150] }, expected: -0.25 },
+      {
+        name: 'older quarters are not read',
+        history: { firm_rep_count: [999, 200, 210, 190, 180, 150] },
+        expected: -0.25,
+      },
+      // 150 / 190 - 1: q2 is the oldest quarter there
+      {
+        name: 'half a year of history',
+        history: { firm_rep_count: [190, 180, 150] },
+        expected: 150 / 190 - 1,
+      },
+      {
+        name: 'q4 missing, q3 there',
+        history: { firm_rep_count: [null, 160, 190, 180, 120] },
+        expected: -0.25,
+      },
+      {
+        name: 'q4 and q3 missing, q2 there',
+        history: { firm_rep_count: [null, null, 100, 180, 110] },
+        expected: 0.1,
+      },
+      { name: 'q0 missing', history: { firm_rep_count: [200, 210, 190, 180, null] }, expected: NA },
+      { name: 'q0 only', history: { firm_rep_count: [150] }, expected: NA },
+      {
+        name: 'q1-q4 missing',
+        history: { firm_rep_count: [150, null, null, null, null, 150] },
+        expected: NA,
+      },
+      {
+        name: 'zero headcount at the oldest quarter',
+        history: { firm_rep_count: [0, 10, 10, 10, 12] },
+        expected: NA,
+      },
+    ]));
   it('aum_volatility_8q: sample std of adjacent q/q growth rates', () =>
     testFeature(feature('aum_volatility_8q'), [
       // rates: 0.1, -0.1 -> mean 0, sample var = (0.01 + 0.01) / 1 = 0.02

@@ -222,7 +222,7 @@ describe('computeFeatures', () => {
     const table = makeTrainingTable(300, { seed: 3 });
     const a = computeFeatures(table, v7Features);
     const b = computeFeatures(makeTrainingTable(300, { seed: 3 }), v7Features);
-    expect(a.nCols).toBe(41);
+    expect(a.nCols).toBe(42);
     expect(Buffer.from(a.values.buffer).equals(Buffer.from(b.values.buffer))).toBe(true);
     expect(a.levels).toEqual(b.levels);
     // Bands and flags only take their documented values.

@@ -104,9 +104,9 @@ describe('featureSet', () => {
 
   it('composes features and nested sets in order, keeping identities', () => {
     const set = featureSet([v7Features, a, [b]]);
-    expect(set).toHaveLength(43);
-    expect(set[41]).toBe(a);
-    expect(set[42]).toBe(b);
+    expect(set).toHaveLength(44);
+    expect(set[42]).toBe(a);
+    expect(set[43]).toBe(b);
     expect(set[0]).toBe(v7Features[0]);
     expect(Object.isFrozen(set)).toBe(true);
   });

@@ -5,7 +5,7 @@ import { defineFeature, describeFeatures, featureSet, v7Features } from '../src/
 describe('describeFeatures', () => {
   it('lists name, group, kind, description, inputs and business signal for every feature', () => {
     const { rows } = describeFeatures(v7Features);
-    expect(rows).toHaveLength(41);
+    expect(rows).toHaveLength(42);
     expect(rows.find((r) => r.name === 'firm_aum_share')).toEqual({
       name: 'firm_aum_share',
       group: 'market_position',
@@ -32,7 +32,7 @@ describe('describeFeatures', () => {
         '|---|---|---|---|---|---|\n' +
         '| `pipe_feature` | custom | boolean | a \\| b | `has_cfp` | no |\n',
     );
-    expect(describeFeatures(v7Features).markdown.split('\n')).toHaveLength(44);
+    expect(describeFeatures(v7Features).markdown.split('\n')).toHaveLength(45);
   });
 
   it('matches the catalog table in the README', () => {

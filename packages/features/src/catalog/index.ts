@@ -10,8 +10,9 @@ export { FIRM_SIZE_BAND_EDGES, marketPositionFeatures } from './market-position.
 export { temporalFeatures } from './temporal.js';
 
 /**
- * The V7 catalog: 41 features, 9 business model, 9 career stage, 12 market position and 11 temporal
- * dynamics (the 40 of DESIGN.md section 4 plus `aum_growth_acceleration_4q`).
+ * The V7 catalog: 42 features, 9 business model, 9 career stage, 12 market position and 12 temporal
+ * dynamics (the 40 of DESIGN.md section 4 plus `aum_growth_acceleration_4q` and
+ * `firm_headcount_change_upto_4q`).
  * @example const matrix = computeFeatures(trainingTable, v7Features);
  */
 export const v7Features: FeatureSet = featureSet([

@@ -194,6 +194,25 @@ export const firmHeadcountChange4q = defineFeature({
   compute: (_r, h) => growth(h.firm_rep_count, 4),
 });
 
+/** Firm headcount change over the longest window of up to four quarters the history covers. */
+export const firmHeadcountChangeUpTo4q = defineFeature({
+  name: 'firm_headcount_change_upto_4q',
+  description:
+    'Change in the size of the rep’s firm over the longest window of up to a year that the history covers: reps q0 / reps qk - 1, qk the oldest of q4, q3, q2, q1 with a headcount. Equals firm_headcount_change_4q when q4 is there; with less than a year of history (young vendor data, a new rep) it still reads the change since the oldest snapshot. Missing when q0 is missing, q1-q4 all are, or qk is zero.',
+  group: 'temporal_dynamics',
+  kind: 'numeric',
+  history: ['firm_rep_count'],
+  businessSignal: true,
+  compute: (_r, h) => {
+    const reps = h.firm_rep_count;
+    for (let k = 4; k >= 1; k--) {
+      const before = quartersBack(reps, k);
+      if (!Number.isNaN(before)) return ratio(quartersBack(reps, 0), before) - 1;
+    }
+    return Number.NaN;
+  },
+});
+
 /** Quarters of history present. */
 export const historyQuarters = defineFeature({
   name: 'history_quarters',
@@ -223,5 +242,6 @@ export const temporalFeatures = Object.freeze([
   firmChanges8q,
   quartersSinceFirmChange,
   firmHeadcountChange4q,
+  firmHeadcountChangeUpTo4q,
   historyQuarters,
 ]);
