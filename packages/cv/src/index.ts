@@ -20,7 +20,14 @@ export { type StratifiedFoldsOptions, stratifiedFolds } from './folds/stratified
 export { type TemporalFoldsOptions, temporalFolds } from './folds/temporal-folds.js';
 export { type BoostLearnerParams, lgbmLearner, xgbLearner } from './learner/boost-learners.js';
 export { type CvCache, createCvCache } from './learner/cv-cache.js';
-export type { FittedModel, FoldTransform, Learner, LearnerFitOptions } from './learner/learner.js';
+export type {
+  FittedModel,
+  FittedTransform,
+  FoldTransform,
+  Learner,
+  LearnerFitOptions,
+} from './learner/learner.js';
+export { type TargetOrderedLevelsOptions, targetOrderedLevels } from './learner/target-ordered-levels.js';
 export { type CvData, cvObjective, scoreHoldout } from './tune/cv-objective.js';
 export type { Distribution } from './tune/distributions.js';
 export type { MedianPrunerOptions } from './tune/median-pruner.js';

@@ -1,7 +1,15 @@
 import { createMatrix, type Matrix } from '@leadscore/core';
 import { createRng } from '@leadscore/core/rng';
 import { describe, expect, it } from 'vitest';
-import { createCvCache, crossValidate, lgbmLearner, temporalFolds, xgbLearner } from '../src/index.js';
+import {
+  createCvCache,
+  crossValidate,
+  type Learner,
+  lgbmLearner,
+  targetOrderedLevels,
+  temporalFolds,
+  xgbLearner,
+} from '../src/index.js';
 
 const DAY = 86_400_000;
 
@@ -23,7 +31,16 @@ function data() {
   return { matrix: createMatrix(x, n, ['x0', 'x1', 'x2']), labels, times };
 }
 
-const identity = { fit: () => ({ apply: (m: Matrix) => m }) };
+/** `learner` without the shared memo: it bins inside boost's train, as a fit on its own does. */
+function withoutMemo(learner: Learner): Learner {
+  return {
+    ...learner,
+    fit: (m, y, options = {}) => {
+      const { memo: _memo, ...rest } = options;
+      return learner.fit(m, y, rest);
+    },
+  };
+}
 
 describe('createCvCache', () => {
   it('gives the same out-of-fold predictions, bit for bit, as fits without a shared cache', async () => {
@@ -34,8 +51,7 @@ describe('createCvCache', () => {
       xgbLearner({ numRounds: 30, subsample: 0.8, seed: 3 }),
       lgbmLearner({ numRounds: 30 }),
     ]) {
-      // a fold transform turns the cache off: the learner bins inside boost's train, as without one
-      const alone = await crossValidate({ learner, matrix, labels, folds, times, transform: identity });
+      const alone = await crossValidate({ learner: withoutMemo(learner), matrix, labels, folds, times });
       const shared = await crossValidate({ learner, matrix, labels, folds, times, cache });
       const again = await crossValidate({ learner, matrix, labels, folds, times, cache });
       expect(shared.oof).toEqual(alone.oof);
@@ -65,6 +81,70 @@ describe('createCvCache', () => {
     expect(cache.bins(sub, 16).mapper.maxBin).toBe(16);
     const evalRows = cache.rows(matrix, [600, 601, 602]);
     expect(cache.binWith(evalRows, b.mapper)).toBe(cache.binWith(evalRows, b.mapper));
+  });
+
+  it('fits a fold transform once per fold rows and labels, and keeps its matrices and their bins', async () => {
+    const { matrix, labels, times } = data();
+    // x1 as a categorical column of 4 levels
+    const n = matrix.nRows;
+    const values = Float32Array.from(matrix.values);
+    for (let i = 0; i < n; i++) values[n + i] = i % 4;
+    const m = createMatrix(values, n, matrix.names, {
+      kinds: ['numeric', 'categorical', 'numeric'],
+      levels: [null, ['a', 'b', 'c', 'd'], null],
+    });
+    const folds = temporalFolds(times, { nFolds: 3, labels });
+    const order = targetOrderedLevels();
+    let fits = 0;
+    const counted = {
+      fit: (train: Matrix, y: ArrayLike<number>) => {
+        fits++;
+        return order.fit(train, y);
+      },
+    };
+    const learner = xgbLearner({ numRounds: 20, seed: 3 });
+    const alone = await crossValidate({
+      learner: withoutMemo(learner),
+      matrix: m,
+      labels,
+      folds,
+      times,
+      transform: order,
+    });
+    const cache = createCvCache();
+    const first = await crossValidate({
+      learner,
+      matrix: m,
+      labels,
+      folds,
+      times,
+      transform: counted,
+      cache,
+    });
+    const second = await crossValidate({
+      learner,
+      matrix: m,
+      labels,
+      folds,
+      times,
+      transform: counted,
+      cache,
+    });
+    expect(fits).toBe(3);
+    expect(first.oof).toEqual(alone.oof);
+    expect(second.oof).toEqual(alone.oof);
+    // other labels on the same rows are another fit (row 0 is in every fold's training rows)
+    const flipped = Uint8Array.from(labels, (y, i) => (i === 0 ? 1 - y : y));
+    await crossValidate({ learner, matrix: m, labels: flipped, folds, times, transform: counted, cache });
+    expect(fits).toBe(6);
+    const fold = folds.folds[0]!;
+    const fitted = cache.fitTransform(
+      counted,
+      cache.rows(m, fold.train),
+      Uint8Array.from(fold.train, (i) => labels[i]!),
+    );
+    const test = cache.rows(m, fold.test);
+    expect(fitted.apply(test)).toBe(fitted.apply(test));
   });
 
   it('names maxBin when it is not a valid bin count', () => {

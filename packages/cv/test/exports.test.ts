@@ -16,6 +16,7 @@ it('exports the public API', () => {
       "lgbmLearner",
       "scoreHoldout",
       "stratifiedFolds",
+      "targetOrderedLevels",
       "temporalFolds",
       "tune",
       "xgbLearner",

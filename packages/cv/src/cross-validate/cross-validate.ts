@@ -166,7 +166,8 @@ export async function crossValidate(options: CrossValidateOptions): Promise<CvRe
     const fitLabels = pick(fitRows);
     let apply: (m: Matrix) => Matrix = (m) => m;
     if (transform !== undefined) {
-      const fitted = transform.fit(fitMatrix, fitLabels);
+      // fitted once per fold rows in this cache; the same transformed matrices keep their bins
+      const fitted = cache.fitTransform(transform, fitMatrix, fitLabels);
       apply = (m) => fitted.apply(m);
       fitMatrix = apply(fitMatrix);
     }
@@ -180,8 +181,7 @@ export async function crossValidate(options: CrossValidateOptions): Promise<CvRe
       },
       ...(evalRows === null ? {} : { evalSet: { matrix: apply(rowsOf(evalRows)), labels: pick(evalRows) } }),
       ...(signal === undefined ? {} : { signal }),
-      // a transform makes new matrices per fit: nothing to share
-      ...(transform === undefined ? { memo: cache } : {}),
+      memo: cache,
       ...offThread,
     });
     return { model, trainMatrix, testMatrix, fitSeconds: (performance.now() - started) / 1000 };

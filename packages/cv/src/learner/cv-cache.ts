@@ -1,12 +1,14 @@
 import { type BinMapper, type BinnedMatrix, binMatrix, fitBinMapper } from '@leadscore/boost';
 import { type Matrix, takeRows } from '@leadscore/core';
+import type { FittedTransform, FoldTransform } from './learner.js';
 
 /**
  * Work shared by the fits of a cross-validation, its members and a tuning's trials: a fold's row
  * subsets of a matrix, and the bins of a fold's training matrix. Cut points depend only on the training
  * rows and `maxBin`, so a fold's training matrix is binned once per `maxBin` however many members, folds
  * and trials fit on it. Entries are keyed by the source matrix's identity (held weakly) and the row
- * list's content; bins by the row subset's identity and `maxBin`.
+ * list's content; bins by the row subset's identity and `maxBin`; a fold transform by its identity, the
+ * training matrix's identity and the labels' content.
  */
 export interface CvCache {
   /** `takeRows(matrix, rows)`, made once per matrix and row list; the same frozen matrix is returned for equal rows. */
@@ -15,6 +17,32 @@ export interface CvCache {
   bins(matrix: Matrix, maxBin: number): BinnedMatrix;
   /** `matrix` binned with a `mapper` fitted elsewhere (an eval set with its training rows' cuts), made once per pair. */
   binWith(matrix: Matrix, mapper: BinMapper): BinnedMatrix;
+  /**
+   * `transform.fit(train, labels)`, made once per transform object, training matrix object and label
+   * values; its `apply` returns the same matrix for the same input matrix object.
+   */
+  fitTransform(transform: FoldTransform, train: Matrix, labels: Uint8Array): FittedTransform;
+}
+
+interface TransformEntry {
+  readonly labels: Uint8Array;
+  readonly fitted: FittedTransform;
+}
+
+/** FNV-1a over the labels plus their count. */
+function labelsKey(labels: Uint8Array): string {
+  let h = 0x811c9dc5;
+  for (let k = 0; k < labels.length; k++) {
+    h ^= labels[k]!;
+    h = Math.imul(h, 0x01000193);
+  }
+  return `${labels.length}:${h >>> 0}`;
+}
+
+function sameLabels(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
 }
 
 interface RowsEntry {
@@ -57,6 +85,7 @@ export function createCvCache(): CvCache {
   const subsets = new WeakMap<Matrix, Map<string, RowsEntry[]>>();
   const fitted = new WeakMap<Matrix, Map<number, BinnedMatrix>>();
   const applied = new WeakMap<Matrix, WeakMap<BinMapper, BinnedMatrix>>();
+  const transforms = new WeakMap<FoldTransform, WeakMap<Matrix, Map<string, TransformEntry[]>>>();
   return Object.freeze({
     rows(matrix: Matrix, rows: readonly number[]): Matrix {
       const byKey = entry(subsets, matrix, () => new Map<string, RowsEntry[]>());
@@ -74,6 +103,24 @@ export function createCvCache(): CvCache {
     binWith(matrix: Matrix, mapper: BinMapper): BinnedMatrix {
       const byMapper = entry(applied, matrix, () => new WeakMap<BinMapper, BinnedMatrix>());
       return entry(byMapper, mapper, () => binMatrix(matrix, mapper));
+    },
+    fitTransform(transform: FoldTransform, train: Matrix, labels: Uint8Array): FittedTransform {
+      const byTrain = entry(
+        transforms,
+        transform,
+        () => new WeakMap<Matrix, Map<string, TransformEntry[]>>(),
+      );
+      const byKey = entry(byTrain, train, () => new Map<string, TransformEntry[]>());
+      const list = entry(byKey, labelsKey(labels), (): TransformEntry[] => []);
+      const hit = list.find((e) => sameLabels(e.labels, labels));
+      if (hit !== undefined) return hit.fitted;
+      const fitted = transform.fit(train, labels);
+      const outputs = new WeakMap<Matrix, Matrix>();
+      const memo: FittedTransform = Object.freeze({
+        apply: (m: Matrix) => entry(outputs, m, () => fitted.apply(m)),
+      });
+      list.push({ labels: Uint8Array.from(labels), fitted: memo });
+      return memo;
     },
   });
 }

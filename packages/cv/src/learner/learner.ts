@@ -9,7 +9,7 @@ export interface LearnerFitOptions {
   signal?: AbortSignal;
   /**
    * Work shared across fits on the same fold matrices (the boost learners take their bins from it);
-   * cross-validation passes its cache unless a fold transform makes new matrices per fit. @default none
+   * cross-validation passes its cache (a fold transform's matrices are cached too). @default none
    */
   memo?: CvCache;
   /**
@@ -54,7 +54,18 @@ export interface Learner {
   fit(matrix: Matrix, labels: ArrayLike<number>, options?: LearnerFitOptions): Promise<FittedModel>;
 }
 
-/** A stateful feature transform (levels, encoders, scalers) fitted on a fold's training rows only. */
+/** A {@link FoldTransform} fitted on one fold's training rows. */
+export interface FittedTransform {
+  /** The transformed matrix (a new one; `m` is left as it is). */
+  apply(m: Matrix): Matrix;
+}
+
+/**
+ * A stateful feature transform (levels, encoders, scalers) fitted on a fold's training rows only.
+ * `fit` must depend on nothing but its arguments: with a cache, cross-validation fits a transform once
+ * per fold training matrix and labels, and reuses what it applied to (so the fold matrices keep their
+ * bins across members and trials).
+ */
 export interface FoldTransform {
-  fit(train: Matrix, labels: ArrayLike<number>): { apply(m: Matrix): Matrix };
+  fit(train: Matrix, labels: ArrayLike<number>): FittedTransform;
 }

@@ -1,0 +1,114 @@
+import { createMatrix, formatValue, InvalidArgumentError, type Matrix, parseWith } from '@leadscore/core';
+import { z } from 'zod';
+import { readLabels } from '../folds/time-input.js';
+import type { FittedTransform, FoldTransform } from './learner.js';
+
+/** Options of {@link targetOrderedLevels}. */
+export interface TargetOrderedLevelsOptions {
+  /** Weight of the training rows' base rate in a level's rate, in rows (m-estimate). @default 10 */
+  smoothing?: number;
+}
+
+const optionsSchema = z.object({ smoothing: z.number().finite().min(0).default(10) }).strict();
+
+/** One categorical column's new order: `code[old]` is the old code's new code, `levels` the new list. */
+interface ColumnOrder {
+  readonly levels: readonly string[];
+  readonly code: Float32Array;
+}
+
+/**
+ * A {@link FoldTransform} that renumbers every categorical column's levels by their smoothed positive rate
+ * on the fold's training rows, lowest first: `(positives + smoothing * baseRate) / (rows + smoothing)`,
+ * ties (and levels with no training rows, which get the base rate) in their old order. The column stays
+ * categorical with the same level names, reordered; missing values stay missing.
+ *
+ * Trees split a categorical column's codes as ordered numbers (the V7 pipeline, XGBoost on codes). In
+ * the fitted order a split separates arbitrary levels; in rate order one split separates the levels that
+ * convert from those that do not (the order LightGBM sorts categories in before it splits them). Fitted
+ * inside each fold, it does not see the test block. `@leadscore/model`'s `trainEnsemble` uses it for its
+ * cross-validation and refit (`levelOrder: 'target'`), and the model file keeps the reordered levels.
+ * @example await crossValidate({ learner, matrix, labels, folds, transform: targetOrderedLevels() });
+ */
+export function targetOrderedLevels(options: TargetOrderedLevelsOptions = {}): FoldTransform {
+  const { smoothing } = parseWith(optionsSchema, options, 'options');
+  return Object.freeze({
+    fit(train: Matrix, labels: ArrayLike<number>): FittedTransform {
+      const y = readLabels(labels);
+      if (y.length !== train.nRows) {
+        throw new InvalidArgumentError(
+          `labels must have one entry per training row (${train.nRows}), found ${y.length}`,
+          { details: { parameter: 'labels', expected: train.nRows, value: y.length } },
+        );
+      }
+      const n = train.nRows;
+      let positives = 0;
+      for (let i = 0; i < n; i++) positives += y[i]!;
+      const prior = n === 0 ? 0 : positives / n;
+      const orders = train.kinds.map((kind, j): ColumnOrder | null => {
+        if (kind !== 'categorical') return null;
+        const levels = train.levels[j]!;
+        const rows = new Float64Array(levels.length);
+        const pos = new Float64Array(levels.length);
+        const col = train.values.subarray(j * n, (j + 1) * n);
+        for (let i = 0; i < n; i++) {
+          const v = col[i]!;
+          if (Number.isNaN(v)) continue;
+          rows[v]!++;
+          pos[v]! += y[i]!;
+        }
+        const rate = (l: number) =>
+          rows[l]! + smoothing === 0 ? prior : (pos[l]! + smoothing * prior) / (rows[l]! + smoothing);
+        const byRate = Array.from(levels.keys()).sort((a, b) => rate(a) - rate(b) || a - b);
+        const code = new Float32Array(levels.length);
+        for (const [to, from] of byRate.entries()) code[from] = to;
+        return { levels: Object.freeze(byRate.map((l) => levels[l]!)), code };
+      });
+      return Object.freeze({
+        apply: (m: Matrix) => reorder(m, train, orders),
+      });
+    },
+  });
+}
+
+/** `m` with its categorical columns recoded to `orders` (fitted on `train`; columns matched by name). */
+function reorder(m: Matrix, train: Matrix, orders: readonly (ColumnOrder | null)[]): Matrix {
+  const values = Float32Array.from(m.values);
+  const levels = [...m.levels];
+  const n = m.nRows;
+  for (const [j, order] of orders.entries()) {
+    if (order === null) continue;
+    const name = train.names[j]!;
+    const c = m.names[j] === name ? j : m.names.indexOf(name);
+    if (c < 0 || m.kinds[c] !== 'categorical') {
+      throw new InvalidArgumentError(
+        `matrix must have the categorical column ${formatValue(name)} the levels were ordered on, found ${c < 0 ? 'no such column' : `a ${m.kinds[c]} one`}`,
+        { details: { parameter: 'matrix', column: name } },
+      );
+    }
+    // codes of m's own level list, through the names, to the new order
+    const fitted = train.levels[j]!;
+    const own = m.levels[c]!;
+    const code = own === fitted ? order.code : new Float32Array(own.length);
+    if (own !== fitted) {
+      const at = new Map(fitted.map((level, k) => [level, k]));
+      for (const [k, level] of own.entries()) {
+        const old = at.get(level);
+        if (old === undefined) {
+          throw new InvalidArgumentError(
+            `column ${formatValue(name)} has level ${formatValue(level)}, which the levels were not ordered on (fitted: ${formatValue(fitted)})`,
+            { details: { parameter: 'matrix', column: name, value: level } },
+          );
+        }
+        code[k] = order.code[old]!;
+      }
+    }
+    const col = values.subarray(c * n, (c + 1) * n);
+    for (let i = 0; i < n; i++) {
+      const v = col[i]!;
+      if (!Number.isNaN(v)) col[i] = code[v]!;
+    }
+    levels[c] = order.levels;
+  }
+  return createMatrix(values, n, m.names, { kinds: m.kinds, levels });
+}
