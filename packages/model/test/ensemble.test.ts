@@ -1,7 +1,9 @@
+import { createMatrix } from '@leadscore/core/matrix';
 import { expectedCalibrationError, logLoss } from '@leadscore/core/metrics';
 import { cvResultSchema } from '@leadscore/core/results';
 import { describe, expect, it } from 'vitest';
-import { type TrainEnsembleOptions, trainEnsemble } from '../src/index.js';
+import { scoreLeads, type TrainEnsembleOptions, trainEnsemble } from '../src/index.js';
+import { scoreMatrix } from '../src/scoring/score-leads.js';
 import { ensembleOptions, trainedEnsemble, trainingWorld } from './support/world.js';
 
 describe('trainEnsemble on the discovery world', () => {
@@ -100,5 +102,61 @@ describe('trainEnsemble on the discovery world', () => {
     expect(JSON.stringify(two.file.members.map((m) => m.params))).not.toContain('nthread');
     expect(JSON.stringify(two.file.cv.map((c) => c.learner))).not.toContain('nthread');
     await expect(trainEnsemble(ensembleOptions(w, { nthread: 0 }))).rejects.toThrow(/nthread/);
+  }, 120_000);
+
+  it("orders categorical levels by positive rate (levelOrder 'target'), and scoring maps a table's levels to them", async () => {
+    const w = await trainingWorld();
+    const r = await trainedEnsemble();
+    expect(r.file.training.levelOrder).toBe('target');
+    const n = w.matrix.nRows;
+    const prior = w.labels.reduce((s, y) => s + y, 0) / n;
+    // the order by hand: (positives + 10 x base rate) / (rows + 10) on every row, ties in the old order
+    const recoded = Float32Array.from(w.matrix.values);
+    let reordered = 0;
+    for (const [j, col] of r.file.columns.entries()) {
+      const own = w.matrix.levels[j];
+      if (own === null || own === undefined) {
+        expect(col.levels).toBeNull();
+        continue;
+      }
+      const rows = new Array<number>(own.length).fill(0);
+      const pos = new Array<number>(own.length).fill(0);
+      for (let i = 0; i < n; i++) {
+        const v = w.matrix.values[j * n + i]!;
+        if (Number.isNaN(v)) continue;
+        rows[v]!++;
+        pos[v]! += w.labels[i]!;
+      }
+      const rate = own.map((_, l) => (pos[l]! + 10 * prior) / (rows[l]! + 10));
+      const order = own.map((_, l) => l).sort((a, b) => rate[a]! - rate[b]! || a - b);
+      expect(col.levels).toEqual(order.map((l) => own[l]));
+      if (order.some((l, k) => l !== k)) reordered++;
+      const to = new Map(order.map((l, k) => [l, k]));
+      for (let i = 0; i < n; i++) {
+        const v = recoded[j * n + i]!;
+        if (!Number.isNaN(v)) recoded[j * n + i] = to.get(v)!;
+      }
+    }
+    // firm_type, state, custodian, registration_type: the fitted (alphabetical) order is not the rate order
+    expect(reordered).toBe(4);
+    const names = r.file.columns.map((c) => c.name);
+    const byHand = scoreMatrix(r.model, createMatrix(recoded, n, names)).probability;
+    const scored = scoreLeads(r.model, w.table).probability;
+    expect(Array.from(scored)).toEqual(Array.from(byHand));
+    // the codes matter: the alphabetical codes score differently
+    const alphabetical = scoreMatrix(r.model, createMatrix(Float32Array.from(w.matrix.values), n, names));
+    expect(Array.from(alphabetical.probability)).not.toEqual(Array.from(scored));
+  }, 120_000);
+
+  it("keeps the features' level order with levelOrder 'fitted'", async () => {
+    const w = await trainingWorld();
+    const r = await trainEnsemble(ensembleOptions(w, { levelOrder: 'fitted' }));
+    expect(r.file.training.levelOrder).toBe('fitted');
+    expect(r.file.columns.map((c) => c.levels)).toEqual(
+      w.matrix.levels.map((l) => (l === null ? null : [...l])),
+    );
+    await expect(trainEnsemble(ensembleOptions(w, { levelOrder: 'rate' as never }))).rejects.toThrow(
+      /levelOrder/,
+    );
   }, 120_000);
 });

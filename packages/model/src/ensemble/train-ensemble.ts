@@ -20,6 +20,7 @@ import {
   crossValidate,
   cvObjective,
   lgbmLearner,
+  targetOrderedLevels,
   tune,
   V7_CONSTRAINTS,
   xgbLearner,
@@ -85,6 +86,14 @@ export interface TrainEnsembleOptions {
    * lowest cross-fitted out-of-fold log loss. @default 'auto'
    */
   calibration?: CalibrationMethod | 'auto';
+  /**
+   * Order of each categorical column's levels, which the members split as ordered codes. `'target'`
+   * renumbers them by their smoothed positive rate (cv's `targetOrderedLevels`), fitted on each fold's
+   * training rows in cross-validation and on all rows for the refit; the model file keeps the reordered
+   * levels, so scoring needs nothing else. `'fitted'` keeps the levels as the features fitted them
+   * (alphabetical), where a split cuts the levels at an arbitrary place. @default 'target'
+   */
+  levelOrder?: 'target' | 'fitted';
   /** Early stopping patience inside each fold (on rows cv carves from the end of the training period). @default 30 */
   earlyStoppingRounds?: number;
   /** Seed of the search and of the members' sampling. @default 0 */
@@ -179,6 +188,7 @@ const optionsSchema = z
       .strict()
       .default({ method: 'weights', objective: 'logLoss', steps: 20 }),
     calibration: z.enum(['auto', 'isotonic', 'platt', 'none']).default('auto'),
+    levelOrder: z.enum(['target', 'fitted']).default('target'),
     earlyStoppingRounds: z.number().int().min(1).default(30),
     seed: z.number().int().min(0).default(0),
     nthread: z.number().int().min(1).max(64).default(1),
@@ -373,10 +383,12 @@ export async function trainEnsemble(options: TrainEnsembleOptions): Promise<Trai
 
   const trials: TrialRecord[] = [];
   const tuned: Tuned[] = [];
+  const transform = o.levelOrder === 'target' ? targetOrderedLevels() : undefined;
   const cvData = {
     matrix,
     labels,
     folds,
+    ...(transform === undefined ? {} : { transform }),
     // one cache for every member's tuning and CV: each fold's rows are copied and binned once per maxBin
     cache: createCvCache(),
     ...(options.times === undefined ? {} : { times: options.times }),
@@ -473,6 +485,8 @@ export async function trainEnsemble(options: TrainEnsembleOptions): Promise<Trai
     if (ll < bestLogLoss) [calibration, calibrator, probability, bestLogLoss] = [method, full, p, ll];
   }
 
+  // the refit's matrix: levels ordered on every row, as each fold ordered them on its training rows
+  const fitMatrix = transform === undefined ? matrix : transform.fit(matrix, labels).apply(matrix);
   const roundsOf = (m: Tuned) => Math.max(1, Math.round(mean(m.bestIterations.map((b) => b + 1))));
   const refits = [];
   for (const m of kept) {
@@ -484,7 +498,7 @@ export async function trainEnsemble(options: TrainEnsembleOptions): Promise<Trai
       params,
       numRounds,
       booster: await refit(
-        matrix,
+        fitMatrix,
         labels,
         { ...params, nthread: params.nthread ?? o.nthread },
         options.signal,
@@ -519,10 +533,11 @@ export async function trainEnsemble(options: TrainEnsembleOptions): Promise<Trai
     { rows: oofRows, labels: oofLabels, probability, fold: oofFold },
   );
 
-  const columns = matrix.names.map((name, j) => ({
+  const columns = fitMatrix.names.map((name, j) => ({
     name,
-    kind: matrix.kinds[j]!,
-    levels: matrix.levels[j] === null || matrix.levels[j] === undefined ? null : [...matrix.levels[j]!],
+    kind: fitMatrix.kinds[j]!,
+    levels:
+      fitMatrix.levels[j] === null || fitMatrix.levels[j] === undefined ? null : [...fitMatrix.levels[j]!],
   }));
   const members: ModelMember[] = refits.map((r, k) => ({
     name: r.name,
@@ -552,6 +567,7 @@ export async function trainEnsemble(options: TrainEnsembleOptions): Promise<Trai
       nTrials: o.search.nTrials,
       earlyStoppingRounds: o.earlyStoppingRounds,
       calibration,
+      levelOrder: o.levelOrder,
       kept: ensembleBeats ? 'ensemble' : kept[0]!.name,
       rounds: Object.fromEntries(refits.map((r) => [r.name, r.numRounds])),
     },
@@ -566,7 +582,7 @@ export async function trainEnsemble(options: TrainEnsembleOptions): Promise<Trai
   });
   const importance = featureImportanceRows(
     provisional,
-    matrix,
+    fitMatrix,
     refits.map((r) => r.booster.featureImportance('total_gain')),
   );
   const file = createModelFile({ ...bodyWithoutImportance, importance });
