@@ -2,7 +2,7 @@ import { averagePrecision, createMatrix } from '@leadscore/core';
 import { computeFeatures, defineFeature, featureSet, v7Features } from '@leadscore/features';
 import { learningWorldTable } from '@leadscore/test-utils';
 import { describe, expect, it } from 'vitest';
-import { crossValidate, temporalFolds, xgbLearner } from '../src/index.js';
+import { crossValidate, targetOrderedLevels, temporalFolds, xgbLearner } from '../src/index.js';
 
 /** lead_source is known at contact time; the catalog leaves it to each pipeline (as examples/v7-pipeline). */
 const leadSource = defineFeature({
@@ -141,9 +141,11 @@ describe('the point-in-time table carries the planted signal', () => {
 });
 
 describe('crossValidate on the synthetic discovery world', () => {
-  it('point-in-time V7 features, 5 temporal folds: CV AUC-PR >= 0.78 x the oracle on the same folds (issue: 0.9 x)', async () => {
-    // every group point-in-time: current-policy columns would leak the label (the world's trap)
-    const wt = await learningWorldTable({ seed: 11, reps: 24_000, quarters: 12, leads: 30_000 });
+  it('point-in-time V7 features, 5 temporal folds: CV AUC-PR >= 0.9 x the oracle on the same folds', async () => {
+    // every group point-in-time: current-policy columns would leak the label (the world's trap).
+    // 100k leads: fold 1 then trains on ~16k leads (~750 positives). At 30k (~5k training leads in fold 1)
+    // the same pipeline reaches 0.88 x, at 60k 0.89-0.95 x across world seeds 1-4 and 11 (README).
+    const wt = await learningWorldTable({ seed: 11, reps: 80_000, quarters: 12, leads: 100_000 });
     const { world, table } = wt;
     const matrix = computeFeatures(table, featureSet([v7Features, leadSource]));
     const labels = Uint8Array.from(table.getChild('label')!.toArray() as ArrayLike<number>);
@@ -155,10 +157,9 @@ describe('crossValidate on the synthetic discovery world', () => {
       labelHorizonDays: world.truth.params.labelHorizonDays,
       labels,
     });
-    // The planted log-odds are additive, and the first fold trains on ~5,000 leads (~230 positives):
-    // stumps with column subsampling, fixed rounds. Early stopping on the carved 15 % (~35 positives in
-    // fold 1) stops at noise and takes the latest rows out of the fit: 0.76 x with it, 0.81 x without.
-    // Compared on world seeds 1-4 and 11; see the README (known gaps) for the measurements.
+    // The planted log-odds are additive: stumps with column subsampling, fixed rounds. Early stopping on
+    // the carved 15 % of a small first fold stops at noise and takes the latest rows out of the fit
+    // (0.76 x with it, 0.81 x without, at 30k). See the README (known gaps) for the measurements.
     const learner = xgbLearner({
       nthread: 1,
       maxDepth: 1,
@@ -168,7 +169,10 @@ describe('crossValidate on the synthetic discovery world', () => {
       numRounds: 300,
       earlyStoppingRounds: 0,
     });
-    const r = await crossValidate({ learner, matrix, labels, folds, times });
+    // categorical levels renumbered by their positive rate on each fold's training rows, so a stump's
+    // threshold on the codes separates the channels that convert (0.81 x -> 0.83 x at 30k)
+    const transform = targetOrderedLevels();
+    const r = await crossValidate({ learner, matrix, labels, folds, times, transform });
     // The ceiling of this learner on these folds: the planted terms themselves, read from the same table
     // (nulls and vendor gaps included), as the only features.
     const terms = plantedTerms(wt);
@@ -192,19 +196,19 @@ describe('crossValidate on the synthetic discovery world', () => {
     );
     const oracleMean = oracle.reduce((a, b) => a + b, 0) / oracle.length;
     const cvAp = r.aggregate.test.averagePrecision!;
-    // Measured 0.81 x (0.162 vs 0.200). The issue asks for 0.9 x, which the planted terms reach (measured
-    // 0.908 x; asserted 0.88 x to leave room for learner changes): the gap is in the features, not in the
-    // folds or the learner. The README's known gaps break it
-    // down: the other V7 columns dilute the signal, and the world's decline/slowdown terms for contacts in
-    // its first 4 quarters read a shorter window than the 4-quarter features.
-    expect(cvAp).toBeGreaterThanOrEqual(0.78 * oracleMean);
-    expect(ceiling.aggregate.test.averagePrecision!).toBeGreaterThanOrEqual(0.88 * oracleMean);
+    // Measured 0.942 x (the planted terms as the only features: 0.951 x). Without
+    // firm_headcount_change_upto_4q and the level order it was 0.882 x at this size, 0.811 x at 30k.
+    console.log(
+      `CV AUC-PR / oracle: ${(cvAp / oracleMean).toFixed(3)}, planted terms: ${(ceiling.aggregate.test.averagePrecision! / oracleMean).toFixed(3)}, per fold ${r.folds.map((f, k) => (f.test.averagePrecision! / oracle[k]!).toFixed(2)).join(' ')}`,
+    );
+    expect(cvAp).toBeGreaterThanOrEqual(0.9 * oracleMean);
+    expect(ceiling.aggregate.test.averagePrecision!).toBeGreaterThanOrEqual(0.9 * oracleMean);
     const baseRate = labels.reduce((a, b) => a + b, 0) / labels.length;
     expect(cvAp).toBeGreaterThan(3 * baseRate);
     // and an honest model does not beat the truth on average (it would mean a leak)
     expect(cvAp).toBeLessThan(oracleMean);
-    // every fold learns something: at least 0.6 x the oracle on its own test block
+    // every fold, the first (smallest) included, gets most of the way: at least 0.8 x the oracle on its block
     for (const [k, f] of r.folds.entries())
-      expect(f.test.averagePrecision!).toBeGreaterThan(0.6 * oracle[k]!);
-  }, 120_000);
+      expect(f.test.averagePrecision!).toBeGreaterThan(0.8 * oracle[k]!);
+  }, 240_000);
 });
