@@ -21,6 +21,7 @@ import {
   cvObjective,
   type Learner,
   lgbmLearner,
+  targetOrderedLevels,
   tune,
   xgbLearner,
 } from '../../packages/cv/src/index.js';
@@ -189,6 +190,9 @@ let tuneLoad: number[] = [];
 let tuneSummary: Record<string, unknown> | null = null;
 if (WITH_TUNE) {
   tuneLoad = load();
+  // levels ordered by positive rate inside each fold, as trainEnsemble does by default; fitted once per
+  // fold through the cache, so the trials still share the fold matrices and their bins
+  const transform = targetOrderedLevels();
   const t1 = performance.now();
   const r = await tune({
     space: (t) => ({
@@ -205,6 +209,7 @@ if (WITH_TUNE) {
         labels,
         folds,
         times,
+        transform,
         cache,
       })(p, trial);
       const b = await crossValidate({
@@ -213,6 +218,7 @@ if (WITH_TUNE) {
         labels,
         folds,
         times,
+        transform,
         cache,
       });
       return {

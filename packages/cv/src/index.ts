@@ -20,13 +20,8 @@ export { type StratifiedFoldsOptions, stratifiedFolds } from './folds/stratified
 export { type TemporalFoldsOptions, temporalFolds } from './folds/temporal-folds.js';
 export { type BoostLearnerParams, lgbmLearner, xgbLearner } from './learner/boost-learners.js';
 export { type CvCache, createCvCache } from './learner/cv-cache.js';
-export type {
-  FittedModel,
-  FittedTransform,
-  FoldTransform,
-  Learner,
-  LearnerFitOptions,
-} from './learner/learner.js';
+export type { FittedTransform, FoldTransform } from './learner/fold-transform.js';
+export type { FittedModel, Learner, LearnerFitOptions } from './learner/learner.js';
 export { type TargetOrderedLevelsOptions, targetOrderedLevels } from './learner/target-ordered-levels.js';
 export { type CvData, cvObjective, scoreHoldout } from './tune/cv-objective.js';
 export type { Distribution } from './tune/distributions.js';

@@ -13,7 +13,8 @@ import {
 import { FoldError } from '../folds/fold-error.js';
 import { DAY_MS, readLabels, readTimes } from '../folds/time-input.js';
 import { type CvCache, createCvCache } from '../learner/cv-cache.js';
-import type { FoldTransform, Learner } from '../learner/learner.js';
+import type { FoldTransform } from '../learner/fold-transform.js';
+import type { Learner } from '../learner/learner.js';
 import { carveEvalSet } from './eval-carve.js';
 import { meanStd, metricSet } from './metric-set.js';
 

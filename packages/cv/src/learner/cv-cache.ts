@@ -1,6 +1,6 @@
 import { type BinMapper, type BinnedMatrix, binMatrix, fitBinMapper } from '@leadscore/boost';
 import { type Matrix, takeRows } from '@leadscore/core';
-import type { FittedTransform, FoldTransform } from './learner.js';
+import type { FittedTransform, FoldTransform } from './fold-transform.js';
 
 /**
  * Work shared by the fits of a cross-validation, its members and a tuning's trials: a fold's row

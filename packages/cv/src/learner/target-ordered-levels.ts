@@ -1,7 +1,7 @@
 import { createMatrix, formatValue, InvalidArgumentError, type Matrix, parseWith } from '@leadscore/core';
 import { z } from 'zod';
 import { readLabels } from '../folds/time-input.js';
-import type { FittedTransform, FoldTransform } from './learner.js';
+import type { FittedTransform, FoldTransform } from './fold-transform.js';
 
 /** Options of {@link targetOrderedLevels}. */
 export interface TargetOrderedLevelsOptions {
