@@ -29,29 +29,13 @@ interface TransformEntry {
   readonly fitted: FittedTransform;
 }
 
-/** FNV-1a over the labels plus their count. */
-function labelsKey(labels: Uint8Array): string {
-  let h = 0x811c9dc5;
-  for (let k = 0; k < labels.length; k++) {
-    h ^= labels[k]!;
-    h = Math.imul(h, 0x01000193);
-  }
-  return `${labels.length}:${h >>> 0}`;
-}
-
-function sameLabels(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
-  return true;
-}
-
 interface RowsEntry {
   readonly rows: readonly number[];
   readonly matrix: Matrix;
 }
 
-/** FNV-1a over the row indices plus their count: a cheap key, checked by comparing the rows on a hit. */
-function rowsKey(rows: readonly number[]): string {
+/** FNV-1a over the values (row indices, labels) plus their count: a cheap key, checked by comparing them on a hit. */
+function contentKey(rows: ArrayLike<number>): string {
   let h = 0x811c9dc5;
   for (let k = 0; k < rows.length; k++) {
     h ^= rows[k]!;
@@ -60,7 +44,7 @@ function rowsKey(rows: readonly number[]): string {
   return `${rows.length}:${h >>> 0}`;
 }
 
-function sameRows(a: readonly number[], b: readonly number[]): boolean {
+function sameContent(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   if (a.length !== b.length) return false;
   for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
   return true;
@@ -89,8 +73,8 @@ export function createCvCache(): CvCache {
   return Object.freeze({
     rows(matrix: Matrix, rows: readonly number[]): Matrix {
       const byKey = entry(subsets, matrix, () => new Map<string, RowsEntry[]>());
-      const list = entry(byKey, rowsKey(rows), (): RowsEntry[] => []);
-      const hit = list.find((e) => sameRows(e.rows, rows));
+      const list = entry(byKey, contentKey(rows), (): RowsEntry[] => []);
+      const hit = list.find((e) => sameContent(e.rows, rows));
       if (hit !== undefined) return hit.matrix;
       const made = takeRows(matrix, rows);
       list.push({ rows: [...rows], matrix: made });
@@ -111,8 +95,8 @@ export function createCvCache(): CvCache {
         () => new WeakMap<Matrix, Map<string, TransformEntry[]>>(),
       );
       const byKey = entry(byTrain, train, () => new Map<string, TransformEntry[]>());
-      const list = entry(byKey, labelsKey(labels), (): TransformEntry[] => []);
-      const hit = list.find((e) => sameLabels(e.labels, labels));
+      const list = entry(byKey, contentKey(labels), (): TransformEntry[] => []);
+      const hit = list.find((e) => sameContent(e.labels, labels));
       if (hit !== undefined) return hit.fitted;
       const fitted = transform.fit(train, labels);
       const outputs = new WeakMap<Matrix, Matrix>();
