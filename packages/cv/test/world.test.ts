@@ -143,7 +143,7 @@ describe('the point-in-time table carries the planted signal', () => {
 describe('crossValidate on the synthetic discovery world', () => {
   it('point-in-time V7 features, 5 temporal folds: CV AUC-PR >= 0.9 x the oracle on the same folds', async () => {
     // every group point-in-time: current-policy columns would leak the label (the world's trap).
-    // 100k leads: fold 1 then trains on ~16k leads (~750 positives). At 30k (~5k training leads in fold 1)
+    // 100k leads: fold 1 then trains on ~17k leads (~580 positives). At 30k (~5k leads, ~140 positives)
     // the same pipeline reaches 0.88 x, at 60k 0.89-0.95 x across world seeds 1-4 and 11 (README).
     const wt = await learningWorldTable({ seed: 11, reps: 80_000, quarters: 12, leads: 100_000 });
     const { world, table } = wt;
@@ -159,7 +159,7 @@ describe('crossValidate on the synthetic discovery world', () => {
     });
     // The planted log-odds are additive: stumps with column subsampling, fixed rounds. Early stopping on
     // the carved 15 % of a small first fold stops at noise and takes the latest rows out of the fit
-    // (0.76 x with it, 0.81 x without, at 30k). See the README (known gaps) for the measurements.
+    // (0.76 x with it, 0.81 x without, at 30k). The README's "The world test" has the measurements.
     const learner = xgbLearner({
       nthread: 1,
       maxDepth: 1,
@@ -197,7 +197,7 @@ describe('crossValidate on the synthetic discovery world', () => {
     const oracleMean = oracle.reduce((a, b) => a + b, 0) / oracle.length;
     const cvAp = r.aggregate.test.averagePrecision!;
     // Measured 0.942 x (the planted terms as the only features: 0.951 x). Without
-    // firm_headcount_change_upto_4q and the level order it was 0.882 x at this size, 0.811 x at 30k.
+    // firm_headcount_change_upto_4q and the level order it was 0.859 x at this size, 0.811 x at 30k.
     console.log(
       `CV AUC-PR / oracle: ${(cvAp / oracleMean).toFixed(3)}, planted terms: ${(ceiling.aggregate.test.averagePrecision! / oracleMean).toFixed(3)}, per fold ${r.folds.map((f, k) => (f.test.averagePrecision! / oracle[k]!).toFixed(2)).join(' ')}`,
     );
