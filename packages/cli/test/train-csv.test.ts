@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { accountsCsv, trainAccountsArgs } from './helpers/accounts-csv.js';
@@ -32,6 +32,37 @@ describe('train --csv (generic tabular mode)', () => {
     expect(out.cv.test.averagePrecision).toBeGreaterThan((1.5 * positives) / n);
     expect(r.code).toBe(out.gates.success ? 0 : 1);
     for (const p of Object.values(out.artifacts)) expect(existsSync(p)).toBe(true);
+  });
+
+  it("orders a categorical column's levels by positive rate unless train.levelOrder is 'fitted'", async () => {
+    // plan "pro" converts more: by rate it comes last; alphabetically it sits between basic and team
+    const levelsOf = (out: { artifacts: Record<string, string> }) => {
+      const file = JSON.parse(readFileSync(out.artifacts.model!, 'utf8')) as {
+        columns: { name: string; levels: string[] | null }[];
+        training: { levelOrder: string };
+      };
+      const plan = file.columns.find((c) => c.name === 'plan')!.levels!;
+      return { order: file.training.levelOrder, known: plan.filter((l) => !l.startsWith('__')), plan };
+    };
+    const byRate = await cli(dir, ...trainAccountsArgs('accounts.csv'), '--json');
+    const target = levelsOf(byRate.json() as { artifacts: Record<string, string> });
+    expect(target.order).toBe('target');
+    expect(target.known.at(-1)).toBe('pro');
+    writeFileSync(join(dir, 'fitted.json'), JSON.stringify({ train: { levelOrder: 'fitted' } }));
+    const asFitted = await cli(
+      dir,
+      ...trainAccountsArgs('accounts.csv'),
+      '--config',
+      'fitted.json',
+      '--json',
+    );
+    const fitted = levelsOf(asFitted.json() as { artifacts: Record<string, string> });
+    expect(fitted.order).toBe('fitted');
+    expect(fitted.known).toEqual(['basic', 'pro', 'team']);
+    writeFileSync(join(dir, 'bad-order.json'), JSON.stringify({ train: { levelOrder: 'rate' } }));
+    const bad = await cli(dir, ...trainAccountsArgs('accounts.csv'), '--config', 'bad-order.json');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('train.levelOrder');
   });
 
   it('exits 2 naming a label column that is not in the file', async () => {

@@ -136,6 +136,10 @@ export const CONFIG_NOTES: Readonly<Record<string, { readonly means: string; rea
     means:
       'threads of the fits, folds fitted that many at once; the model does not depend on it (`--threads`)',
   },
+  'train.levelOrder': {
+    means:
+      "`target`: categorical levels ordered by each fold's positive rate before the trees split them; `fitted`: alphabetical",
+  },
   'train.probeTable': {
     means: 'a point-in-time build of the same leads, for the leakage probe (`--probe-table`)',
     unset: 'none (the probe gate skips; `run` sets it)',

@@ -131,6 +131,7 @@ export async function trainCsv(ctx: CommandContext): Promise<CommandOutcome> {
     labels,
     folds,
     search: { nTrials: c.train.trials },
+    levelOrder: c.train.levelOrder,
     seed: c.train.seed,
     nthread: trainThreads(c),
     featureSet: { name: 'csv', version: '1' },

@@ -92,7 +92,7 @@ export const trainCommand: CommandDefinition = {
       labels,
     });
     ctx.log(
-      `train: ${found.table}, ${matrix.nRows} x ${matrix.nCols}, ${c.train.cvFolds} temporal folds (gap ${c.train.gapDays} days), ${c.train.trials} trial(s) per member, categorical levels ordered by each fold’s positive rate`,
+      `train: ${found.table}, ${matrix.nRows} x ${matrix.nCols}, ${c.train.cvFolds} temporal folds (gap ${c.train.gapDays} days), ${c.train.trials} trial(s) per member${c.train.levelOrder === 'target' ? ', categorical levels ordered by each fold’s positive rate' : ''}`,
     );
     const progress = ctx.progress('trials');
     const total = 2 * c.train.trials;
@@ -103,6 +103,7 @@ export const trainCommand: CommandDefinition = {
       labels,
       folds,
       search: { nTrials: c.train.trials },
+      levelOrder: c.train.levelOrder,
       seed: c.train.seed,
       nthread: trainThreads(c),
       historyQuarters,

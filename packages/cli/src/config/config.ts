@@ -113,6 +113,8 @@ export const cliConfigSchema = z
         seed: z.int().min(0).default(0),
         /** Threads of the fits (folds are fitted that many at once). @default the machine's available parallelism, at most 8 */
         threads: z.int().min(1).max(64).optional(),
+        /** Order of the categorical levels the members split: by each fold's positive rate, or the features' own. @default 'target' */
+        levelOrder: z.enum(['target', 'fitted']).default('target'),
         /** A point-in-time build of the same leads; the leakage probe compares the current-policy columns with it. @default none (the probe gate skips) */
         probeTable: identifier.optional(),
       })
