@@ -150,6 +150,11 @@ def features(t, edges):
     f["aum_growth_1q"] = growth(ha, 1)
     f["aum_growth_4q"] = growth(ha, 4)
     f["aum_growth_8q"] = growth(ha, QUARTERS - 1)
+    # log(q0 / q2) - log(q2 / q4), when all three are positive
+    a0, a2, a4 = ha[:, -1], ha[:, -3], ha[:, -5]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        acc = np.log(a0) - 2 * np.log(a2) + np.log(a4)
+    f["aum_growth_acceleration_4q"] = np.where((a0 > 0) & (a2 > 0) & (a4 > 0), acc, np.nan)
     f["client_growth_4q"] = growth(hc, 4)
     g = ratio(ha[:, 1:], ha[:, :-1]) - 1
     n = (~np.isnan(g)).sum(axis=1)
@@ -189,6 +194,11 @@ def features(t, edges):
         newer_at = np.where(upd, q, newer_at)
     f["quarters_since_firm_change"] = since
     f["firm_headcount_change_4q"] = growth(hr, 4)
+    # against the oldest of q4, q3, q2, q1 with a headcount
+    before = np.full(len(t), np.nan)
+    for k in (1, 2, 3, 4):
+        before = np.where(np.isnan(hr[:, -1 - k]), before, hr[:, -1 - k])
+    f["firm_headcount_change_upto_4q"] = ratio(hr[:, -1], before) - 1
     f["history_quarters"] = np.column_stack(
         [t[f"history_snapshot_date_q{k}"].notna().to_numpy() for k in range(QUARTERS)]).sum(axis=1).astype(float)
     for c in CATEGORICAL:
