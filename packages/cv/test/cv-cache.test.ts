@@ -112,30 +112,16 @@ describe('createCvCache', () => {
       transform: order,
     });
     const cache = createCvCache();
-    const first = await crossValidate({
-      learner,
-      matrix: m,
-      labels,
-      folds,
-      times,
-      transform: counted,
-      cache,
-    });
-    const second = await crossValidate({
-      learner,
-      matrix: m,
-      labels,
-      folds,
-      times,
-      transform: counted,
-      cache,
-    });
+    const viaCache = (y: ArrayLike<number>) =>
+      crossValidate({ learner, matrix: m, labels: y, folds, times, transform: counted, cache });
+    const first = await viaCache(labels);
+    const second = await viaCache(labels);
     expect(fits).toBe(3);
     expect(first.oof).toEqual(alone.oof);
     expect(second.oof).toEqual(alone.oof);
     // other labels on the same rows are another fit (row 0 is in every fold's training rows)
     const flipped = Uint8Array.from(labels, (y, i) => (i === 0 ? 1 - y : y));
-    await crossValidate({ learner, matrix: m, labels: flipped, folds, times, transform: counted, cache });
+    await viaCache(flipped);
     expect(fits).toBe(6);
     const fold = folds.folds[0]!;
     const fitted = cache.fitTransform(

@@ -11,10 +11,11 @@ export interface TargetOrderedLevelsOptions {
 
 const optionsSchema = z.object({ smoothing: z.number().finite().min(0).default(10) }).strict();
 
-/** One categorical column's new order: `code[old]` is the old code's new code, `levels` the new list. */
+/** One categorical column's new order: its level names in that order, and each name's new code. */
 interface ColumnOrder {
+  readonly name: string;
   readonly levels: readonly string[];
-  readonly code: Float32Array;
+  readonly codeOf: ReadonlyMap<string, number>;
 }
 
 /**
@@ -60,25 +61,24 @@ export function targetOrderedLevels(options: TargetOrderedLevelsOptions = {}): F
         const rate = (l: number) =>
           rows[l]! + smoothing === 0 ? prior : (pos[l]! + smoothing * prior) / (rows[l]! + smoothing);
         const byRate = Array.from(levels.keys()).sort((a, b) => rate(a) - rate(b) || a - b);
-        const code = new Float32Array(levels.length);
-        for (const [to, from] of byRate.entries()) code[from] = to;
-        return { levels: Object.freeze(byRate.map((l) => levels[l]!)), code };
+        const ordered = Object.freeze(byRate.map((l) => levels[l]!));
+        return { name: train.names[j]!, levels: ordered, codeOf: new Map(ordered.map((l, k) => [l, k])) };
       });
       return Object.freeze({
-        apply: (m: Matrix) => reorder(m, train, orders),
+        apply: (m: Matrix) => reorder(m, orders),
       });
     },
   });
 }
 
-/** `m` with its categorical columns recoded to `orders` (fitted on `train`; columns matched by name). */
-function reorder(m: Matrix, train: Matrix, orders: readonly (ColumnOrder | null)[]): Matrix {
+/** `m` with its categorical columns recoded to `orders` (columns and levels matched by name). */
+function reorder(m: Matrix, orders: readonly (ColumnOrder | null)[]): Matrix {
   const values = Float32Array.from(m.values);
   const levels = [...m.levels];
   const n = m.nRows;
   for (const [j, order] of orders.entries()) {
     if (order === null) continue;
-    const name = train.names[j]!;
+    const { name } = order;
     const c = m.names[j] === name ? j : m.names.indexOf(name);
     if (c < 0 || m.kinds[c] !== 'categorical') {
       throw new InvalidArgumentError(
@@ -86,23 +86,17 @@ function reorder(m: Matrix, train: Matrix, orders: readonly (ColumnOrder | null)
         { details: { parameter: 'matrix', column: name } },
       );
     }
-    // codes of m's own level list, through the names, to the new order
-    const fitted = train.levels[j]!;
-    const own = m.levels[c]!;
-    const code = own === fitted ? order.code : new Float32Array(own.length);
-    if (own !== fitted) {
-      const at = new Map(fitted.map((level, k) => [level, k]));
-      for (const [k, level] of own.entries()) {
-        const old = at.get(level);
-        if (old === undefined) {
-          throw new InvalidArgumentError(
-            `column ${formatValue(name)} has level ${formatValue(level)}, which the levels were not ordered on (fitted: ${formatValue(fitted)})`,
-            { details: { parameter: 'matrix', column: name, value: level } },
-          );
-        }
-        code[k] = order.code[old]!;
+    // m's own codes, through the level names, to the new order
+    const code = Float32Array.from(m.levels[c]!, (level) => {
+      const to = order.codeOf.get(level);
+      if (to === undefined) {
+        throw new InvalidArgumentError(
+          `column ${formatValue(name)} has level ${formatValue(level)}, which the levels were not ordered on (fitted: ${formatValue(order.levels)})`,
+          { details: { parameter: 'matrix', column: name, value: level } },
+        );
       }
-    }
+      return to;
+    });
     const col = values.subarray(c * n, (c + 1) * n);
     for (let i = 0; i < n; i++) {
       const v = col[i]!;
